@@ -1,0 +1,97 @@
+"""Calendar arithmetic with the legal conventions statute documents.
+
+- A person reaches age N on the Nth birthday; someone born on 29 February has the
+  birthday on 1 March in years without one.
+- "Within N months from D" ends on the same day number N months later, clamped to
+  the last day of a shorter month (31 January + 1 month = 28/29 February).
+"""
+from __future__ import annotations
+
+import calendar
+import datetime as _dt
+
+__all__ = [
+    "add_days", "add_months", "add_years", "birthday", "age", "days_between",
+    "days_in_month", "month_start", "month_end", "parse_date", "parse_month",
+]
+
+Date = _dt.date
+MIN_DATE = _dt.date(1800, 1, 1)
+MAX_DATE = _dt.date(2200, 12, 31)
+
+
+def days_in_month(year: int, month: int) -> int:
+    return calendar.monthrange(year, month)[1]
+
+
+def add_months(d: Date, months: int) -> Date:
+    """Same day number `months` later, clamped to the end of a shorter month."""
+    total = d.year * 12 + (d.month - 1) + int(months)
+    year, month = divmod(total, 12)
+    month += 1
+    return _dt.date(year, month, min(d.day, days_in_month(year, month)))
+
+
+def add_years(d: Date, years: int) -> Date:
+    return add_months(d, 12 * int(years))
+
+
+def add_days(d: Date, days: int) -> Date:
+    return d + _dt.timedelta(days=int(days))
+
+
+def birthday(birth: Date, n: int) -> Date:
+    """The day a person born on `birth` reaches age `n` (29 February -> 1 March)."""
+    year = birth.year + int(n)
+    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
+        return _dt.date(year, 3, 1)
+    return _dt.date(year, birth.month, birth.day)
+
+
+def age(birth: Date, on: Date) -> int:
+    """Completed years on `on` under the birthday convention above."""
+    years = on.year - birth.year
+    if years > 0 and on < birthday(birth, years):
+        years -= 1
+    return years
+
+
+def days_between(start: Date, end: Date) -> int:
+    """Days from `start` to `end` (end - start); negative when end is earlier."""
+    return (end - start).days
+
+
+def month_start(d: Date) -> Date:
+    return d.replace(day=1)
+
+
+def month_end(d: Date) -> Date:
+    return d.replace(day=days_in_month(d.year, d.month))
+
+
+def parse_date(text: str) -> Date:
+    """Parse an ISO `YYYY-MM-DD` date strictly; ValueError names the problem."""
+    if not isinstance(text, str) or len(text) != 10 or text[4] != "-" or text[7] != "-":
+        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+    try:
+        d = _dt.date.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid calendar date") from None
+    return check_range(d)
+
+
+def check_range(d: Date) -> Date:
+    if not MIN_DATE <= d <= MAX_DATE:
+        raise ValueError(f"{d.isoformat()} is outside the supported range "
+                         f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+    return d
+
+
+def parse_month(text: str) -> Date:
+    """Parse `YYYY-MM` into the first day of that month."""
+    if not isinstance(text, str) or len(text) != 7 or text[4] != "-":
+        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+    try:
+        return check_range(_dt.date(int(text[:4]), int(text[5:7]), 1))
+    except ValueError:
+        raise ValueError(f"{text!r} is not a valid month (YYYY-MM)") from None

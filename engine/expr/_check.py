@@ -1,0 +1,395 @@
+"""Whitelist, name-check, type-check and translate an expression in one pass.
+
+The input is Python's own `ast` for the expression. Every node type has a handler
+in `_Checker.handlers`; a node type without one is refused, so the language is a
+whitelist, never a blocklist. Each handler returns the node's static type and the
+Python source that computes it; the source is compiled once into a function.
+"""
+from __future__ import annotations
+
+import ast
+import difflib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable
+
+from .. import dates
+from .helpers import HELPERS, SPECIAL_FORMS
+
+NUMBERS = {"int", "decimal"}
+ORDERED = {"int", "decimal", "money", "date"}
+COMPARE_SYM = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
+               ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is",
+               ast.IsNot: "is not"}
+BINOP_SYM = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+
+
+class CheckError(Exception):
+    """One problem at a node; the caller turns it into a positioned LoadError."""
+
+    def __init__(self, message: str, node: ast.AST | None = None):
+        super().__init__(message)
+        self.message = message
+        self.node = node
+
+
+@dataclass
+class Scope:
+    """The names an expression may read, with their static types."""
+
+    facts: dict[str, str]  # dotted fact name -> type
+    enums: dict[str, frozenset[str]]  # enum fact -> allowed values
+    params: dict[str, str]  # parameter name -> type
+    specials: dict[str, str]  # day, on, amount, ... -> type
+
+
+@dataclass
+class Checked:
+    source: str  # Python source of the body of `lambda F, P, S: ...`
+    type: str
+    constants: dict[str, Any]
+    facts: list[str] = field(default_factory=list)
+    params: list[str] = field(default_factory=list)
+    specials: list[str] = field(default_factory=list)
+
+
+def fact_path(node: ast.AST) -> str | None:
+    """`child.birth_date` as a string, or None when the node is not a dotted name."""
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name) or not parts:
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))
+
+
+class _Checker:
+    def __init__(self, scope: Scope, text: str):
+        self.scope = scope
+        self.text = text
+        self.consts: dict[str, Any] = {}
+        self.facts: list[str] = []
+        self.params: list[str] = []
+        self.specials: list[str] = []
+        self.handlers: dict[type, Callable[[Any], tuple[str, str]]] = {
+            ast.Expression: lambda n: self.visit(n.body),
+            ast.BoolOp: self.boolop,
+            ast.UnaryOp: self.unaryop,
+            ast.BinOp: self.binop,
+            ast.Compare: self.compare,
+            ast.IfExp: self.ifexp,
+            ast.Call: self.call,
+            ast.Name: self.name,
+            ast.Attribute: self.attribute,
+            ast.Constant: self.constant,
+            ast.Tuple: self.sequence,
+            ast.List: self.sequence,
+        }
+
+    # -- dispatch -----------------------------------------------------------
+    def visit(self, node: ast.AST) -> tuple[str, str]:
+        handler = self.handlers.get(type(node))
+        if handler is None:
+            raise CheckError(_refusal(node), node)
+        return handler(node)
+
+    def const(self, value: Any) -> str:
+        name = f"_k{len(self.consts)}"
+        self.consts[name] = value
+        return name
+
+    # -- leaves -------------------------------------------------------------
+    def constant(self, node: ast.Constant) -> tuple[str, str]:
+        v = node.value
+        if isinstance(v, bool):
+            return "bool", repr(v)
+        if v is None:
+            return "none", "None"
+        if isinstance(v, int):
+            return "int", repr(v)
+        if isinstance(v, float):
+            text = ast.get_source_segment(self.text, node) or ""
+            try:
+                exact = Decimal(text)
+            except InvalidOperation:
+                exact = None
+            if exact is None or "e" in text.lower() or not exact.is_finite():
+                raise CheckError(f"write the number {text!r} as plain digits, e.g. 1.5", node)
+            node.value = exact  # the tree now holds the exact literal for every reader
+            return "decimal", self.const(exact)
+        if isinstance(v, str):
+            return "str", repr(v)
+        raise CheckError(f"literal {v!r} is not allowed", node)
+
+    def name(self, node: ast.Name) -> tuple[str, str]:
+        n = node.id
+        if n.startswith("_"):
+            raise CheckError(f"names starting with '_' are not allowed ({n})", node)
+        if n in self.scope.params:
+            _add(self.params, n)
+            return self.scope.params[n], f"P[{n!r}]"
+        if n in self.scope.specials:
+            _add(self.specials, n)
+            return self.scope.specials[n], f"S[{n!r}]"
+        if n in HELPERS or n in SPECIAL_FORMS:
+            raise CheckError(f"{n} is a function: call it as {n}(...)", node)
+        known = [*self.scope.params, *self.scope.specials, *self.scope.facts]
+        raise CheckError(f"unknown name {n!r}{_suggest(n, known)}", node)
+
+    def attribute(self, node: ast.Attribute) -> tuple[str, str]:
+        path = fact_path(node)
+        if path is None:
+            raise CheckError("attribute access is only allowed in fact names like child.birth_date",
+                             node)
+        if "__" in path or any(p.startswith("_") for p in path.split(".")):
+            raise CheckError(f"names starting with '_' are not allowed ({path})", node)
+        if path not in self.scope.facts:
+            raise CheckError(f"unknown fact {path!r}{_suggest(path, self.scope.facts)}", node)
+        _add(self.facts, path)
+        return self.scope.facts[path], f"F[{path!r}]"
+
+    def sequence(self, node: ast.Tuple | ast.List) -> tuple[str, str]:
+        if not node.elts:
+            raise CheckError("an empty list is not allowed", node)
+        values, types = [], set()
+        for e in node.elts:
+            if not isinstance(e, ast.Constant) or e.value is None:
+                raise CheckError("a list may hold only literal values, e.g. ('a', 'b')", e)
+            t, _ = self.constant(e)
+            types.add("number" if t in NUMBERS else t)
+            values.append(e.value)
+        if len(types) > 1:
+            raise CheckError(f"a list mixes types {sorted(types)}", node)
+        elem = types.pop()
+        return f"list[{'decimal' if elem == 'number' else elem}]", self.const(frozenset(values))
+
+    # -- operators ----------------------------------------------------------
+    def boolop(self, node: ast.BoolOp) -> tuple[str, str]:
+        parts = []
+        for v in node.values:
+            t, s = self.visit(v)
+            if t != "bool":
+                raise CheckError(f"'and'/'or' need true/false operands, got {t}", v)
+            parts.append(s)
+        op = " and " if isinstance(node.op, ast.And) else " or "
+        return "bool", "(" + op.join(parts) + ")"
+
+    def unaryop(self, node: ast.UnaryOp) -> tuple[str, str]:
+        t, s = self.visit(node.operand)
+        if isinstance(node.op, ast.Not):
+            if t != "bool":
+                raise CheckError(f"'not' needs a true/false operand, got {t}", node)
+            return "bool", f"(not {s})"
+        if isinstance(node.op, ast.USub):
+            if t not in NUMBERS | {"money"}:
+                raise CheckError(f"cannot negate a {t}", node)
+            return t, f"(-{s})"
+        raise CheckError(_refusal(node.op), node)
+
+    def binop(self, node: ast.BinOp) -> tuple[str, str]:
+        sym = BINOP_SYM.get(type(node.op))
+        if sym is None:
+            raise CheckError(_refusal(node.op), node)
+        lt, ls = self.visit(node.left)
+        rt, rs = self.visit(node.right)
+        result = _arith_type(sym, lt, rt, _is_literal(node.left), _is_literal(node.right))
+        if result is None:
+            hint = " (use add_days/add_months/days_between for dates)" if "date" in (lt, rt) else ""
+            raise CheckError(f"cannot compute {lt} {sym} {rt}{hint}", node)
+        if sym == "/":
+            return result, f"_div({ls}, {rs})"
+        return result, f"({ls} {sym} {rs})"
+
+    def compare(self, node: ast.Compare) -> tuple[str, str]:
+        lt, ls = self.visit(node.left)
+        out, left = [ls], node.left
+        for op, right in zip(node.ops, node.comparators):
+            sym = COMPARE_SYM.get(type(op))
+            if sym is None:
+                raise CheckError(_refusal(op), node)
+            if sym in ("is", "is not"):
+                if not (isinstance(right, ast.Constant) and right.value is None):
+                    raise CheckError(f"'{sym}' compares only with None; use == or !=", node)
+                out.append(f"{sym} None")
+                lt, left = "none", right
+                continue
+            rt, rs = self.visit(right)
+            self._check_comparison(sym, lt, rt, left, right, node)
+            out.append(f"{sym} {rs}")
+            lt, left = rt, right
+        return "bool", "(" + " ".join(out) + ")"
+
+    def _check_comparison(self, sym: str, lt: str, rt: str, left: ast.AST, right: ast.AST,
+                          node: ast.AST) -> None:
+        if sym in ("in", "not in"):
+            if not rt.startswith("list["):
+                raise CheckError(f"'{sym}' needs a literal list on the right, e.g. ('a', 'b')", node)
+            if not _compatible(lt, rt[5:-1], _is_literal(left), True):
+                raise CheckError(f"cannot look for a {lt} in a list of {rt[5:-1]}", node)
+            self._check_enum(left, right)
+            return
+        if sym in ("==", "!="):
+            if not _compatible(lt, rt, _is_literal(left), _is_literal(right)):
+                raise CheckError(f"cannot compare {lt} {sym} {rt}", node)
+            self._check_enum(left, right)
+            self._check_enum(right, left)
+            return
+        if lt not in ORDERED or not _compatible(lt, rt, _is_literal(left), _is_literal(right)):
+            raise CheckError(f"cannot compare {lt} {sym} {rt}", node)
+
+    def _check_enum(self, fact_node: ast.AST, value_node: ast.AST) -> None:
+        path = fact_path(fact_node)
+        allowed = self.scope.enums.get(path or "")
+        if not allowed:
+            return
+        if isinstance(value_node, (ast.Tuple, ast.List)):
+            values = [e.value for e in value_node.elts if isinstance(e, ast.Constant)]
+        elif isinstance(value_node, ast.Constant):
+            values = [value_node.value]
+        else:
+            return
+        for v in values:
+            if v not in allowed:
+                raise CheckError(f"{v!r} is not a value of {path}; it is one of "
+                                 f"{', '.join(sorted(allowed))}", value_node)
+
+    def ifexp(self, node: ast.IfExp) -> tuple[str, str]:
+        tt, ts = self.visit(node.test)
+        if tt != "bool":
+            raise CheckError(f"the condition of 'if' must be true/false, got {tt}", node.test)
+        at, as_ = self.visit(node.body)
+        bt, bs = self.visit(node.orelse)
+        t = _unify(at, bt, _is_literal(node.body), _is_literal(node.orelse))
+        if t is None:
+            raise CheckError(f"both branches of 'if' must have one type, got {at} and {bt}", node)
+        return t, f"({as_} if {ts} else {bs})"
+
+    def call(self, node: ast.Call) -> tuple[str, str]:
+        if not isinstance(node.func, ast.Name):
+            raise CheckError("only the documented helpers can be called, e.g. age(a, b)", node)
+        fname = node.func.id
+        if node.keywords:
+            raise CheckError(f"{fname}() takes positional arguments only", node)
+        if fname == "given":
+            if len(node.args) != 1 or fact_path(node.args[0]) is None:
+                raise CheckError("given() takes one fact name, e.g. given(child.birth_date)", node)
+            self.visit(node.args[0])
+            return "bool", f"(F.get({fact_path(node.args[0])!r}) is not None)"
+        if fname == "date":
+            arg = node.args[0] if len(node.args) == 1 else None
+            if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
+                raise CheckError('date() takes one literal, e.g. date("2009-01-01")', node)
+            try:
+                return "date", self.const(dates.parse_date(arg.value))
+            except ValueError as e:
+                raise CheckError(str(e), arg) from None
+        helper = HELPERS.get(fname)
+        if helper is None:
+            names = [*HELPERS, *SPECIAL_FORMS]
+            raise CheckError(f"unknown function {fname!r}{_suggest(fname, names)}; "
+                             f"the helpers are {', '.join(sorted(names))}", node)
+        typed = [(self.visit(a), a) for a in node.args]
+        return self._signature(helper, typed, node), (
+            f"{self.const(helper.fn)}({', '.join(s for (_, s), _ in typed)})")
+
+    def _signature(self, helper: Any, typed: list, node: ast.AST) -> str:
+        types = [t for (t, _), _ in typed]
+        if helper.args == ("same",):
+            if len(types) < 2:
+                raise CheckError(f"{helper.name}() needs two or more arguments", node)
+            t = types[0]
+            for (ti, _), a in typed[1:]:
+                u = _unify(t, ti, False, _is_literal(a))
+                if u is None:
+                    raise CheckError(f"{helper.name}() arguments mix {t} and {ti}", node)
+                t = u
+            if t not in ORDERED:
+                raise CheckError(f"{helper.name}() compares numbers, money or dates, not {t}", node)
+            return t
+        if len(types) != len(helper.args):
+            raise CheckError(f"{helper.name}() takes {len(helper.args)} argument(s): {helper.doc}",
+                             node)
+        for want, ((got, _), a) in zip(helper.args, typed):
+            ok = got in NUMBERS | {"money"} if want == "number" else (
+                got == want or (want == "decimal" and got == "int"))
+            if not ok:
+                raise CheckError(f"{helper.name}() expects {want} here, got {got}: {helper.doc}", a)
+        return types[0] if helper.returns == "same" else helper.returns
+
+
+def check(tree: ast.Expression, text: str, scope: Scope) -> Checked:
+    c = _Checker(scope, text)
+    t, src = c.visit(tree)
+    return Checked(src, t, c.consts, c.facts, c.params, c.specials)
+
+
+def _add(seq: list[str], item: str) -> None:
+    if item not in seq:
+        seq.append(item)
+
+
+def _is_literal(node: ast.AST) -> bool:
+    if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.USub):
+        node = node.operand
+    return isinstance(node, ast.Constant) and isinstance(node.value, (int, float, Decimal)) \
+        and not isinstance(node.value, bool)
+
+
+def _compatible(a: str, b: str, a_lit: bool, b_lit: bool) -> bool:
+    return _unify(a, b, a_lit, b_lit) is not None
+
+
+def _unify(a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:
+    """The common type of two operands; a bare number literal may stand beside money."""
+    if a == b:
+        return a
+    if a in NUMBERS and b in NUMBERS:
+        return "decimal"
+    if a == "money" and b in NUMBERS and b_lit or b == "money" and a in NUMBERS and a_lit:
+        return "money"
+    if "none" in (a, b):
+        return b if a == "none" else a
+    return None
+
+
+def _arith_type(sym: str, a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:
+    if a in NUMBERS and b in NUMBERS:
+        return "int" if sym != "/" and a == b == "int" else "decimal"
+    if sym in "+-":
+        return "money" if _unify(a, b, a_lit, b_lit) == "money" else None
+    if sym == "*":
+        if {a, b} <= NUMBERS | {"money"} and (a == "money") != (b == "money"):
+            return "money"
+        return None
+    if a == "money" and b in NUMBERS:
+        return "money"
+    if a == b == "money":
+        return "decimal"
+    return None
+
+
+def _suggest(name: str, known: Any) -> str:
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+_WHY = {
+    "Pow": "'**' is not allowed (unbounded work); multiply explicitly",
+    "FloorDiv": "'//' is not allowed; use '/' (exact decimal division)",
+    "Mod": "'%' is not allowed",
+    "Subscript": "indexing with [] is not allowed; name facts as child.birth_date",
+    "Lambda": "lambda is not allowed",
+    "ListComp": "comprehensions are not allowed",
+    "GeneratorExp": "comprehensions are not allowed",
+    "Dict": "dict literals are not allowed",
+    "NamedExpr": "':=' is not allowed",
+    "JoinedStr": "f-strings are not allowed",
+    "Starred": "'*' unpacking is not allowed",
+}
+
+
+def _refusal(node: ast.AST) -> str:
+    kind = type(node).__name__
+    return _WHY.get(kind, f"{kind} is not allowed in a statute expression")

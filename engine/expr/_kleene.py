@@ -1,0 +1,168 @@
+"""Three-valued evaluation, used only when a fact an expression reads is unknown.
+
+The compiled fast path handles every case whose facts are all known. When it meets a
+missing fact (or an absent one used as a value), evaluation falls back here: the
+same tree is walked with Kleene logic, so `false and ?` is false, `true or ?` is
+true, and anything else that touches an unknown is `Unknown` carrying the names of
+the facts that would decide it.
+"""
+from __future__ import annotations
+
+import ast
+import operator as op
+from typing import Any, Callable, Mapping
+
+from .helpers import HELPERS, div
+
+__all__ = ["Unknown", "evaluate3"]
+
+
+class Unknown:
+    """A value not determined by the case; `names` are the facts that would decide it."""
+
+    __slots__ = ("names",)
+
+    def __init__(self, names: frozenset[str]):
+        self.names = names
+
+    def __repr__(self) -> str:
+        return f"Unknown({sorted(self.names)})"
+
+    def __or__(self, other: "Unknown") -> "Unknown":
+        return Unknown(self.names | other.names)
+
+
+_CMP: dict[type, Callable[[Any, Any], bool]] = {
+    ast.Eq: op.eq, ast.NotEq: op.ne, ast.Lt: op.lt, ast.LtE: op.le, ast.Gt: op.gt,
+    ast.GtE: op.ge, ast.In: lambda a, b: a in b, ast.NotIn: lambda a, b: a not in b,
+    ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b,
+}
+_ARITH: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: div,
+}
+_ABSENCE_OK = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
+class _Walker:
+    __slots__ = ("F", "P", "S")
+
+    def __init__(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]):
+        self.F, self.P, self.S = F, P, S
+
+    def value(self, node: ast.AST, absence_ok: bool = False) -> Any:
+        """Evaluate `node`; a fact that is absent (None) is unknown unless absence_ok."""
+        path = _path(node)
+        if path is not None:
+            if path not in self.F:
+                return Unknown(frozenset((path,)))
+            v = self.F[path]
+            if v is None and not absence_ok:
+                return Unknown(frozenset((path,)))
+            return v
+        return _HANDLERS[type(node)](self, node)
+
+    def boolop(self, node: ast.BoolOp) -> Any:
+        stop = isinstance(node.op, ast.Or)  # the value that decides: True for or
+        unknown: Unknown | None = None
+        for v in node.values:
+            r = self.value(v)
+            if isinstance(r, Unknown):
+                unknown = r if unknown is None else unknown | r
+            elif r is stop:
+                return stop
+        return unknown if unknown is not None else (not stop)
+
+    def unaryop(self, node: ast.UnaryOp) -> Any:
+        r = self.value(node.operand)
+        if isinstance(r, Unknown):
+            return r
+        return (not r) if isinstance(node.op, ast.Not) else -r
+
+    def binop(self, node: ast.BinOp) -> Any:
+        a, b = self.value(node.left), self.value(node.right)
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            return _join(a, b)
+        return _ARITH[type(node.op)](a, b)
+
+    def compare(self, node: ast.Compare) -> Any:
+        operands = [node.left, *node.comparators]
+        ops = node.ops
+        values = [self.value(n, all(isinstance(o, _ABSENCE_OK) for o in ops[max(i - 1, 0):i + 1]))
+                  for i, n in enumerate(operands)]
+        unknown: Unknown | None = None
+        for i, o in enumerate(ops):
+            a, b = values[i], values[i + 1]
+            if isinstance(a, Unknown) or isinstance(b, Unknown):
+                unknown = _join(unknown, a, b)
+            elif not _CMP[type(o)](a, b):
+                return False
+        return unknown if unknown is not None else True
+
+    def ifexp(self, node: ast.IfExp) -> Any:
+        t = self.value(node.test)
+        if isinstance(t, Unknown):
+            a, b = self.value(node.body), self.value(node.orelse)
+            if not isinstance(a, Unknown) and not isinstance(b, Unknown) and a == b:
+                return a
+            return _join(t, a, b)
+        return self.value(node.body if t else node.orelse)
+
+    def call(self, node: ast.Call) -> Any:
+        name = node.func.id  # type: ignore[attr-defined]
+        if name == "given":
+            path = _path(node.args[0])
+            return self.F.get(path) is not None  # type: ignore[arg-type]
+        if name == "date":
+            from ..dates import parse_date
+            return parse_date(node.args[0].value)  # type: ignore[attr-defined]
+        args = [self.value(a) for a in node.args]
+        unknown = [a for a in args if isinstance(a, Unknown)]
+        if unknown:
+            return _join(*unknown)
+        return HELPERS[name].fn(*args)
+
+    def name(self, node: ast.Name) -> Any:
+        n = node.id
+        return self.P[n] if n in self.P else self.S[n]
+
+    def constant(self, node: ast.Constant) -> Any:
+        return node.value
+
+    def sequence(self, node: ast.Tuple | ast.List) -> Any:
+        return frozenset(e.value for e in node.elts)  # type: ignore[attr-defined]
+
+    def expression(self, node: ast.Expression) -> Any:
+        return self.value(node.body)
+
+
+_HANDLERS: dict[type, Callable[[_Walker, Any], Any]] = {
+    ast.Expression: _Walker.expression, ast.BoolOp: _Walker.boolop,
+    ast.UnaryOp: _Walker.unaryop, ast.BinOp: _Walker.binop, ast.Compare: _Walker.compare,
+    ast.IfExp: _Walker.ifexp, ast.Call: _Walker.call, ast.Name: _Walker.name,
+    ast.Constant: _Walker.constant, ast.Tuple: _Walker.sequence, ast.List: _Walker.sequence,
+}
+
+
+def _path(node: ast.AST) -> str | None:
+    if not isinstance(node, ast.Attribute):
+        return None
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    parts.append(node.id)  # type: ignore[attr-defined]
+    return ".".join(reversed(parts))
+
+
+def _join(*values: Any) -> Unknown:
+    names: frozenset[str] = frozenset()
+    for v in values:
+        if isinstance(v, Unknown):
+            names = names | v.names
+    return Unknown(names)
+
+
+def evaluate3(tree: ast.Expression, F: Mapping[str, Any], P: Mapping[str, Any],
+              S: Mapping[str, Any]) -> Any:
+    """Evaluate a checked tree with three-valued logic; returns a value or `Unknown`."""
+    return _Walker(F, P, S).value(tree)

@@ -1,0 +1,169 @@
+"""Validate the facts of a case against the rulebook's vocabulary and apply defaults.
+
+Facts arrive nested (`child: {birth_date: ...}`) or flat (`"child.birth_date": ...`).
+An unknown name or a value of the wrong type is an error naming the fact and, when
+the case came from a file, its line. Money and decimals must be exact: floats are
+refused rather than silently rounded.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, Callable, Mapping
+
+from . import dates
+from ._schema import schema_errors
+from ._yaml import Document, read_yaml
+from .errors import CaseError, ErrorList, Position, StatuteError
+from .model import NO_DEFAULT, Fact
+
+__all__ = ["Case", "read_case", "prepare_facts", "MAX_CASE_BYTES"]
+
+MAX_CASE_BYTES = 1_000_000
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+
+
+@dataclass(frozen=True)
+class Case:
+    on: _dt.date
+    period: _dt.date | None  # first day of the month asked about
+    facts: Mapping[str, Any]
+    document: Document | None = None
+
+
+def read_case(path: str | Path) -> Case:
+    """Read a case file (YAML or JSON); raise ErrorList naming file, line and field."""
+    doc = read_yaml(path, MAX_CASE_BYTES)
+    if not isinstance(doc.data, dict):
+        raise ErrorList([CaseError("a case is a mapping with 'on', optional 'period' and "
+                                   "'facts'", doc.pos())])
+    errs: list[StatuteError] = [CaseError(e.message, e.position, e.field)
+                                for e in schema_errors(doc, "case")]
+    if errs:
+        raise ErrorList(errs)
+    data = doc.data
+    try:
+        on = _date(data["on"])
+    except ValueError as e:
+        raise ErrorList([CaseError(str(e), doc.pos(("on",)), "on")]) from None
+    period = None
+    if data.get("period") is not None:
+        try:
+            period = dates.parse_month(str(data["period"]))
+        except ValueError as e:
+            raise ErrorList([CaseError(str(e), doc.pos(("period",)), "period")]) from None
+    facts = data.get("facts") or {}
+    return Case(on, period, facts, doc)
+
+
+def prepare_facts(vocab: Mapping[str, Fact], raw: Mapping[str, Any], on: _dt.date,
+                  doc: Document | None = None) -> dict[str, Any]:
+    """Flat facts with defaults applied; missing facts without a default stay absent."""
+    if not isinstance(raw, Mapping):
+        raise ErrorList([CaseError("facts must be a mapping", _pos(doc, ("facts",)))])
+    given: dict[str, Any] = {}
+    errors: list[StatuteError] = []
+    _flatten(vocab, raw, (), given, errors, doc)
+    out: dict[str, Any] = {}
+    for name, fact in vocab.items():
+        if name in given and given[name] is not None:
+            value = given[name]
+            try:
+                out[name] = _COERCE[fact.type](value, fact)
+            except ValueError as e:
+                errors.append(CaseError(str(e), _pos(doc, ("facts", *name.split("."))), name))
+        elif fact.default_from == "on":
+            out[name] = on
+        elif fact.default is not NO_DEFAULT:
+            out[name] = fact.default
+    if errors:
+        raise ErrorList(errors)
+    return out
+
+
+def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
+             out: dict[str, Any], errors: list, doc: Document | None) -> None:
+    for key, value in raw.items():
+        path = prefix + (str(key),)
+        name = ".".join(path)
+        if name in vocab:
+            out[name] = value
+        elif isinstance(value, Mapping) and any(f.startswith(name + ".") for f in vocab):
+            _flatten(vocab, value, path, out, errors, doc)
+        else:
+            close = difflib.get_close_matches(name, list(vocab), n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else \
+                "; see the rulebook's facts.yaml for the vocabulary"
+            errors.append(CaseError(f"unknown fact {name!r}{hint}", _pos(doc, ("facts", *path)),
+                                    name))
+
+
+def _pos(doc: Document | None, path: tuple) -> Position | None:
+    return doc.pos(path) if doc is not None else None
+
+
+def _date(v: Any) -> _dt.date:
+    if isinstance(v, _dt.datetime):
+        raise ValueError(f"{v!r} is a date-time; give a date YYYY-MM-DD")
+    if isinstance(v, _dt.date):
+        return dates.check_range(v)
+    if isinstance(v, str):
+        return dates.parse_date(v)
+    raise ValueError(f"{v!r} is not a date (YYYY-MM-DD)")
+
+
+def _bool(v: Any, fact: Fact) -> bool:
+    if isinstance(v, bool):
+        return v
+    raise ValueError(f"{v!r} is not true or false" + (
+        " (YAML 1.2: only true/false are booleans)" if isinstance(v, str) else ""))
+
+
+def _int(v: Any, fact: Fact) -> int:
+    if isinstance(v, int) and not isinstance(v, bool):
+        return v
+    raise ValueError(f"{v!r} is not a whole number")
+
+
+def _decimal(v: Any, fact: Fact) -> Decimal:
+    if isinstance(v, bool) or isinstance(v, float):
+        raise ValueError(f"{v!r} is not an exact decimal" + (
+            "; pass money as a string or Decimal, never a float" if isinstance(v, float) else ""))
+    if isinstance(v, (int, Decimal)):
+        d = Decimal(v)
+    elif isinstance(v, str) and _DECIMAL.match(v.strip()):
+        d = Decimal(v.strip())
+    else:
+        raise ValueError(f"{v!r} is not a {fact.type} amount (digits, e.g. 300 or 300.50)")
+    try:
+        if not d.is_finite() or abs(d) >= Decimal(10) ** 15:
+            raise ValueError(f"{v!r} is out of range")
+    except InvalidOperation:
+        raise ValueError(f"{v!r} is not a number") from None
+    return d
+
+
+def _enum(v: Any, fact: Fact) -> str:
+    if isinstance(v, str) and fact.values is not None and v in fact.values:
+        return v
+    return _fail_enum(v, fact)
+
+
+def _fail_enum(v: Any, fact: Fact) -> str:
+    raise ValueError(f"{v!r} is not one of {', '.join(sorted(fact.values or ()))}")
+
+
+def _string(v: Any, fact: Fact) -> str:
+    if isinstance(v, str):
+        return v
+    raise ValueError(f"{v!r} is not text")
+
+
+_COERCE: dict[str, Callable[[Any, Fact], Any]] = {
+    "date": lambda v, f: _date(v), "bool": _bool, "int": _int, "money": _decimal,
+    "decimal": _decimal, "enum": _enum, "string": _string,
+}

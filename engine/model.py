@@ -1,0 +1,140 @@
+"""The loaded, compiled rulebook: immutable objects, each with its position and citation.
+
+Nothing here is mutated after `load()` returns, so one `Rulebook` can be shared by
+any number of threads evaluating cases at once.
+"""
+from __future__ import annotations
+
+import bisect
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .errors import Position
+from .expr import Expr
+
+__all__ = [
+    "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",
+    "Coverage", "Rounding",
+]
+
+
+class _NoDefault:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "NO_DEFAULT"
+
+
+NO_DEFAULT: Any = _NoDefault()
+"""The fact has no default: when a case omits it, it is unknown."""
+
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    name: str
+    type: str  # date | bool | int | money | decimal | enum | string
+    values: frozenset[str] | None
+    default: Any  # a value, None (known absent), or NO_DEFAULT
+    default_from: str | None  # "on": the evaluation date
+    cite: str
+    description: str
+    position: Position
+
+    @property
+    def expr_type(self) -> str:
+        return {"enum": "str", "string": "str"}.get(self.type, self.type)
+
+
+@dataclass(frozen=True, slots=True)
+class ParameterValue:
+    start: _dt.date
+    value: Decimal
+    currency: str | None
+    source: str
+    confidence: str  # high | medium | assumed
+    note: str | None
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Parameter:
+    id: str
+    title: str
+    type: str  # money | decimal | int
+    cite: str
+    values: tuple[ParameterValue, ...]
+    position: Position
+    starts: tuple[_dt.date, ...] = field(default=(), repr=False)
+
+    def at(self, day: _dt.date) -> ParameterValue | None:
+        """The value in force on `day`: the last one starting on or before it."""
+        i = bisect.bisect_right(self.starts, day)
+        return self.values[i - 1] if i else None
+
+
+@dataclass(frozen=True, slots=True)
+class Version:
+    """One dated wording of a rule. `assumed` marks the rulebook's coverage assumption."""
+
+    start: _dt.date
+    end: _dt.date
+    expr: Expr | None  # None when the rule is not in force in this period
+    when: Expr | None
+    note: str | None
+    text: str | None
+    assumed: bool
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    id: str
+    cite: str
+    title: str | None
+    text: str
+    reading: str | None
+    role: str  # applicable_date | requires | unless | amount | adjust
+    decisions: tuple[str, ...]
+    versions: tuple[Version, ...]
+    overrides: tuple[str, ...]
+    article: str
+    position: Position
+    starts: tuple[_dt.date, ...] = field(default=(), repr=False)
+
+    def version_at(self, day: _dt.date) -> Version | None:
+        i = bisect.bisect_right(self.starts, day)
+        if i and day <= self.versions[i - 1].end:
+            return self.versions[i - 1]
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    id: str
+    title: str
+    type: str  # money | days | date | finding | decimal | int | bool
+    per: str  # event | month
+    applies_if: Expr
+    applies_reading: str
+    applicable_date: Rule
+    rules: tuple[Rule, ...]  # requires / unless / amount / adjust, in rulebook order
+    params: tuple[str, ...]  # every parameter any of its rules reads
+    position: Position
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    start: _dt.date
+    end: _dt.date
+    assumption: str
+
+    def __contains__(self, day: _dt.date) -> bool:
+        return self.start <= day <= self.end
+
+
+@dataclass(frozen=True, slots=True)
+class Rounding:
+    quantum: Decimal
+    mode: str
