@@ -1,0 +1,124 @@
+"""The `statute` command: check rulebooks, evaluate cases.
+
+Exit codes: 0 success; 1 the rulebook has errors (check) or evaluation failed;
+2 invalid input (bad case file, bad option). Errors are printed as
+`file:line:col: message`, never as a traceback.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from . import dates
+from .errors import ErrorList, EvaluationError, StatuteError
+from .facts import read_case
+from .loader import load
+from .render import render_text
+
+__all__ = ["main"]
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.run(args))
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="statute", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+
+    c = sub.add_parser("check", help="validate rulebooks: schemas, expressions, versions")
+    c.add_argument("paths", nargs="+", help="a rulebook folder, or a folder holding rulebooks")
+    c.set_defaults(run=_check)
+
+    e = sub.add_parser("eval", help="evaluate a case against a rulebook")
+    e.add_argument("rulebook", help="rulebook folder, e.g. rules/lt/benefits-for-children")
+    e.add_argument("case", help="case file (YAML or JSON) with on, period and facts")
+    e.add_argument("--on", help="evaluation date YYYY-MM-DD (overrides the case's)")
+    e.add_argument("--period", help="month YYYY-MM for monthly benefits (overrides the case's)")
+    e.add_argument("--benefit", action="append", metavar="ID", help="decide only this benefit "
+                   "(repeatable)")
+    e.add_argument("--format", choices=("text", "json"), default="text")
+    e.add_argument("--trace", action="store_true", help="include the explanation trace")
+    e.set_defaults(run=_eval)
+    return p
+
+
+def _check(args: argparse.Namespace) -> int:
+    roots = []
+    for path in args.paths:
+        p = Path(path)
+        if (p / "rulebook.yaml").is_file():
+            roots.append(p)
+        elif p.is_dir():
+            roots.extend(sorted(f.parent for f in p.rglob("rulebook.yaml")))
+        else:
+            print(f"{path}: no such folder", file=sys.stderr)
+            return 2
+    if not roots:
+        print(f"{', '.join(args.paths)}: no rulebook.yaml found", file=sys.stderr)
+        return 1
+    failed = 0
+    for root in roots:
+        try:
+            rb = load(root)
+        except StatuteError as e:
+            failed += 1
+            errors = e.errors if isinstance(e, ErrorList) else [e]
+            for err in errors:
+                print(err, file=sys.stderr)
+            print(f"{root}: {len(errors)} error(s)", file=sys.stderr)
+            continue
+        rules = {r.id for d in rb.decisions.values() for r in d.rules}
+        print(f"{root}: ok ({len(rb.decisions)} decisions, {len(rules)} rules, "
+              f"{len(rb.parameters)} parameters, {len(rb.facts)} facts)")
+    return 1 if failed else 0
+
+
+def _eval(args: argparse.Namespace) -> int:
+    try:
+        rb = load(args.rulebook)
+    except StatuteError as e:
+        _print_errors(e)
+        print(f"{args.rulebook}: the rulebook has errors; run `statute check {args.rulebook}`",
+              file=sys.stderr)
+        return 1
+    try:
+        case = read_case(args.case)
+        on = dates.parse_date(args.on) if args.on else None
+        period = dates.parse_month(args.period) if args.period else None
+        result = rb.evaluate_case(case, on=on, period=period, decisions=args.benefit,
+                                  trace=args.trace)
+    except ValueError as e:  # includes every StatuteError but EvaluationError
+        if isinstance(e, StatuteError):
+            _print_errors(e)
+        else:
+            print(f"statute: {e}", file=sys.stderr)
+        return 2
+    except EvaluationError as e:
+        _print_errors(e)
+        return 1
+    if args.format == "json":
+        json.dump(result.as_dict(trace=args.trace), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(render_text(result, trace=args.trace))
+    return 0
+
+
+def _print_errors(e: StatuteError) -> None:
+    for err in e.errors if isinstance(e, ErrorList) else [e]:
+        print(err, file=sys.stderr)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

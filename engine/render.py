@@ -1,0 +1,126 @@
+"""Render a `Result` as text a drafter or caseworker can follow without reading code."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from .result import DecisionResult, Result, Step, to_json_value
+
+__all__ = ["render_text"]
+
+_STATUS = {"granted": "GRANTED", "refused": "REFUSED", "not_applicable": "not applicable",
+           "undetermined": "UNDETERMINED", "not_covered": "NOT COVERED"}
+
+
+def render_text(result: Result, trace: bool = False) -> str:
+    out = [f"{result.rulebook} — evaluated on {result.on.isoformat()} (period {result.period})", ""]
+    for r in result.benefits.values():
+        out.append(_headline(r))
+        if trace:
+            out.extend(_trace(r))
+        out.append("")
+    if result.warnings:
+        out.append("Warnings:")
+        out.extend(f"  ! {w}" for w in result.warnings)
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _headline(r: DecisionResult) -> str:
+    line = f"{r.id}: {_STATUS.get(r.status, r.status)}"
+    if r.amount is not None:
+        line += f" {r.amount} {r.currency or ''}".rstrip()
+    elif r.value is not None:
+        line += f" {to_json_value(r.value)}"
+    if r.applicable_date:
+        line += f" (applicable date {r.applicable_date})"
+    if r.citations:
+        line += f" — {', '.join(r.citations)}"
+    if r.missing_facts:
+        line += f" — missing: {', '.join(r.missing_facts)}"
+    return line
+
+
+_VERB = {"applies_if": "Applies?", "applicable_date": "Applicable date",
+         "requires": "Condition", "unless": "Exception", "amount": "Amount",
+         "adjust": "Adjustment", "rounding": "Rounding", "coverage": "Coverage",
+         "version": "Version", "parameter": "Parameter"}
+
+
+def _trace(r: DecisionResult) -> list[str]:
+    lines = []
+    for i, s in enumerate(r.trace, 1):
+        head = f"  {i}. {_VERB.get(s.kind, s.kind)}"
+        if s.citation:
+            head += f" [{s.citation}]"
+        if s.title:
+            head += f" {s.title}"
+        lines.append(head)
+        if s.version and s.kind != "applicable_date":
+            start, end, assumed, note = s.version
+            why = f"version in force {start}..{end}"
+            if r.applicable_date:
+                why += f", which contains {r.applicable_date}"
+            if assumed:
+                why += " (coverage assumption)"
+            if note:
+                why += f" — {note}"
+            lines.append(f"       {why}")
+        if s.expression:
+            lines.append(f"       {s.expression}")
+            if s.kind in ("amount", "adjust") and s.parameters:
+                lines.append(f"       = {_substitute(s)}")
+        for name, value in s.facts:
+            lines.append(f"         {name} = {_show(value)}")
+        for p in s.parameters:
+            conf = "" if p.confidence == "high" else f", confidence {p.confidence}"
+            lines.append(f"         {p.name} = {p.value} {p.currency or ''} (valid from "
+                         f"{p.effective_from}; source: {p.source}{conf})")
+        lines.append(f"       => {_outcome(s)}")
+        if s.note:
+            lines.append(f"       note: {s.note}")
+    return lines
+
+
+def _substitute(s: Step) -> str:
+    """The expression with the values it read written in: 11 × 130 LTL."""
+    text = s.expression or ""
+    values = {p.name: f"{p.value} {p.currency or ''}".rstrip() for p in s.parameters}
+    values.update({n: _show(v) for n, v in s.facts})
+    for name in sorted(values, key=len, reverse=True):
+        text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])", values[name], text)
+    return text.replace(" * ", " × ")
+
+
+def _outcome(s: Step) -> str:
+    o = s.outcome
+    if s.kind == "unless":
+        if o is True:
+            return "established: the benefit is refused"
+        if o is False:
+            return "not established"
+        if isinstance(o, str):
+            return o
+        return "unknown, treated as not established"
+    if s.kind == "requires":
+        if o is True:
+            return "holds"
+        if o is False:
+            return "does not hold: the benefit is refused"
+        if isinstance(o, str):
+            return o
+        return "unknown"
+    if s.kind == "amount" and s.parameters and not isinstance(o, str):
+        p = s.parameters[0]
+        return f"{_show(o)} {p.currency or ''}".rstrip()
+    return _show(o)
+
+
+def _show(v: Any) -> str:
+    j = to_json_value(v)
+    if j is True:
+        return "true"
+    if j is False:
+        return "false"
+    if j is None:
+        return "none (not given)"
+    return str(j)
