@@ -13,6 +13,7 @@ import datetime as _dt
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Mapping
 
+from . import dates
 from .errors import EvaluationError
 from .expr import Expr, Unknown
 from .model import Decision, Rule, Version
@@ -21,7 +22,7 @@ from .result import DecisionResult, ParamRead, Step
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["evaluate_event"]
+__all__ = ["evaluate_decision"]
 
 _EMPTY: Mapping[str, Any] = {}
 _MISSING = "missing"
@@ -49,18 +50,32 @@ class _Tracer:
             params, outcome, note, ver, (version.text or rule.text) if rule and version else None))
 
 
-def _result(d: Decision, status: str, tracer: _Tracer | None, applicable: _dt.date | None = None,
+class _Day:
+    """What the rules decide for one applicable date: status, unrounded amount, reasons."""
+
+    __slots__ = ("status", "amount", "currency", "citations", "missing", "rule")
+
+    def __init__(self, status: str, amount: Any = None, currency: str | None = None,
+                 citations: tuple[str, ...] = (), missing: frozenset[str] = frozenset(),
+                 rule: str | None = None):
+        self.status, self.amount, self.currency = status, amount, currency
+        self.citations, self.missing, self.rule = citations, missing, rule
+
+    def key(self) -> tuple:
+        return (self.status, self.amount, self.currency, self.citations, self.missing, self.rule)
+
+
+def _result(d: Decision, status: str, tr: _Tracer | None, applicable: _dt.date | None = None,
             citations: tuple[str, ...] = (), missing: frozenset[str] = frozenset(),
             amount: Decimal | None = None, currency: str | None = None,
             value: Any = None) -> DecisionResult:
     return DecisionResult(d.id, status, amount, currency, applicable, citations,
-                          tuple(sorted(missing)), tuple(tracer.steps) if tracer else (),
-                          d.type, value)
+                          tuple(sorted(missing)), tuple(tr.steps) if tr else (), d.type, value)
 
 
-def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
-                   trace: bool, warnings: set[str]) -> DecisionResult:
-    """Decide a decision whose amounts are fixed on one applicable date (a lump sum)."""
+def evaluate_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
+                      period: _dt.date, trace: bool, warnings: set[str]) -> DecisionResult:
+    """Decide `d`: once on its applicable date (per: event) or day by day (per: month)."""
     tr = _Tracer() if trace else None
     S: dict[str, Any] = {"on": on}
     applies = d.applies_if.evaluate(F, _EMPTY, S)
@@ -71,24 +86,120 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
         return _result(d, "not_applicable", tr)
     if isinstance(applies, Unknown):
         return _result(d, "undetermined", tr, missing=applies.names)
-
+    if d.per == "month":
+        return _monthly(rb, d, F, on, period, tr, warnings)
     date_rule = d.applicable_date
-    date_expr = date_rule.versions[0].expr
-    assert date_expr is not None
-    day = date_expr.evaluate(F, _EMPTY, S)
-    if tr:
-        tr.add("applicable_date", date_rule, date_expr, F, day, note=date_rule.reading,
-               version=date_rule.versions[0])
+    day = _applicable_date(d, F, S, tr)
     if isinstance(day, Unknown):
         return _result(d, "undetermined", tr, citations=(date_rule.cite,), missing=day.names)
+    S["day"] = day
+    out = _decide(rb, d, F, S, day, tr, warnings)
+    if out.status != "granted":
+        return _result(d, out.status, tr, day if out.status != "not_applicable" else None,
+                       out.citations, out.missing)
+    if d.type != "money":
+        return _result(d, "granted", tr, day, out.citations, value=out.amount)
+    rounded = _round(rb, out.amount, tr, F)
+    return _result(d, "granted", tr, day, out.citations, amount=rounded, currency=out.currency)
+
+
+def _applicable_date(d: Decision, F: Mapping[str, Any], S: Mapping[str, Any],
+                     tr: _Tracer | None) -> Any:
+    rule = d.applicable_date
+    expr = rule.versions[0].expr
+    assert expr is not None
+    day = expr.evaluate(F, _EMPTY, S)
+    if tr:
+        tr.add("applicable_date", rule, expr, F, day, note=rule.reading, version=rule.versions[0])
+    return day
+
+
+def _round(rb: "Rulebook", amount: Any, tr: _Tracer | None, F: Mapping[str, Any]) -> Decimal:
+    rounded = Decimal(amount).quantize(rb.rounding.quantum, rounding=rb.rounding.mode)
+    if tr:
+        tr.add("rounding", None, None, F, rounded, title="rounded once",
+               note=f"{amount} rounded to {rb.rounding.quantum} ({rb.rounding.mode})")
+    return rounded
+
+
+def _monthly(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
+             period: _dt.date, tr: _Tracer | None, warnings: set[str]) -> DecisionResult:
+    """Decide each day of the month, merge equal days into segments, prorate (Art. 12(8)-style).
+
+    A segment's share is monthly amount x days / calendar days of the month; the sum is
+    rounded once. Any undetermined day makes the month undetermined: a partial sum
+    would be a silently wrong answer.
+    """
+    dim = dates.days_in_month(period.year, period.month)
+    segments: list[tuple[_dt.date, _dt.date, _Day]] = []
+    heads: list[int] = []  # index of each segment's step in the trace
+    for n in range(dim):
+        today = period + _dt.timedelta(days=n)
+        S = {"on": on, "day": today}
+        day_tr = _Tracer() if tr else None
+        selector = _applicable_date(d, F, S, day_tr)
+        if isinstance(selector, Unknown):
+            out = _Day("undetermined", citations=(d.applicable_date.cite,), missing=selector.names)
+        else:
+            out = _decide(rb, d, F, S, selector, day_tr, warnings)
+        if segments and segments[-1][2].key() == out.key():
+            segments[-1] = (segments[-1][0], today, segments[-1][2])
+        else:
+            segments.append((today, today, out))
+            if tr and day_tr:
+                heads.append(len(tr.steps))
+                tr.steps.append(_segment_step(today, today, out))
+                tr.steps.extend(day_tr.steps)
+        if tr and heads:
+            first, last, o = segments[-1]
+            tr.steps[heads[-1]] = _segment_step(first, last, o)
+    statuses = {o.status for _, _, o in segments}
+    cites = _unique(c for _, _, o in segments for c in o.citations)
+    missing = frozenset().union(*(o.missing for _, _, o in segments))
+    for status in ("undetermined", "granted", "not_covered", "refused"):
+        if status in statuses:
+            break
+    else:
+        return _result(d, "not_applicable", tr, period)
+    if status != "granted":
+        return _result(d, status, tr, period, cites, missing)
+    total = Decimal(0)
+    currencies = set()
+    for first, last, o in segments:
+        if o.status != "granted":
+            continue
+        days = (last - first).days + 1
+        share = Decimal(o.amount) * days / dim
+        total += share
+        currencies.add(o.currency)
+        if tr:
+            tr.steps.append(Step("proration", None, o.rule, f"{first}..{last}", None, (), (),
+                                 share, note=f"{o.amount} × {days}/{dim} days = {share}"))
+    if len(currencies) > 1:
+        raise EvaluationError(f"{d.id}: the month mixes currencies {sorted(map(str, currencies))}",
+                              d.position)
+    granted_cites = _unique(c for _, _, o in segments if o.status == "granted" for c in o.citations)
+    rounded = _round(rb, total, tr, F)
+    return _result(d, "granted", tr, period, granted_cites, amount=rounded,
+                   currency=currencies.pop())
+
+
+def _segment_step(first: _dt.date, last: _dt.date, out: _Day) -> Step:
+    days = (last - first).days + 1
+    return Step("segment", None, out.rule, f"days {first}..{last} ({days} day(s))", None, (), (),
+                out.status, note="each day of the segment is decided alike; the steps follow")
+
+
+def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
+            day: _dt.date, tr: _Tracer | None, warnings: set[str]) -> _Day:
+    """Apply every rule of `d` in the versions and parameter values in force on `day`."""
     cov = rb.coverage
     if not cov.start <= day <= cov.end:
         if tr:
-            tr.add("coverage", None, None, F, False, citation=None,
+            tr.add("coverage", None, None, F, False,
                    title="is the applicable date within the rulebook's coverage?",
                    note=f"{day} is outside {cov.start}..{cov.end}: no rule version is in force")
-        return _result(d, "not_covered", tr, applicable=day)
-    S["day"] = day
+        return _Day("not_covered")
 
     P: dict[str, Any] = {}
     for name in d.params:
@@ -97,7 +208,7 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
             if tr:
                 tr.add("parameter", None, None, F, False, title=f"{name} on {day}",
                        note=f"no value of {name} is in force on {day}")
-            return _result(d, "not_covered", tr, applicable=day)
+            return _Day("not_covered")
         P[name] = pv.value
         if pv.confidence != "high":
             warnings.add(f"{name} = {pv.value} {pv.currency or ''} from {pv.start} has "
@@ -119,7 +230,7 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
             if tr:
                 tr.add("version", r, None, F, False,
                        note=f"no version of {r.cite} ({r.id}) is in force on {day}")
-            return _result(d, "not_covered", tr, applicable=day)
+            return _Day("not_covered")
         assumed = assumed or v.assumed
         if v.expr is None:
             if tr:
@@ -161,20 +272,20 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
         warnings.add(f"assumption: {cov.assumption}")
 
     if refused:
-        return _result(d, "refused", tr, day, _unique(r.cite for r in refused))
+        return _Day("refused", citations=_unique(r.cite for r in refused))
     overridden = {o for r, _ in candidates for o in r.overrides}
     chosen = [(r, v) for r, v in candidates if r.id not in overridden]
     for r, v, w in open_amounts:
         if not chosen or any(o in {c.id for c, _ in chosen} for o in r.overrides):
             unknown |= w.names
     if unknown:
-        return _result(d, "undetermined", tr, day, missing=unknown)
+        return _Day("undetermined", missing=unknown)
     if not chosen:
         cites = _unique(r.cite for r in d.rules if r.role == "amount")
         if tr:
             tr.add("amount", None, None, F, False, citation=", ".join(cites),
                    title="no provision gives an amount for this case")
-        return _result(d, "refused", tr, day, cites)
+        return _Day("refused", citations=cites)
     if len(chosen) > 1:
         raise EvaluationError(
             f"{d.id}: amount rules {', '.join(r.id for r, _ in chosen)} all apply and none "
@@ -185,7 +296,7 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
     if tr:
         tr.add("amount", rule, version.expr, F, amount, version=version)
     if isinstance(amount, Unknown):
-        return _result(d, "undetermined", tr, day, missing=amount.names)
+        return _Day("undetermined", missing=amount.names)
     exprs = [version.expr]
     for r, v in adjusts:
         assert v.expr is not None
@@ -194,17 +305,10 @@ def evaluate_event(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.da
         if tr:
             tr.add("adjust", r, v.expr, F, amount, version=v)
         if isinstance(amount, Unknown):
-            return _result(d, "undetermined", tr, day, missing=amount.names)
+            return _Day("undetermined", missing=amount.names)
         held.append(r.cite)
-    cites = _unique([rule.cite, *held])
-    if d.type != "money":
-        return _result(d, "granted", tr, day, cites, value=amount)
-    currency = _currency(rb, d, exprs, day)
-    rounded = Decimal(amount).quantize(rb.rounding.quantum, rounding=rb.rounding.mode)
-    if tr:
-        tr.add("rounding", None, None, F, rounded, citation=None, title="rounded once",
-               note=f"{amount} rounded to {rb.rounding.quantum} ({rb.rounding.mode})")
-    return _result(d, "granted", tr, day, cites, amount=rounded, currency=currency)
+    currency = _currency(rb, d, exprs, day) if d.type == "money" else None
+    return _Day("granted", amount, currency, _unique([rule.cite, *held]), rule=rule.id)
 
 
 def _currency(rb: "Rulebook", d: Decision, exprs: list[Expr], day: _dt.date) -> str | None:

@@ -44,6 +44,7 @@ def load(path: str | Path) -> Rulebook:
 class _Loader:
     def __init__(self, root: Path):
         self.root = root
+        self.monthly: set[str] = set()
         self.errors: list[StatuteError] = []
 
     # -- plumbing -----------------------------------------------------------
@@ -159,6 +160,7 @@ class _Loader:
         rules: list[Rule] = []
         seen: dict[str, Position] = {}
         types = {k: v["type"] for k, v in decisions_doc.data["decisions"].items()}
+        self.monthly = {k for k, v in decisions_doc.data["decisions"].items() if v["per"] == "month"}
         folder = self.root / "articles"
         paths = sorted(folder.glob("*.yaml"), key=_natural) if folder.is_dir() else []
         if not paths:
@@ -209,7 +211,9 @@ class _Loader:
                 self.error("an amount rule serves decisions of one type only", pos, "decision")
                 return None
             expect = kinds.pop()
-        specials = {"on": "date"} if role == "applicable_date" else {"on": "date", "day": "date"}
+        specials = {"on": "date", "day": "date"}
+        if role == "applicable_date" and not set(decisions) & self.monthly:
+            del specials["day"]  # an event's applicable date is what defines `day`
         if role == "adjust":
             specials["amount"] = expect
         scope = Scope(base.facts, base.enums, base.params, specials)
@@ -298,8 +302,6 @@ class _Loader:
                                    r.position, "overrides")
             applies = self.compile(spec["applies_if"]["expr"], scope,
                                    doc.pos(("decisions", did, "applies_if", "expr")), "bool")
-            if spec["per"] != "event":
-                self.error("per: month decisions are not supported yet", pos, "per")
             if not dates or applies is None:
                 continue
             params: list[str] = []

@@ -7,7 +7,7 @@ from typing import Any, Iterable, Mapping
 
 from . import dates
 from .errors import CaseError, ErrorList, Position
-from .evaluator import evaluate_event
+from .evaluator import evaluate_decision
 from .facts import Case, prepare_facts
 from .model import Coverage, Decision, Fact, Parameter, Rounding
 from .result import Result
@@ -66,7 +66,8 @@ class Rulebook:
                              for i in unknown])
         F = prepare_facts(self.facts, facts, on_date, case.document if case else None)
         warnings: set[str] = set()
-        results = {i: evaluate_event(self, self.decisions[i], F, on_date, trace, warnings)
+        results = {i: evaluate_decision(self, self.decisions[i], F, on_date, month, trace,
+                                          warnings)
                    for i in ids}
         return Result(self.id, on_date, f"{month.year:04d}-{month.month:02d}", results,
                       tuple(sorted(warnings)))
