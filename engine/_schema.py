@@ -63,7 +63,13 @@ def schema_errors(doc: Document, name: str) -> Iterator[LoadError]:
     """Every violation of schema `name` in `doc`, each at the offending value."""
     for err in sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path)):
         path = tuple(err.absolute_path)
-        yield LoadError(_message(err), doc.pos(path), field=".".join(map(str, path)) or None)
+        pos = doc.pos(path)
+        if err.validator == "additionalProperties" and isinstance(err.instance, dict):
+            extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
+            if extra:
+                path = path + (extra[0],)
+                pos = doc.key_pos(path)
+        yield LoadError(_message(err), pos, field=".".join(map(str, path)) or None)
 
 
 def _message(err: jsonschema.ValidationError) -> str:

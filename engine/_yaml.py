@@ -4,7 +4,8 @@ PyYAML resolves YAML 1.1 (`no` -> False, `010` -> 8, `1.5` -> float). Rulebooks 
 law and money, so scalars are resolved here instead: only `true`/`false` are
 booleans, numbers with a fraction are exact `Decimal`s from their text, integers
 with a leading zero are kept as strings (so a schema rejects them), and ISO dates
-become `datetime.date`. Aliases and duplicate keys are errors. Every value's
+become `datetime.date`. Aliases, anchors, tags, merge keys and duplicate keys are
+errors. Every value's
 position is recorded by its path so that schema errors can name line and column.
 """
 from __future__ import annotations
@@ -13,22 +14,16 @@ import datetime as _dt
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import yaml
 
 from .errors import LoadError, Position
 
 try:  # the C parser is several times faster; positions are the same
-    from yaml import CSafeLoader as _BaseLoader
+    from yaml import CSafeLoader as _Loader
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """No implicit resolvers: every untagged scalar composes as a string, resolved below."""
-
-    yaml_implicit_resolvers: dict = {}
+    from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
 __all__ = ["Document", "read_yaml", "parse_yaml", "MAX_FILE_BYTES"]
 
@@ -40,20 +35,23 @@ _INT = re.compile(r"[-+]?(0|[1-9][0-9]*)\Z")
 _DEC = re.compile(r"[-+]?(0|[1-9][0-9]*)\.[0-9]+\Z")
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}\Z")
 _NULL = {"null", "~", ""}
-_STR_TAG = "tag:yaml.org,2002:str"
-_SEQ_TAG = "tag:yaml.org,2002:seq"
-_MAP_TAG = "tag:yaml.org,2002:map"
+MAX_DEPTH = 64
 
 
 class Document:
-    """A parsed YAML file: its data and the position of every value in it."""
+    """A parsed YAML file: its data, the position of every value and key, its lines."""
 
-    __slots__ = ("file", "data", "positions")
+    __slots__ = ("file", "data", "positions", "keys", "styles", "lines")
 
-    def __init__(self, file: str, data: Any, positions: dict[Path_, Position]):
+    def __init__(self, file: str, data: Any, positions: dict[Path_, Position],
+                 keys: dict[Path_, Position] | None = None,
+                 styles: dict[Path_, str] | None = None, lines: list[str] | None = None):
         self.file = file
         self.data = data
         self.positions = positions
+        self.keys = keys or {}
+        self.styles = styles or {}
+        self.lines = lines or []
 
     def pos(self, path: Path_ = ()) -> Position:
         """Position of the value at `path`, or of its nearest enclosing value."""
@@ -61,6 +59,47 @@ class Document:
         while path not in self.positions and path:
             path = path[:-1]
         return self.positions.get(path, Position(self.file, 1, 1))
+
+    def key_pos(self, path: Path_) -> Position:
+        """Position of the key that ends `path` (where a drafter looks for a bad key)."""
+        return self.keys.get(tuple(path)) or self.pos(path)
+
+    def locate(self, path: Path_, text: str) -> Callable[[int], Position]:
+        """Map an offset in `text` (a scalar's whitespace-normalised value) to file:line:col."""
+        start = self.pos(path)
+        style = self.styles.get(tuple(path))
+        if style in ("|", ">"):
+            return self._block_locator(start, text)
+        shift = 1 if style in ("'", '"') else 0
+        return lambda off: Position(start.file, start.line, start.col + shift + off)
+
+    def _block_locator(self, start: Position, text: str) -> Callable[[int], Position]:
+        # The content starts on the line after the `>`/`|` indicator; it is folded
+        # into one line, so walk the source lines to find where an offset falls.
+        spans = []
+        off = 0
+        for n in range(start.line, len(self.lines)):
+            raw = self.lines[n]
+            if not raw.strip():
+                if spans:
+                    break
+                continue
+            indent = len(raw) - len(raw.lstrip())
+            if spans and indent < spans[0][2]:
+                break
+            stripped = " ".join(raw.split())
+            spans.append((off, n + 1, indent, len(stripped)))
+            off += len(stripped) + 1
+        if " ".join(" ".join(self.lines[n - 1].split()) for _, n, _, _ in spans) != text:
+            first = spans[0] if spans else (0, start.line + 1, 0, 0)
+            return lambda o: Position(start.file, first[1], first[2] + 1)
+
+        def at(o: int) -> Position:
+            for begin, line, indent, length in reversed(spans):
+                if o >= begin:
+                    return Position(start.file, line, indent + 1 + min(o - begin, length))
+            return Position(start.file, spans[0][1], spans[0][2] + 1)
+        return at
 
 
 def read_yaml(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
@@ -83,9 +122,16 @@ def read_yaml(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
 
 
 def parse_yaml(text: str, file: str = "<string>") -> Document:
-    """Parse YAML text into plain data with positions (see module docstring)."""
+    """Parse YAML text into plain data with positions (see module docstring).
+
+    Built from the parser's event stream with an explicit stack, never recursively,
+    so deep nesting is a clean error rather than a crash; aliases, anchors and tags
+    are refused where they appear.
+    """
+    b = _Builder(file)
     try:
-        node = yaml.compose(text, Loader=_Loader)
+        for event in yaml.parse(text, Loader=_Loader):
+            b.feed(event)
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         pos = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
@@ -93,57 +139,93 @@ def parse_yaml(text: str, file: str = "<string>") -> Document:
         raise LoadError(f"malformed YAML: {what}", pos) from None
     except yaml.YAMLError as e:
         raise LoadError(f"malformed YAML: {e}", Position(file)) from None
-    positions: dict[Path_, Position] = {}
-    if node is None:
-        return Document(file, None, positions)
-    data = _Builder(file, positions).build(node, ())
-    return Document(file, data, positions)
+    return Document(file, b.root, b.positions, b.keys, b.styles, text.splitlines())
 
 
 class _Builder:
-    def __init__(self, file: str, positions: dict[Path_, Position]):
+    def __init__(self, file: str):
         self.file = file
-        self.positions = positions
-        self.seen: set[int] = set()
+        self.positions: dict[Path_, Position] = {}
+        self.keys: dict[Path_, Position] = {}
+        self.styles: dict[Path_, str] = {}
+        self.root: Any = None
+        self.documents = 0
+        # each frame: [container, path, pending key or None (mappings), key position]
+        self.stack: list[list[Any]] = []
 
-    def pos(self, node: yaml.Node) -> Position:
-        return Position(self.file, node.start_mark.line + 1, node.start_mark.column + 1)
+    def pos(self, event: yaml.Event) -> Position:
+        return Position(self.file, event.start_mark.line + 1, event.start_mark.column + 1)
 
-    def build(self, node: yaml.Node, path: Path_) -> Any:
-        # The composer returns the anchored node again for each alias: seeing a
-        # node twice is an alias, and refusing it defeats "billion laughs" bombs.
-        if id(node) in self.seen:
+    def feed(self, event: yaml.Event) -> None:
+        kind = type(event)
+        if kind is yaml.DocumentStartEvent:
+            self.documents += 1
+            if self.documents > 1:
+                raise LoadError("a statute file holds one YAML document; remove the '---'",
+                                self.pos(event))
+            return
+        if kind in _IGNORED:
+            return
+        if kind is yaml.AliasEvent:
             raise LoadError("YAML aliases (*name) are not allowed in statute files; "
-                            "write the value out", self.pos(node))
-        self.seen.add(id(node))
-        self.positions[path] = self.pos(node)
-        if isinstance(node, yaml.MappingNode):
-            if node.tag not in (_MAP_TAG,):
-                raise LoadError(f"unsupported YAML tag {node.tag}", self.pos(node))
-            out: dict[str, Any] = {}
-            for knode, vnode in node.value:
-                if knode.tag == "tag:yaml.org,2002:merge":
-                    raise LoadError("YAML merge keys (<<) are not allowed", self.pos(knode))
-                if not isinstance(knode, yaml.ScalarNode):
-                    raise LoadError("mapping keys must be plain strings", self.pos(knode))
-                key = knode.value
-                if key in out:
-                    first = self.positions[path + (key,)]
-                    raise LoadError(f"duplicate key {key!r} (first at line {first.line})",
-                                    self.pos(knode), field=key)
-                out[key] = self.build(vnode, path + (key,))
-            return out
-        if isinstance(node, yaml.SequenceNode):
-            if node.tag != _SEQ_TAG:
-                raise LoadError(f"unsupported YAML tag {node.tag}", self.pos(node))
-            return [self.build(v, path + (i,)) for i, v in enumerate(node.value)]
-        return self.scalar(node)
+                            "write the value out", self.pos(event))
+        if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
+            self.stack.pop()
+            return
+        if event.tag is not None and event.tag != "!":  # type: ignore[attr-defined]
+            raise LoadError(f"YAML tags ({event.tag}) are not allowed; quote the value "  # type: ignore[attr-defined]
+                            "to make it text", self.pos(event))
+        if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None:
+            self.key(event)
+            return
+        if kind is yaml.ScalarEvent:
+            path = self.place(event, self.scalar(event))
+            if event.style:  # type: ignore[attr-defined]
+                self.styles[path] = event.style  # type: ignore[attr-defined]
+        elif kind is yaml.MappingStartEvent:
+            self.open(event, {})
+        else:
+            self.open(event, [])
 
-    def scalar(self, node: yaml.ScalarNode) -> Any:
-        text = node.value
-        if node.tag != _STR_TAG:
-            raise LoadError(f"unsupported YAML tag {node.tag}", self.pos(node))
-        if node.style:  # quoted or block: always a string
+    def key(self, event: yaml.Event) -> None:
+        if type(event) is not yaml.ScalarEvent:
+            raise LoadError("mapping keys must be plain strings", self.pos(event))
+        frame = self.stack[-1]
+        key = event.value  # type: ignore[attr-defined]
+        if key == "<<" and not event.style:  # type: ignore[attr-defined]
+            raise LoadError("YAML merge keys (<<) are not allowed", self.pos(event))
+        if key in frame[0]:
+            first = self.keys[frame[1] + (key,)]
+            raise LoadError(f"duplicate key {key!r} (first at line {first.line})",
+                            self.pos(event), field=key)
+        frame[2] = key
+        self.keys[frame[1] + (key,)] = self.pos(event)
+
+    def place(self, event: yaml.Event, value: Any) -> Path_:
+        if not self.stack:
+            path: Path_ = ()
+            self.root = value
+        else:
+            frame = self.stack[-1]
+            if isinstance(frame[0], dict):
+                path = frame[1] + (frame[2],)
+                frame[0][frame[2]] = value
+                frame[2] = None
+            else:
+                path = frame[1] + (len(frame[0]),)
+                frame[0].append(value)
+        self.positions[path] = self.pos(event)
+        return path
+
+    def open(self, event: yaml.Event, container: Any) -> None:
+        if len(self.stack) >= MAX_DEPTH:
+            raise LoadError(f"nested more than {MAX_DEPTH} levels deep", self.pos(event))
+        path = self.place(event, container)
+        self.stack.append([container, path, None])
+
+    def scalar(self, event: yaml.ScalarEvent) -> Any:
+        text = event.value
+        if event.style:  # quoted or block: always a string
             return text
         if text in _NULL:
             return None
@@ -159,5 +241,8 @@ class _Builder:
             try:
                 return _dt.date.fromisoformat(text)
             except ValueError:
-                raise LoadError(f"{text!r} is not a valid calendar date", self.pos(node)) from None
+                raise LoadError(f"{text!r} is not a valid calendar date", self.pos(event)) from None
         return text
+
+
+_IGNORED = (yaml.StreamStartEvent, yaml.StreamEndEvent, yaml.DocumentEndEvent)

@@ -45,13 +45,15 @@ class _Loader:
     def __init__(self, root: Path):
         self.root = root
         self.monthly: set[str] = set()
+        self.incomplete = False  # an article file failed: decision checks would only echo it
         self.errors: list[StatuteError] = []
 
     # -- plumbing -----------------------------------------------------------
     def error(self, message: str, position: Position, field: str | None = None) -> None:
         self.errors.append(LoadError(message, position, field))
 
-    def read(self, rel: str | Path, schema: str) -> Document | None:
+    def read(self, rel: str | Path, schema: str, partial: list | None = None) -> Document | None:
+        """The document if it is valid; with `partial`, an invalid one is appended there."""
         path = self.root / rel
         if not path.is_file():
             self.error(f"missing file (every rulebook has {rel})", Position(str(path)))
@@ -63,11 +65,15 @@ class _Loader:
             return None
         errs = list(schema_errors(doc, schema))
         self.errors.extend(errs)
+        if errs and partial is not None:
+            partial.append(doc)
         return None if errs else doc
 
-    def compile(self, text: Any, scope: Scope, pos: Position, expect: str | None) -> Any:
+    def compile(self, doc: Document, path: tuple, scope: Scope, expect: str | None) -> Any:
+        text = _get(doc.data, path)
+        locate = doc.locate(path, " ".join(text.split())) if isinstance(text, str) else None
         try:
-            return compile_expression(text, scope, pos, expect)
+            return compile_expression(text, scope, doc.pos(path), expect, locate)
         except StatuteError as e:
             self.errors.append(e)
             return None
@@ -89,7 +95,9 @@ class _Loader:
             facts={n: f.expr_type for n, f in facts.items()},
             enums={n: f.values for n, f in facts.items() if f.values},
             params={n: p.type for n, p in params.items()},
-            specials={})
+            specials={},
+            nullable=frozenset(n for n, f in facts.items()
+                               if f.default is None and f.default_from is None))
         rules = self.articles(scope_base, coverage, decisions_doc)
         decisions = self.decisions(decisions_doc, rules, scope_base)
         if self.errors:
@@ -132,8 +140,15 @@ class _Loader:
         out: dict[str, Parameter] = {}
         folder = self.root / "parameters"
         for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
-            doc = self.read(path.relative_to(self.root), "parameter")
+            invalid: list[Document] = []
+            doc = self.read(path.relative_to(self.root), "parameter", invalid)
             if doc is None:
+                # keep the name known so its readers do not report it as unknown too
+                d = invalid[0].data if invalid else None
+                if isinstance(d, dict) and isinstance(d.get("id"), str) and \
+                        d.get("type") in ("money", "decimal", "int"):
+                    out[d["id"]] = Parameter(d["id"], str(d.get("title")), d["type"], "", (),
+                                             invalid[0].pos())
                 continue
             d = doc.data
             if d["id"] != path.stem:
@@ -168,6 +183,7 @@ class _Loader:
         for path in paths:
             doc = self.read(path.relative_to(self.root), "article")
             if doc is None:
+                self.incomplete = True
                 continue
             citation = doc.data["citation"]
             for i, spec in enumerate(doc.data["rules"]):
@@ -216,7 +232,7 @@ class _Loader:
             del specials["day"]  # an event's applicable date is what defines `day`
         if role == "adjust":
             specials["amount"] = expect
-        scope = Scope(base.facts, base.enums, base.params, specials)
+        scope = Scope(base.facts, base.enums, base.params, specials, base.nullable)
         if role == "applicable_date" and ("versions" in spec or "when" in spec):
             self.error("an applicable_date rule has no versions and no 'when': it selects them",
                        pos)
@@ -232,11 +248,10 @@ class _Loader:
     def versions(self, doc: Document, at: tuple, spec: dict, role: str, scope: Scope,
                  expect: str, coverage: Coverage) -> tuple[Version, ...] | None:
         def compile_body(body: dict, path: tuple) -> tuple[Any, Any]:
-            expr = self.compile(body[role], scope, doc.pos(path + (role,)), expect) \
-                if role in body else None
-            when = body.get("when", spec.get("when"))
+            expr = self.compile(doc, path + (role,), scope, expect) if role in body else None
             where = path + ("when",) if "when" in body else at + ("when",)
-            when_expr = self.compile(when, scope, doc.pos(where), "bool") if when else None
+            when_expr = self.compile(doc, where, scope, "bool") \
+                if "when" in body or "when" in spec else None
             return expr, when_expr
 
         if "versions" not in spec:
@@ -282,17 +297,17 @@ class _Loader:
 
     def decisions(self, doc: Document, rules: list[Rule], base: Scope) -> dict[str, Decision]:
         out = {}
-        scope = Scope(base.facts, base.enums, base.params, {"on": "date"})
+        scope = Scope(base.facts, base.enums, base.params, {"on": "date"}, base.nullable)
         for did, spec in doc.data["decisions"].items():
             pos = doc.pos(("decisions", did))
             mine = [r for r in rules if did in r.decisions]
             dates = [r for r in mine if r.role == "applicable_date"]
             body = [r for r in mine if r.role != "applicable_date"]
-            if len(dates) != 1:
+            if len(dates) != 1 and not (self.incomplete and not dates):
                 where = ", ".join(str(r.position) for r in dates) or "none found"
                 self.error(f"decision {did!r} needs exactly one applicable_date rule ({where})",
                            pos)
-            if not any(r.role == "amount" for r in body):
+            if not any(r.role == "amount" for r in body) and not self.incomplete:
                 self.error(f"decision {did!r} has no amount rule", pos)
             amount_ids = {r.id for r in body if r.role == "amount"}
             for r in body:
@@ -300,8 +315,7 @@ class _Loader:
                     if r.role != "amount" or o not in amount_ids:
                         self.error(f"overrides {o!r}: not an amount rule of {did!r}",
                                    r.position, "overrides")
-            applies = self.compile(spec["applies_if"]["expr"], scope,
-                                   doc.pos(("decisions", did, "applies_if", "expr")), "bool")
+            applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
             if not dates or applies is None:
                 continue
             params: list[str] = []
@@ -315,6 +329,12 @@ class _Loader:
                                 " ".join(spec["applies_if"]["reading"].split()), dates[0],
                                 tuple(body), tuple(params), pos)
         return out
+
+
+def _get(data: Any, path: tuple) -> Any:
+    for key in path:
+        data = data[key]
+    return data
 
 
 def _natural(path: Path) -> list:

@@ -48,7 +48,7 @@ class Expr:
         """Value of the expression, or `Unknown` naming the facts that would decide it."""
         try:
             return self.fn(F, P, S)
-        except (KeyError, TypeError):
+        except (KeyError, TypeError, AttributeError, Absent):
             pass  # a fact is missing or absent: decide with three-valued logic
         except (ArithmeticError, DecimalException, ValueError, OverflowError) as e:
             raise self._failure(e) from None
@@ -64,23 +64,27 @@ class Expr:
 
 
 def compile_expression(text: Any, scope: Scope, position: Position,
-                       expect: str | None = None) -> Expr:
-    """Parse, check and compile `text`; raise LoadError at file:line:col on any problem."""
+                       expect: str | None = None,
+                       locate: Callable[[int], Position] | None = None) -> Expr:
+    """Parse, check and compile `text`; raise LoadError at file:line:col on any problem.
+
+    `locate` maps a column of the (whitespace-normalised) text to its place in the
+    file, so errors inside quoted or folded YAML scalars point at the right spot.
+    """
+    where = locate or (lambda off: _at(position, 1, off + 1))
     if not isinstance(text, str):
         raise LoadError(f"an expression must be text, got {type(text).__name__} {text!r}",
                         position)
-    src = text.strip()
+    src = " ".join(text.split()) if "\n" in text else text.strip()
     if not src:
         raise LoadError("empty expression", position)
     if len(src) > MAX_LENGTH:
         raise LoadError(f"expression is {len(src)} characters long; the limit is {MAX_LENGTH}",
                         position)
-    if "\n" in src:
-        src = " ".join(line.strip() for line in src.splitlines())
     try:
         tree = ast.parse(src, mode="eval")
     except SyntaxError as e:
-        raise LoadError(_syntax_message(src, e), _at(position, 1, e.offset or 1)) from None
+        raise LoadError(_syntax_message(src, e), where((e.offset or 1) - 1)) from None
     except (RecursionError, MemoryError, ValueError):
         raise LoadError("expression is nested too deeply", position) from None
     nodes = _count(tree)
@@ -91,17 +95,25 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     try:
         checked = check(tree, src, scope)
     except CheckError as e:
-        node = e.node
-        col = (getattr(node, "col_offset", 0) or 0) + 1
-        raise LoadError(e.message, _at(position, 1, col)) from None
+        raise LoadError(e.message, where(getattr(e.node, "col_offset", 0) or 0)) from None
     if expect is not None and not _fits(checked.type, expect):
         raise LoadError(f"expression gives {checked.type}, but {expect} is needed here: {src}",
                         position)
-    names = {"_div": div, **checked.constants}
+    names = {"_div": div, "_present": _present, **checked.constants}
     code = compile(f"lambda F, P, S: {checked.source}", f"<{position}>", "eval")
     fn = eval(code, {"__builtins__": {}, **names})  # noqa: S307 - source built from a whitelist
     return Expr(src, position, checked.type, tuple(checked.facts), tuple(checked.params),
                 tuple(checked.specials), tree, fn)
+
+
+class Absent(Exception):
+    """Raised by compiled code that reads an absent fact as a value."""
+
+
+def _present(v: Any) -> Any:
+    if v is None:
+        raise Absent
+    return v
 
 
 def _fits(got: str, want: str) -> bool:

@@ -21,6 +21,7 @@ ORDERED = {"int", "decimal", "money", "date"}
 COMPARE_SYM = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
                ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is",
                ast.IsNot: "is not"}
+_ABSENCE_OK = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
 BINOP_SYM = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
 
 
@@ -41,6 +42,7 @@ class Scope:
     enums: dict[str, frozenset[str]]  # enum fact -> allowed values
     params: dict[str, str]  # parameter name -> type
     specials: dict[str, str]  # day, on, amount, ... -> type
+    nullable: frozenset[str] = frozenset()  # facts whose value may be None (absent)
 
 
 @dataclass
@@ -73,6 +75,7 @@ class _Checker:
         self.facts: list[str] = []
         self.params: list[str] = []
         self.specials: list[str] = []
+        self.raw_ok = False  # inside ==, !=, in, is: an absent (None) fact is a value
         self.handlers: dict[type, Callable[[Any], tuple[str, str]]] = {
             ast.Expression: lambda n: self.visit(n.body),
             ast.BoolOp: self.boolop,
@@ -106,7 +109,8 @@ class _Checker:
         if isinstance(v, bool):
             return "bool", repr(v)
         if v is None:
-            return "none", "None"
+            raise CheckError("None is only allowed in 'x is None' and 'x is not None' "
+                             "(or use given(x))", node)
         if isinstance(v, int):
             return "int", repr(v)
         if isinstance(v, float):
@@ -148,6 +152,10 @@ class _Checker:
         if path not in self.scope.facts:
             raise CheckError(f"unknown fact {path!r}{_suggest(path, self.scope.facts)}", node)
         _add(self.facts, path)
+        if path in self.scope.nullable and not self.raw_ok:
+            # used as a value, an absent fact is unknown: _present raises, and the
+            # three-valued walker reports the fact as missing
+            return self.scope.facts[path], f"_present(F[{path!r}])"
         return self.scope.facts[path], f"F[{path!r}]"
 
     def sequence(self, node: ast.Tuple | ast.List) -> tuple[str, str]:
@@ -203,7 +211,11 @@ class _Checker:
         return result, f"({ls} {sym} {rs})"
 
     def compare(self, node: ast.Compare) -> tuple[str, str]:
-        lt, ls = self.visit(node.left)
+        if len(node.ops) > 1 and any(isinstance(o, _ABSENCE_OK) for o in node.ops):
+            raise CheckError("chain only <, <=, >, >= (e.g. a <= x < b); split other "
+                             "comparisons with 'and'", node)
+        raw = isinstance(node.ops[0], _ABSENCE_OK)
+        lt, ls = self.operand(node.left, raw)
         out, left = [ls], node.left
         for op, right in zip(node.ops, node.comparators):
             sym = COMPARE_SYM.get(type(op))
@@ -213,13 +225,19 @@ class _Checker:
                 if not (isinstance(right, ast.Constant) and right.value is None):
                     raise CheckError(f"'{sym}' compares only with None; use == or !=", node)
                 out.append(f"{sym} None")
-                lt, left = "none", right
                 continue
-            rt, rs = self.visit(right)
+            rt, rs = self.operand(right, raw)
             self._check_comparison(sym, lt, rt, left, right, node)
             out.append(f"{sym} {rs}")
             lt, left = rt, right
         return "bool", "(" + " ".join(out) + ")"
+
+    def operand(self, node: ast.AST, raw: bool) -> tuple[str, str]:
+        self.raw_ok, saved = raw and fact_path(node) is not None, self.raw_ok
+        try:
+            return self.visit(node)
+        finally:
+            self.raw_ok = saved
 
     def _check_comparison(self, sym: str, lt: str, rt: str, left: ast.AST, right: ast.AST,
                           node: ast.AST) -> None:
@@ -243,6 +261,10 @@ class _Checker:
         path = fact_path(fact_node)
         allowed = self.scope.enums.get(path or "")
         if not allowed:
+            return
+        if isinstance(value_node, ast.IfExp):
+            self._check_enum(fact_node, value_node.body)
+            self._check_enum(fact_node, value_node.orelse)
             return
         if isinstance(value_node, (ast.Tuple, ast.List)):
             values = [e.value for e in value_node.elts if isinstance(e, ast.Constant)]
@@ -275,7 +297,7 @@ class _Checker:
         if fname == "given":
             if len(node.args) != 1 or fact_path(node.args[0]) is None:
                 raise CheckError("given() takes one fact name, e.g. given(child.birth_date)", node)
-            self.visit(node.args[0])
+            self.operand(node.args[0], True)
             return "bool", f"(F.get({fact_path(node.args[0])!r}) is not None)"
         if fname == "date":
             arg = node.args[0] if len(node.args) == 1 else None
@@ -349,8 +371,6 @@ def _unify(a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:
         return "decimal"
     if a == "money" and b in NUMBERS and b_lit or b == "money" and a in NUMBERS and a_lit:
         return "money"
-    if "none" in (a, b):
-        return b if a == "none" else a
     return None
 
 

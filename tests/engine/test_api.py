@@ -1,0 +1,79 @@
+"""The public API: load once, evaluate as a pure function, share across threads."""
+from __future__ import annotations
+
+import datetime as dt
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+import engine
+
+ROOT = Path(__file__).resolve().parents[2]
+LT = ROOT / "rules" / "lt" / "benefits-for-children"
+
+
+@pytest.fixture(scope="module")
+def rb() -> engine.Rulebook:
+    return engine.load(LT)
+
+
+def test_public_names_are_exported():
+    for name in engine.__all__:
+        assert hasattr(engine, name), name
+
+
+def test_flat_and_nested_facts_give_the_same_answer(rb):
+    nested = rb.evaluate({"child": {"birth_date": "2010-06-14"}}, on="2010-07-01")
+    flat = rb.evaluate({"child.birth_date": dt.date(2010, 6, 14)}, on=dt.date(2010, 7, 1))
+    assert nested.as_dict() == flat.as_dict()
+
+
+def test_money_facts_refuse_floats(rb):
+    """Floats are inexact: money must come as Decimal, int or a digit string."""
+    with pytest.raises(engine.ErrorList) as e:
+        rb.evaluate({"household": {"income_per_person": 300.1}}, on="2011-01-01")
+    assert e.value.errors[0].field == "household.income_per_person"
+    ok = rb.evaluate({"household": {"income_per_person": "300.10"}}, on="2011-01-01")
+    assert ok.on == dt.date(2011, 1, 1)
+
+
+def test_evaluation_does_not_mutate_the_callers_facts(rb):
+    facts = {"child": {"birth_date": "2010-06-14"}}
+    rb.evaluate(facts, on="2010-07-01", trace=True)
+    assert facts == {"child": {"birth_date": "2010-06-14"}}
+
+
+def test_one_rulebook_shared_by_threads_gives_the_same_answers(rb):
+    """Art. 5(1): 11 x 130 LTL = 1430.00 for births in 2008-2014, 11 x 38 EUR = 418.00 after."""
+    births = [dt.date(2008, 1, 1) + dt.timedelta(days=17 * i) for i in range(200)]
+
+    def one(birth: dt.date) -> tuple:
+        r = rb.evaluate({"child": {"birth_date": birth}}, on=birth, trace=True)
+        d = r["lump_sum_child_benefit"]
+        return birth, d.status, d.amount, d.currency
+
+    serial = [one(b) for b in births]
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        parallel = list(pool.map(one, births))
+    assert parallel == serial
+    for birth, status, amount, currency in serial:
+        if birth < dt.date(2015, 1, 1):
+            assert (status, amount, currency) == ("granted", Decimal("1430.00"), "LTL")
+        elif birth <= dt.date(2017, 12, 31):
+            assert (status, amount, currency) == ("granted", Decimal("418.00"), "EUR")
+        else:
+            assert status == "not_covered"
+
+
+def test_unknown_benefit_is_an_error(rb):
+    with pytest.raises(engine.ErrorList) as e:
+        rb.evaluate({}, on="2010-01-01", decisions=["no_such_benefit"])
+    assert "unknown benefit" in str(e.value)
+
+
+@pytest.mark.parametrize("on", ["2010-13-01", "1700-01-01", "10.01.2010", ""])
+def test_bad_evaluation_dates_are_errors(rb, on):
+    with pytest.raises(engine.ErrorList):
+        rb.evaluate({}, on=on)
