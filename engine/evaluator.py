@@ -10,44 +10,39 @@ nothing for it.
 from __future__ import annotations
 
 import datetime as _dt
-from decimal import Decimal
+from decimal import Decimal, DecimalException
 from typing import TYPE_CHECKING, Any, Mapping
 
 from . import dates
 from .errors import EvaluationError
-from .expr import Expr, Unknown
+from .expr import FALLBACK, Expr, Unknown
 from .model import Decision, Rule, Version
-from .result import DecisionResult, ParamRead, Step
+from .result import DecisionResult, Step
 
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["evaluate_decision"]
+__all__ = ["evaluate_decision", "interpret_decision", "fast_path_helpers", "REINTERPRET",
+           "Tracer"]
 
 _EMPTY: Mapping[str, Any] = {}
-_MISSING = "missing"
 
 
-class _Tracer:
-    """Collects trace steps and warnings; the evaluator calls it only when tracing."""
+class Tracer:
+    """Records the steps taken as raw tuples; `result.materialize` makes Steps of them."""
 
-    __slots__ = ("steps", "reads")
+    __slots__ = ("steps", "reads", "facts")
 
-    def __init__(self) -> None:
-        self.steps: list[Step] = []
-        self.reads: dict[str, ParamRead] = {}
+    def __init__(self, F: Mapping[str, Any]) -> None:
+        self.facts = F
+        self.steps: list[Any] = []
+        self.reads: dict[str, Any] = {}  # parameter name -> ParameterValue in force
 
     def add(self, kind: str, rule: Rule | None, expr: Expr | None, F: Mapping[str, Any],
             outcome: Any, note: str | None = None, version: Version | None = None,
             citation: str | None = None, title: str | None = None) -> None:
-        facts = tuple((n, F.get(n, _MISSING) if n in F else _MISSING)
-                      for n in (expr.facts if expr else ()))
-        params = tuple(self.reads[p] for p in (expr.params if expr else ()) if p in self.reads)
-        ver = (version.start, version.end, version.assumed, version.note) if version else None
-        self.steps.append(Step(
-            kind, citation or (rule.cite if rule else None), rule.id if rule else None,
-            title or (rule.title if rule else None), expr.source if expr else None, facts,
-            params, outcome, note, ver, (version.text or rule.text) if rule and version else None))
+        self.steps.append((kind, rule, expr, outcome, version, note, citation, title,
+                           self.reads))
 
 
 class _Day:
@@ -65,18 +60,34 @@ class _Day:
         return (self.status, self.amount, self.currency, self.citations, self.missing, self.rule)
 
 
-def _result(d: Decision, status: str, tr: _Tracer | None, applicable: _dt.date | None = None,
+def _result(d: Decision, status: str, tr: Tracer | None, applicable: _dt.date | None = None,
             citations: tuple[str, ...] = (), missing: frozenset[str] = frozenset(),
             amount: Decimal | None = None, currency: str | None = None,
             value: Any = None) -> DecisionResult:
     return DecisionResult(d.id, status, amount, currency, applicable, citations,
-                          tuple(sorted(missing)), tuple(tr.steps) if tr else (), d.type, value)
+                          tuple(sorted(missing)) if missing else (), tr.steps if tr else None,
+                          d.type, value,
+                          tr.facts if tr else None)
 
 
 def evaluate_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
-                      period: _dt.date, trace: bool, warnings: set[str]) -> DecisionResult:
+                      period: _dt.date | None, trace: bool,
+                      warnings: set[str]) -> DecisionResult:
     """Decide `d`: once on its applicable date (per: event) or day by day (per: month)."""
-    tr = _Tracer() if trace else None
+    fast = rb.fast.get(d.id)
+    if fast is not None:  # compiled straight-line code for when every fact is known
+        try:
+            return fast[trace](F, on, warnings, Tracer(F) if trace else None)
+        except REINTERPRET:
+            pass  # a fact is missing or absent, or the case is unusual: interpret it
+    return interpret_decision(rb, d, F, on, period, trace, warnings)
+
+
+def interpret_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
+                       period: _dt.date | None, trace: bool,
+                       warnings: set[str]) -> DecisionResult:
+    """Decide `d` rule by rule with three-valued logic (any case, any missing facts)."""
+    tr = Tracer(F) if trace else None
     S: dict[str, Any] = {"on": on}
     applies = d.applies_if.evaluate(F, _EMPTY, S)
     if tr:
@@ -87,13 +98,54 @@ def evaluate_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt
     if isinstance(applies, Unknown):
         return _result(d, "undetermined", tr, missing=applies.names)
     if d.per == "month":
-        return _monthly(rb, d, F, on, period, tr, warnings)
+        month = period or _dt.date(on.year, on.month, 1)
+        return _monthly(rb, d, F, on, month, tr, warnings)
     date_rule = d.applicable_date
     day = _applicable_date(d, F, S, tr)
     if isinstance(day, Unknown):
         return _result(d, "undetermined", tr, citations=(date_rule.cite,), missing=day.names)
     S["day"] = day
-    out = _decide(rb, d, F, S, day, tr, warnings)
+    return _event_result(rb, d, _decide(rb, d, F, S, day, tr, warnings), day, tr, F)
+
+
+class _Reinterpret(Exception):
+    """The fast path met a case it leaves to the interpreter (not covered, no version)."""
+
+
+REINTERPRET = (*FALLBACK, _Reinterpret, ArithmeticError, DecimalException, ValueError,
+                OverflowError)
+
+
+def fast_path_helpers() -> dict[str, Any]:
+    """The evaluator's pieces that compiled decisions call (see _codegen.py)."""
+    return {"RESULT": _result, "CONCLUDE": _conclude, "EVENT_RESULT": _event_result,
+            "NOT_COVERED": _event_not_covered, "ONE_CURRENCY": _one_currency,
+            "EMPTY": frozenset(), "FALLBACK_NOW": _Reinterpret()}
+
+
+def _trace_not_covered(rb: "Rulebook", day: _dt.date, tr: Tracer | None) -> None:
+    if tr:
+        cov = rb.coverage
+        tr.add("coverage", None, None, tr.facts, False,
+               title="is the applicable date within the rulebook's coverage?",
+               note=f"{day} is outside {cov.start}..{cov.end}: no rule version is in force")
+
+
+def _event_not_covered(rb: "Rulebook", d: Decision, day: _dt.date,
+                       tr: Tracer | None) -> DecisionResult:
+    _trace_not_covered(rb, day, tr)
+    return _result(d, "not_covered", tr, day)
+
+
+def _one_currency(d: Decision, values: tuple) -> str | None:
+    found = {pv.currency for pv in values if pv.currency}
+    if len(found) > 1:
+        raise EvaluationError(f"{d.id}: amount mixes currencies {sorted(found)}", d.position)
+    return found.pop() if found else None
+
+
+def _event_result(rb: "Rulebook", d: Decision, out: _Day, day: _dt.date, tr: Tracer | None,
+                  F: Mapping[str, Any]) -> DecisionResult:
     if out.status != "granted":
         return _result(d, out.status, tr, day if out.status != "not_applicable" else None,
                        out.citations, out.missing)
@@ -104,7 +156,7 @@ def evaluate_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt
 
 
 def _applicable_date(d: Decision, F: Mapping[str, Any], S: Mapping[str, Any],
-                     tr: _Tracer | None) -> Any:
+                     tr: Tracer | None) -> Any:
     rule = d.applicable_date
     expr = rule.versions[0].expr
     assert expr is not None
@@ -114,7 +166,7 @@ def _applicable_date(d: Decision, F: Mapping[str, Any], S: Mapping[str, Any],
     return day
 
 
-def _round(rb: "Rulebook", amount: Any, tr: _Tracer | None, F: Mapping[str, Any]) -> Decimal:
+def _round(rb: "Rulebook", amount: Any, tr: Tracer | None, F: Mapping[str, Any]) -> Decimal:
     rounded = Decimal(amount).quantize(rb.rounding.quantum, rounding=rb.rounding.mode)
     if tr:
         tr.add("rounding", None, None, F, rounded, title="rounded once",
@@ -123,7 +175,7 @@ def _round(rb: "Rulebook", amount: Any, tr: _Tracer | None, F: Mapping[str, Any]
 
 
 def _monthly(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
-             period: _dt.date, tr: _Tracer | None, warnings: set[str]) -> DecisionResult:
+             period: _dt.date, tr: Tracer | None, warnings: set[str]) -> DecisionResult:
     """Decide each day of the month, merge equal days into segments, prorate (Art. 12(8)-style).
 
     A segment's share is monthly amount x days / calendar days of the month; the sum is
@@ -136,7 +188,7 @@ def _monthly(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
     for n in range(dim):
         today = period + _dt.timedelta(days=n)
         S = {"on": on, "day": today}
-        day_tr = _Tracer() if tr else None
+        day_tr = Tracer(F) if tr else None
         selector = _applicable_date(d, F, S, day_tr)
         if isinstance(selector, Unknown):
             out = _Day("undetermined", citations=(d.applicable_date.cite,), missing=selector.names)
@@ -191,14 +243,11 @@ def _segment_step(first: _dt.date, last: _dt.date, out: _Day) -> Step:
 
 
 def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
-            day: _dt.date, tr: _Tracer | None, warnings: set[str]) -> _Day:
+            day: _dt.date, tr: Tracer | None, warnings: set[str]) -> _Day:
     """Apply every rule of `d` in the versions and parameter values in force on `day`."""
     cov = rb.coverage
     if not cov.start <= day <= cov.end:
-        if tr:
-            tr.add("coverage", None, None, F, False,
-                   title="is the applicable date within the rulebook's coverage?",
-                   note=f"{day} is outside {cov.start}..{cov.end}: no rule version is in force")
+        _trace_not_covered(rb, day, tr)
         return _Day("not_covered")
 
     P: dict[str, Any] = {}
@@ -210,12 +259,10 @@ def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any]
                        note=f"no value of {name} is in force on {day}")
             return _Day("not_covered")
         P[name] = pv.value
-        if pv.confidence != "high":
-            warnings.add(f"{name} = {pv.value} {pv.currency or ''} from {pv.start} has "
-                         f"confidence '{pv.confidence}': {pv.note or pv.source}")
+        if pv.warning:
+            warnings.add(pv.warning)
         if tr:
-            tr.reads[name] = ParamRead(name, pv.value, pv.currency, pv.start, pv.source,
-                                       pv.confidence, pv.note)
+            tr.reads[name] = pv
 
     refused: list[Rule] = []
     held: list[str] = []
@@ -271,6 +318,16 @@ def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any]
     if assumed:
         warnings.add(f"assumption: {cov.assumption}")
 
+    return _conclude(rb, d, F, P, S, day, refused, candidates, open_amounts, adjusts, held,
+                     unknown, tr)
+
+
+def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str, Any],
+              S: dict[str, Any], day: _dt.date, refused: list[Rule],
+              candidates: list[tuple[Rule, Version]], open_amounts: Any,
+              adjusts: list[tuple[Rule, Version]], held: list[str], unknown: frozenset[str],
+              tr: Tracer | None) -> _Day:
+    """After the conditions: refuse, or choose the amount rule and compute the amount."""
     if refused:
         return _Day("refused", citations=_unique(r.cite for r in refused))
     overridden = {o for r, _ in candidates for o in r.overrides}

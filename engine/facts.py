@@ -21,7 +21,7 @@ from ._yaml import Document, read_yaml
 from .errors import CaseError, ErrorList, Position, StatuteError
 from .model import NO_DEFAULT, Fact
 
-__all__ = ["Case", "read_case", "prepare_facts", "MAX_CASE_BYTES"]
+__all__ = ["Case", "Vocabulary", "read_case", "prepare_facts", "MAX_CASE_BYTES"]
 
 MAX_CASE_BYTES = 1_000_000
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
@@ -60,29 +60,80 @@ def read_case(path: str | Path) -> Case:
     return Case(on, period, facts, doc)
 
 
-def prepare_facts(vocab: Mapping[str, Fact], raw: Mapping[str, Any], on: _dt.date,
-                  doc: Document | None = None) -> dict[str, Any]:
-    """Flat facts with defaults applied; missing facts without a default stay absent."""
-    if not isinstance(raw, Mapping):
-        raise ErrorList([CaseError("facts must be a mapping", _pos(doc, ("facts",)))])
-    given: dict[str, Any] = {}
-    errors: list[StatuteError] = []
-    _flatten(vocab, raw, (), given, errors, doc)
-    out: dict[str, Any] = {}
-    for name, fact in vocab.items():
-        if name in given and given[name] is not None:
-            value = given[name]
+class Vocabulary:
+    """A rulebook's facts, prepared once so that checking a case costs little.
+
+    Defaults are kept as one dict to copy; a given value already of the exact type
+    the fact wants (a `date`, a `bool`, an `int`, a `Decimal`) is checked inline, and
+    only other values go through the coercion table.
+    """
+
+    __slots__ = ("facts", "defaults", "on_defaults", "exact", "enums", "groups")
+
+    def __init__(self, facts: Mapping[str, Fact]):
+        self.facts = facts
+        self.defaults = {n: f.default for n, f in facts.items()
+                         if f.default is not NO_DEFAULT and f.default_from is None}
+        self.on_defaults = tuple(n for n, f in facts.items() if f.default_from == "on")
+        self.exact = {n: _EXACT.get(f.type) for n, f in facts.items()}
+        self.enums = {n: f.values for n, f in facts.items() if f.values is not None}
+        for n in self.enums:
+            self.exact[n] = str
+        self.groups = {".".join(n.split(".")[:i]) for n in facts
+                       for i in range(1, n.count(".") + 1)}
+
+    def prepare(self, raw: Mapping[str, Any], on: _dt.date,
+                doc: Document | None = None) -> dict[str, Any]:
+        """Flat facts with defaults applied; missing facts without a default stay absent."""
+        if type(raw) is not dict and not isinstance(raw, Mapping):
+            raise ErrorList([CaseError("facts must be a mapping", _pos(doc, ("facts",)))])
+        out = dict(self.defaults)
+        for name in self.on_defaults:
+            out[name] = on
+        exact = self.exact
+        slow: dict[str, Any] | None = None
+        for name, value in raw.items():
+            kind = exact.get(name, _UNKNOWN)
+            if type(value) is kind and (
+                    kind is bool or kind is int
+                    or kind is _dt.date and _MIN <= value <= _MAX
+                    or kind is Decimal and value.is_finite()
+                    or kind is str and value in self.enums[name]):
+                out[name] = value
+            else:
+                if slow is None:
+                    slow = {}
+                slow[name] = value
+        if slow:
+            self._slow(slow, out, doc)
+        return out
+
+    def _slow(self, raw: Mapping[str, Any], out: dict[str, Any], doc: Document | None) -> None:
+        given: dict[str, Any] = {}
+        errors: list[StatuteError] = []
+        _flatten(self.facts, raw, (), given, errors, doc)
+        for name, value in given.items():
+            if value is None:  # explicitly not given: the default stands
+                continue
+            fact = self.facts[name]
             try:
                 out[name] = _COERCE[fact.type](value, fact)
             except ValueError as e:
                 errors.append(CaseError(str(e), _pos(doc, ("facts", *name.split("."))), name))
-        elif fact.default_from == "on":
-            out[name] = on
-        elif fact.default is not NO_DEFAULT:
-            out[name] = fact.default
-    if errors:
-        raise ErrorList(errors)
-    return out
+        if errors:
+            raise ErrorList(errors)
+
+
+def prepare_facts(vocab: Mapping[str, Fact], raw: Mapping[str, Any], on: _dt.date,
+                  doc: Document | None = None) -> dict[str, Any]:
+    """Flat facts with defaults applied (see `Vocabulary.prepare`)."""
+    return Vocabulary(vocab).prepare(raw, on, doc)
+
+
+_UNKNOWN = object()
+_EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal": Decimal,
+          "string": str}
+_MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
 
 
 def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,

@@ -17,6 +17,8 @@ from .errors import ErrorList, LoadError, Position, StatuteError
 from .expr import Scope, compile_expression
 from .model import (NO_DEFAULT, Coverage, Decision, Fact, Parameter, ParameterValue,
                     Rounding, Rule, Version)
+from ._codegen import compile_event_decision
+from .evaluator import fast_path_helpers
 from .rulebook import Rulebook
 
 __all__ = ["load"]
@@ -104,10 +106,15 @@ class _Loader:
             raise ErrorList(self.errors)
         data = meta.data
         rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
-        return Rulebook(
+        rb = Rulebook(
             id=data["id"], title=data["title"], root=str(self.root), meta=data,
             coverage=coverage, rounding=rounding, facts=facts, parameters=params,
             decisions=decisions, position=meta.pos())
+        helpers = fast_path_helpers()
+        for d in decisions.values():
+            if d.per == "event":
+                rb.fast[d.id] = compile_event_decision(rb, d, helpers)
+        return rb
 
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
@@ -164,9 +171,13 @@ class _Loader:
                 if values and v["from"] <= values[-1].start:
                     self.error(f"values must be in date order: {v['from']} is not after "
                                f"{values[-1].start}", doc.pos(("values", i, "from")), "from")
+                note = " ".join(v["note"].split()) if "note" in v else None
+                source = " ".join(v["source"].split())
+                warning = None if v["confidence"] == "high" else (
+                    f"{d['id']} = {v['value']} {v.get('currency') or ''} from {v['from']} has "
+                    f"confidence '{v['confidence']}': {note or source}")
                 values.append(ParameterValue(v["from"], Decimal(v["value"]), v.get("currency"),
-                                             " ".join(v["source"].split()), v["confidence"],
-                                             v.get("note"), pos))
+                                             source, v["confidence"], note, pos, warning))
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values))
         return out

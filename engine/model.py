@@ -56,6 +56,7 @@ class ParameterValue:
     confidence: str  # high | medium | assumed
     note: str | None
     position: Position
+    warning: str | None = None  # shown with every answer that reads a value below "high"
 
 
 @dataclass(frozen=True, slots=True)

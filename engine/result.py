@@ -65,18 +65,44 @@ class Step:
         return d
 
 
-@dataclass(frozen=True, slots=True)
 class DecisionResult:
-    id: str
-    status: str
-    amount: Decimal | None
-    currency: str | None
-    applicable_date: _dt.date | None
-    citations: tuple[str, ...]
-    missing_facts: tuple[str, ...]
-    trace: tuple[Step, ...] = ()
-    type: str = "money"
-    value: Any = None
+    """The answer for one decision. Read-only by convention; cheap to build.
+
+    The evaluator records the steps it takes as raw records while deciding; they are
+    turned into `Step` objects (with the fact and parameter values each step read)
+    only when `trace` is first asked for, so tracing costs little until it is used.
+    """
+
+    __slots__ = ("id", "status", "amount", "currency", "applicable_date", "citations",
+                 "missing_facts", "type", "value", "_records", "_facts", "_trace")
+
+    def __init__(self, id: str, status: str, amount: Decimal | None, currency: str | None,
+                 applicable_date: _dt.date | None, citations: tuple[str, ...],
+                 missing_facts: tuple[str, ...], records: Any = None, type: str = "money",
+                 value: Any = None, facts: Any = None):
+        self.id = id
+        self.status = status
+        self.amount = amount
+        self.currency = currency
+        self.applicable_date = applicable_date
+        self.citations = citations
+        self.missing_facts = missing_facts
+        self.type = type
+        self.value = value
+        self._records = records
+        self._facts = facts
+        self._trace: tuple[Step, ...] | None = None
+
+    @property
+    def trace(self) -> tuple[Step, ...]:
+        """The explanation, step by step (empty unless evaluated with trace=True)."""
+        if self._trace is None:
+            self._trace = materialize(self._records or (), self._facts or {})
+        return self._trace
+
+    def __repr__(self) -> str:
+        return (f"DecisionResult({self.id!r}, {self.status!r}, amount={self.amount!r}, "
+                f"currency={self.currency!r}, citations={self.citations!r})")
 
     def as_dict(self, trace: bool = False) -> dict:
         d: dict[str, Any] = {
@@ -96,16 +122,65 @@ class DecisionResult:
         return d
 
 
-@dataclass(frozen=True, slots=True)
+_MISSING = "missing"
+
+
+def materialize(records: Any, F: Any) -> tuple[Step, ...]:
+    """Turn the evaluator's raw records into Steps, reading each step's values.
+
+    A record is a Step already, or `(kind, rule, expr, outcome, version, note,
+    citation, title, reads)` where `reads` maps parameter names to the values in force.
+    Facts are immutable during an evaluation, so reading them now gives the values
+    the step read then.
+    """
+    steps = []
+    for rec in records:
+        if isinstance(rec, Step):
+            steps.append(rec)
+            continue
+        kind, rule, expr, outcome, version, note, citation, title, reads = rec
+        facts = tuple((n, F.get(n, _MISSING) if n in F else _MISSING)
+                      for n in (expr.facts if expr else ()))
+        params = tuple(ParamRead(p, pv.value, pv.currency, pv.start, pv.source,
+                                 pv.confidence, pv.note)
+                       for p in (expr.params if expr else ()) if p in reads
+                       for pv in (reads[p],))
+        ver = (version.start, version.end, version.assumed, version.note) if version else None
+        steps.append(Step(
+            kind, citation or (rule.cite if rule else None), rule.id if rule else None,
+            title or (rule.title if rule else None), expr.source if expr else None, facts,
+            params, outcome, note, ver,
+            (version.text or rule.text) if rule and version else None))
+    return tuple(steps)
+
+
 class Result:
-    rulebook: str
-    on: _dt.date
-    period: str
-    benefits: dict[str, DecisionResult]
-    warnings: tuple[str, ...]
+    """The answers for one case: `result["benefit_id"]` is a DecisionResult."""
+
+    __slots__ = ("rulebook", "on", "month", "benefits", "_warnings")
+
+    def __init__(self, rulebook: str, on: _dt.date, month: _dt.date | None,
+                 benefits: dict[str, DecisionResult], warnings: Any):
+        self.rulebook = rulebook
+        self.on = on
+        self.month = month or _dt.date(on.year, on.month, 1)  # first day of the period
+        self.benefits = benefits
+        self._warnings = warnings
+
+    @property
+    def period(self) -> str:
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Assumptions relied on and parameter values below high confidence, sorted."""
+        return tuple(sorted(self._warnings))
 
     def __getitem__(self, decision: str) -> DecisionResult:
         return self.benefits[decision]
+
+    def __repr__(self) -> str:
+        return f"Result({self.rulebook!r}, on={self.on}, benefits={list(self.benefits)})"
 
     def as_dict(self, trace: bool = False) -> dict:
         return {"rulebook": self.rulebook, "on": self.on.isoformat(), "period": self.period,

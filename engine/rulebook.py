@@ -7,8 +7,8 @@ from typing import Any, Iterable, Mapping
 
 from . import dates
 from .errors import CaseError, ErrorList, Position
-from .evaluator import evaluate_decision
-from .facts import Case, prepare_facts
+from .evaluator import REINTERPRET, Tracer, interpret_decision
+from .facts import Case, Vocabulary
 from .model import Coverage, Decision, Fact, Parameter, Rounding
 from .result import Result
 
@@ -29,6 +29,11 @@ class Rulebook:
     parameters: Mapping[str, Parameter] = field(repr=False)
     decisions: Mapping[str, Decision] = field(repr=False)
     position: Position = field(repr=False)
+    fast: dict[str, tuple] = field(default_factory=dict, repr=False)  # compiled at load
+    vocabulary: Vocabulary = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "vocabulary", Vocabulary(self.facts))
 
     def evaluate(self, facts: Mapping[str, Any], on: _dt.date | str,
                  period: _dt.date | str | None = None,
@@ -56,21 +61,36 @@ class Rulebook:
 
     def _evaluate(self, facts: Mapping[str, Any], on: Any, period: Any,
                   decisions: Iterable[str] | None, trace: bool, case: Case | None) -> Result:
-        on_date = _as_date(on, "on")
-        month = _as_month(period, on_date)
-        ids = list(self.decisions) if decisions is None else list(decisions)
-        unknown = [i for i in ids if i not in self.decisions]
-        if unknown:
-            raise ErrorList([CaseError(f"unknown benefit {i!r}; this rulebook decides "
-                                       f"{', '.join(self.decisions)}", field="benefit")
-                             for i in unknown])
-        F = prepare_facts(self.facts, facts, on_date, case.document if case else None)
+        on_date = on if type(on) is _dt.date and _MIN <= on <= _MAX else _as_date(on, "on")
+        month = None if period is None else _as_month(period)
+        if decisions is None:
+            ids: Iterable[str] = self.decisions
+        else:
+            ids = decisions if isinstance(decisions, tuple) else tuple(decisions)
+            unknown = [i for i in ids if i not in self.decisions]
+            if unknown:
+                raise ErrorList([CaseError(f"unknown benefit {i!r}; this rulebook decides "
+                                           f"{', '.join(self.decisions)}", field="benefit")
+                                 for i in unknown])
+        F = self.vocabulary.prepare(facts, on_date, case.document if case else None)
         warnings: set[str] = set()
-        results = {i: evaluate_decision(self, self.decisions[i], F, on_date, month, trace,
-                                          warnings)
-                   for i in ids}
-        return Result(self.id, on_date, f"{month.year:04d}-{month.month:02d}", results,
-                      tuple(sorted(warnings)))
+        results = {}
+        fast = self.fast
+        for i in ids:  # the compiled fast path first, inlined: this loop is the hot path
+            f = fast.get(i)
+            if f is not None:
+                try:
+                    results[i] = f[1](F, on_date, warnings, Tracer(F)) if trace \
+                        else f[0](F, on_date, warnings, None)
+                    continue
+                except REINTERPRET:
+                    pass
+            results[i] = interpret_decision(self, self.decisions[i], F, on_date, month, trace,
+                                            warnings)
+        return Result(self.id, on_date, month, results, warnings)
+
+
+_MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
 
 
 def _as_date(v: Any, name: str) -> _dt.date:
@@ -82,9 +102,7 @@ def _as_date(v: Any, name: str) -> _dt.date:
         raise ErrorList([CaseError(str(e), field=name)]) from None
 
 
-def _as_month(v: Any, on: _dt.date) -> _dt.date:
-    if v is None:
-        return on.replace(day=1)
+def _as_month(v: Any) -> _dt.date:
     if isinstance(v, _dt.date):
         return v.replace(day=1)
     try:

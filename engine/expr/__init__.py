@@ -22,7 +22,8 @@ from ._check import CheckError, Scope, check
 from ._kleene import Unknown, evaluate3
 from .helpers import HELPERS, div
 
-__all__ = ["Expr", "Scope", "Unknown", "compile_expression", "MAX_LENGTH", "MAX_NODES"]
+__all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression", "MAX_LENGTH",
+           "MAX_NODES"]
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -43,12 +44,14 @@ class Expr:
     specials: tuple[str, ...]
     tree: ast.Expression = field(repr=False)
     fn: Callable[[Mapping, Mapping, Mapping], Any] = field(repr=False)
+    py: str = field(repr=False, default="")  # the Python source of fn's body
+    names: Mapping[str, Any] = field(repr=False, default_factory=dict)  # its globals
 
     def evaluate(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
         """Value of the expression, or `Unknown` naming the facts that would decide it."""
         try:
             return self.fn(F, P, S)
-        except (KeyError, TypeError, AttributeError, Absent):
+        except FALLBACK:
             pass  # a fact is missing or absent: decide with three-valued logic
         except (ArithmeticError, DecimalException, ValueError, OverflowError) as e:
             raise self._failure(e) from None
@@ -103,11 +106,15 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     code = compile(f"lambda F, P, S: {checked.source}", f"<{position}>", "eval")
     fn = eval(code, {"__builtins__": {}, **names})  # noqa: S307 - source built from a whitelist
     return Expr(src, position, checked.type, tuple(checked.facts), tuple(checked.params),
-                tuple(checked.specials), tree, fn)
+                tuple(checked.specials), tree, fn, checked.source, names)
 
 
 class Absent(Exception):
     """Raised by compiled code that reads an absent fact as a value."""
+
+
+FALLBACK = (KeyError, TypeError, AttributeError, Absent)
+"""What compiled code raises when a fact is missing or absent: decide it three-valued."""
 
 
 def _present(v: Any) -> Any:

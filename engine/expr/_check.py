@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import difflib
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable
@@ -16,6 +17,7 @@ from typing import Any, Callable
 from .. import dates
 from .helpers import HELPERS, SPECIAL_FORMS
 
+_CONST_IDS = itertools.count()
 NUMBERS = {"int", "decimal"}
 ORDERED = {"int", "decimal", "money", "date"}
 COMPARE_SYM = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
@@ -99,7 +101,8 @@ class _Checker:
         return handler(node)
 
     def const(self, value: Any) -> str:
-        name = f"_k{len(self.consts)}"
+        # unique across expressions, so many can be inlined into one decision function
+        name = f"_k{next(_CONST_IDS)}"
         self.consts[name] = value
         return name
 
