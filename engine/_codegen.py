@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from .expr.helpers import div
 from .model import Decision, Rule, Version
+from .result import DecisionResult
 
 if TYPE_CHECKING:
     from .rulebook import Rulebook
@@ -33,6 +34,8 @@ class _Writer:
         self.g: dict[str, Any] = {}
         self.ids: dict[int, str] = {}
         self.money: dict[str, str] = {}  # money parameter -> variable holding its value
+        self.assumed = False  # "A = True" already written at the top level
+        self.whens: dict[str, str] = {}  # a top-level `when` source -> variable holding it
 
     def ref(self, obj: Any, prefix: str = "O") -> str:
         """A global name for `obj` in the generated module."""
@@ -69,6 +72,11 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
     w.line(0, "def decide(F, on, W, TR):")
     w.line(1, "S = {'on': on}")
     w.line(1, f"a = {w.expr(d.applies_if)}")
+    if not traced:  # an answer with no trace and no date: one shared, read-only object
+        w.g["NA"] = DecisionResult(d.id, "not_applicable", None, None, None, (), (), None,
+                                   d.type, None, None)
+        w.line(1, "if not a:")
+        w.line(2, "return NA")
     w.trace(1, f"('applies_if', None, {w.ref(d.applies_if)}, a, None, "
                f"{d.applies_reading!r}, None, {('does the case concern the ' + d.title.lower() + '?')!r}, {{}})")
     w.line(1, "if not a:")
@@ -84,7 +92,8 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
     w.line(2, "return NOT_COVERED(RB, D, day, TR)")
     w.line(1, "S['day'] = day")
     w.line(1, "P = {}")
-    w.line(1, "R = TR.reads if TR is not None else None" if traced else "R = None")
+    if traced:
+        w.line(1, "R = TR.reads")
     for i, name in enumerate(d.params):
         if rb.parameters[name].type == "money":
             w.money[name] = f"pv{i}"
@@ -117,11 +126,13 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
         w.line(2, "r, v, cur = cands[0]")
         w.line(2, "amount = v.expr.fn(F, P, S)")
         w.trace(2, "('amount', r, v.expr, amount, v, None, None, None, R)")
-        w.line(2, "rounded = DEC(amount).quantize(Q, rounding=MODE)")
+        w.line(2, "rounded = (amount if amount.__class__ is DEC else DEC(amount))"
+                  ".quantize(Q, rounding=MODE)")
         w.trace(2, "('rounding', None, None, rounded, None, "
                    "f'{amount} rounded to {Q} ({MODE})', None, 'rounded once', R)")
-        w.line(2, "return RESULT(D, 'granted', TR, day, tuple(dict.fromkeys([r.cite, *held])), "
-                  "EMPTY, rounded, cur)")
+        w.g.update({"DR": DecisionResult, "ID": d.id})
+        w.line(2, "return DR(ID, 'granted', rounded, cur, day, tuple(dict.fromkeys([r.cite, *held])), "
+                  f"(), {'TR.steps' if traced else 'None'}, 'money', None, {'F' if traced else 'None'})")
     w.line(1, "cands = [c[:2] for c in cands]")
     w.line(1, "out = CONCLUDE(RB, D, F, P, S, day, refused, cands, (), adjusts, held, "
               "EMPTY, TR)")
@@ -167,13 +178,20 @@ def _currency(w: _Writer, v: Version) -> str:
 
 def _version(w: _Writer, r: Rule, R: str, v: Version, n: int) -> None:
     V = w.ref(v, "V")
-    if v.assumed:
+    if v.assumed and not (n == 1 and w.assumed):
         w.line(n, "A = True")
+        w.assumed = w.assumed or n == 1
     if v.expr is None:
         w.trace(n, f"({r.role!r}, {R}, None, 'not in force', {V}, None, None, None, R)")
         return
     if v.when is not None:
-        w.line(n, f"if {w.expr(v.when)}:")
+        cond = w.expr(v.when)
+        if n == 1:  # evaluated on every path: compute each distinct `when` once
+            if v.when.source not in w.whens:
+                w.whens[v.when.source] = f"w{len(w.whens)}"
+                w.line(n, f"{w.whens[v.when.source]} = {cond}")
+            cond = w.whens[v.when.source]
+        w.line(n, f"if {cond}:")
         n += 1
     if r.role == "amount":
         w.line(n, f"cands.append(({R}, {V}, {_currency(w, v)}))")
@@ -190,8 +208,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int) -> None:
         else:
             w.line(n, "if val:")
             w.line(n + 1, f"refused.append({R})")
-    if v.when is not None:
+    if v.when is not None and w.traced:
         w.line(n - 1, "else:")
-        w.line(n, "pass")
         w.trace(n, f"({r.role!r}, {R}, {w.ref(v.when)}, 'does not apply', {V}, "
                    f"\"its 'when' does not hold for this case\", None, None, R)")

@@ -20,16 +20,24 @@ MIN_DATE = _dt.date(1800, 1, 1)
 MAX_DATE = _dt.date(2200, 12, 31)
 
 
+_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def days_in_month(year: int, month: int) -> int:
-    return calendar.monthrange(year, month)[1]
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month]
 
 
 def add_months(d: Date, months: int) -> Date:
     """Same day number `months` later, clamped to the end of a shorter month."""
-    total = d.year * 12 + (d.month - 1) + int(months)
+    total = d.year * 12 + d.month - 1 + months
     year, month = divmod(total, 12)
     month += 1
-    return _dt.date(year, month, min(d.day, days_in_month(year, month)))
+    day = d.day
+    if day > 28:
+        day = min(day, days_in_month(year, month))
+    return _dt.date(year, month, day)
 
 
 def add_years(d: Date, years: int) -> Date:

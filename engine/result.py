@@ -157,15 +157,20 @@ def materialize(records: Any, F: Any) -> tuple[Step, ...]:
 class Result:
     """The answers for one case: `result["benefit_id"]` is a DecisionResult."""
 
-    __slots__ = ("rulebook", "on", "month", "benefits", "_warnings")
+    __slots__ = ("rulebook", "on", "_month", "benefits", "_warnings")
 
     def __init__(self, rulebook: str, on: _dt.date, month: _dt.date | None,
                  benefits: dict[str, DecisionResult], warnings: Any):
         self.rulebook = rulebook
         self.on = on
-        self.month = month or _dt.date(on.year, on.month, 1)  # first day of the period
+        self._month = month
         self.benefits = benefits
         self._warnings = warnings
+
+    @property
+    def month(self) -> _dt.date:
+        """First day of the period asked about (default: the month of `on`)."""
+        return self._month or _dt.date(self.on.year, self.on.month, 1)
 
     @property
     def period(self) -> str:
