@@ -12,8 +12,10 @@ from .facts import Case, read_case
 from .loader import load
 from .result import DecisionResult, ParamRead, Result, Step
 from .rulebook import Rulebook
+from .schedule import Schedule
 
 __all__ = [
     "load", "read_case", "Rulebook", "Case", "Result", "DecisionResult", "Step", "ParamRead",
+    "Schedule",
     "StatuteError", "LoadError", "CaseError", "EvaluationError", "ErrorList", "Position",
 ]

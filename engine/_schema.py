@@ -21,7 +21,8 @@ from .errors import LoadError
 
 __all__ = ["schema_errors", "load_schema", "SCHEMA_NAMES"]
 
-SCHEMA_NAMES = ("rulebook", "facts", "parameter", "article", "decisions", "case", "result")
+SCHEMA_NAMES = ("rulebook", "facts", "parameter", "article", "decisions", "definitions", "case",
+                "result")
 
 
 def _is_number(checker: Any, v: Any) -> bool:

@@ -16,7 +16,7 @@ from . import dates
 from .errors import ErrorList, EvaluationError, StatuteError
 from .facts import read_case
 from .loader import load
-from .render import render_text
+from .render import render_schedule, render_text
 
 __all__ = ["main"]
 
@@ -45,6 +45,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("case", help="case file (YAML or JSON) with on, period and facts")
     e.add_argument("--on", help="evaluation date YYYY-MM-DD (overrides the case's)")
     e.add_argument("--period", help="month YYYY-MM for monthly benefits (overrides the case's)")
+    e.add_argument("--from", dest="start", metavar="YYYY-MM",
+                   help="first month of a schedule of the monthly benefits (with --to)")
+    e.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month of the schedule")
     e.add_argument("--benefit", action="append", metavar="ID", help="decide only this benefit "
                    "(repeatable)")
     e.add_argument("--format", choices=("text", "json"), default="text")
@@ -95,6 +98,20 @@ def _eval(args: argparse.Namespace) -> int:
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
+        if (args.start is None) != (args.end is None):
+            raise ValueError("--from and --to go together")
+        if args.start and args.period:
+            raise ValueError("give either --period or --from/--to")
+        if args.start:
+            schedule = rb.schedule_case(case, args.start, args.end, on=on,
+                                        decisions=args.benefit, trace=args.trace)
+            if args.format == "json":
+                json.dump(schedule.as_dict(trace=args.trace), sys.stdout, indent=2,
+                          ensure_ascii=False)
+                sys.stdout.write("\n")
+            else:
+                sys.stdout.write(render_schedule(schedule, trace=args.trace))
+            return 0
         period = dates.parse_month(args.period) if args.period else None
         result = rb.evaluate_case(case, on=on, period=period, decisions=args.benefit,
                                   trace=args.trace)

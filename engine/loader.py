@@ -14,7 +14,8 @@ from typing import Any, Callable
 from ._schema import schema_errors
 from ._yaml import Document, read_yaml
 from .errors import ErrorList, LoadError, Position, StatuteError
-from .expr import Scope, compile_expression
+from .expr import Scope, compile_expression, parse_definition
+from .expr.helpers import HELPERS, SPECIAL_FORMS
 from .model import (NO_DEFAULT, Coverage, Decision, Fact, Parameter, ParameterValue,
                     Rounding, Rule, Version)
 from ._codegen import compile_event_decision
@@ -100,6 +101,9 @@ class _Loader:
             specials={},
             nullable=frozenset(n for n, f in facts.items()
                                if f.default is None and f.default_from is None))
+        definitions = self.definitions(scope_base)
+        scope_base = Scope(scope_base.facts, scope_base.enums, scope_base.params, {},
+                           scope_base.nullable, definitions)
         rules = self.articles(scope_base, coverage, decisions_doc)
         decisions = self.decisions(decisions_doc, rules, scope_base)
         if self.errors:
@@ -142,6 +146,35 @@ class _Loader:
             out[name] = Fact(name, spec["type"], values, default, spec.get("default_from"),
                              spec["cite"], " ".join(spec["description"].split()), pos)
         return out
+
+    def definitions(self, base: Scope) -> dict[str, Any]:
+        """Named expressions (definitions.yaml, optional), each checked where it is written."""
+        if not (self.root / "definitions.yaml").is_file():
+            return {}
+        doc = self.read("definitions.yaml", "definitions")
+        if doc is None:
+            return {}
+        parsed: dict[str, Any] = {}
+        taken = {*base.params, "day", "on", "amount", *HELPERS, *SPECIAL_FORMS,
+                 *(f.split(".")[0] for f in base.facts)}
+        for name, spec in doc.data["definitions"].items():
+            if name in taken:
+                self.error(f"definition {name!r} would hide a fact group, parameter, helper or "
+                           f"special name of the same name; rename it", doc.key_pos(
+                               ("definitions", name)), name)
+                continue
+            try:
+                parsed[name] = parse_definition(spec["expr"], doc.pos(("definitions", name, "expr")))
+            except StatuteError as e:
+                self.errors.append(e)
+        scope = Scope(base.facts, base.enums, base.params, {"on": "date", "day": "date"},
+                      base.nullable, parsed)
+        want = {"str": "str"}
+        for name in parsed:
+            spec = doc.data["definitions"][name]
+            self.compile(doc, ("definitions", name, "expr"), scope,
+                         want.get(spec["type"], spec["type"]))
+        return parsed
 
     def parameters(self) -> dict[str, Parameter]:
         out: dict[str, Parameter] = {}
@@ -243,7 +276,8 @@ class _Loader:
             del specials["day"]  # an event's applicable date is what defines `day`
         if role == "adjust":
             specials["amount"] = expect
-        scope = Scope(base.facts, base.enums, base.params, specials, base.nullable)
+        scope = Scope(base.facts, base.enums, base.params, specials, base.nullable,
+                      base.definitions)
         if role == "applicable_date" and ("versions" in spec or "when" in spec):
             self.error("an applicable_date rule has no versions and no 'when': it selects them",
                        pos)
@@ -308,7 +342,8 @@ class _Loader:
 
     def decisions(self, doc: Document, rules: list[Rule], base: Scope) -> dict[str, Decision]:
         out = {}
-        scope = Scope(base.facts, base.enums, base.params, {"on": "date"}, base.nullable)
+        scope = Scope(base.facts, base.enums, base.params, {"on": "date"}, base.nullable,
+                      base.definitions)
         for did, spec in doc.data["decisions"].items():
             pos = doc.pos(("decisions", did))
             mine = [r for r in rules if did in r.decisions]

@@ -5,8 +5,9 @@ import re
 from typing import Any
 
 from .result import DecisionResult, Result, Step, to_json_value
+from .schedule import Schedule
 
-__all__ = ["render_text"]
+__all__ = ["render_text", "render_schedule"]
 
 _STATUS = {"granted": "GRANTED", "refused": "REFUSED", "not_applicable": "not applicable",
            "undetermined": "UNDETERMINED", "not_covered": "NOT COVERED"}
@@ -124,3 +125,52 @@ def _show(v: Any) -> str:
     if j is None:
         return "none (not given)"
     return str(j)
+
+
+_SHORT = {"refused": "refused", "not_applicable": "—", "undetermined": "undetermined",
+          "not_covered": "not covered"}
+
+
+def render_schedule(schedule: Schedule, trace: bool = False) -> str:
+    """A month-by-month table: one column per benefit, the parameter values used, totals."""
+    ids = list(schedule.decisions)
+    params = sorted({p for m in schedule.parameters for p in m})
+    head = ["month", *ids, *params]
+    rows = []
+    for month, used in zip(schedule.months, schedule.parameters):
+        row = [month.period]
+        for i in ids:
+            r = month.benefits[i]
+            row.append(f"{r.amount} {r.currency or ''}".strip() if r.status == "granted"
+                       else _SHORT.get(r.status, r.status))
+        for p in params:
+            v = used.get(p)
+            row.append(f"{v['value']} {v['currency'] or ''} (from {v['effective_from']})".strip()
+                       if v else "")
+        rows.append(row)
+    totals = schedule.totals()
+    rows.append(["total", *("; ".join(f"{a} {c}".strip() for c, a in totals[i].items()) or "0"
+                            for i in ids), *([""] * len(params))])
+    widths = [max(len(str(r[k])) for r in [head, *rows]) for k in range(len(head))]
+    out = [f"{schedule.rulebook} — schedule {schedule.months[0].period}.."
+           f"{schedule.months[-1].period}, evaluated on {schedule.on}", ""]
+    for n, r in enumerate([head, *rows]):
+        if n == len(rows):  # before the total line
+            out.append("  ".join("-" * w for w in widths))
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+    total = schedule.total()
+    out.append("")
+    out.append("all benefits: " + ("; ".join(f"{a} {c}" for c, a in total.items()) or "0"))
+    if trace:
+        for month in schedule.months:
+            out.append("")
+            out.append(f"== {month.period} ==")
+            for r in month.benefits.values():
+                out.append(_headline(r))
+                out.extend(_trace(r))
+    warnings = schedule.warnings()
+    if warnings:
+        out.append("")
+        out.append("Warnings:")
+        out.extend(f"  ! {w}" for w in warnings)
+    return "\n".join(out) + "\n"

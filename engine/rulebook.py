@@ -11,6 +11,7 @@ from .evaluator import REINTERPRET, Tracer, interpret_decision
 from .facts import Case, Vocabulary
 from .model import Coverage, Decision, Fact, Parameter, Rounding
 from .result import Result
+from .schedule import Schedule, make_schedule
 
 __all__ = ["Rulebook"]
 
@@ -51,6 +52,22 @@ class Rulebook:
             ErrorList: of CaseError, for unknown facts, wrong types or bad dates.
         """
         return self._evaluate(facts, on, period, decisions, trace, None)
+
+    def schedule(self, facts: Mapping[str, Any], on: _dt.date | str, start: _dt.date | str,
+                 end: _dt.date | str, decisions: Iterable[str] | None = None,
+                 trace: bool = False) -> Schedule:
+        """Decide the monthly decisions (or those named) for every month from start to end.
+
+        `start` and `end` are months (`YYYY-MM` or a date in the month), both included.
+        """
+        return make_schedule(self, facts, on, start, end, decisions, trace)
+
+    def schedule_case(self, case: Case, start: _dt.date | str, end: _dt.date | str,
+                      on: _dt.date | None = None, decisions: Iterable[str] | None = None,
+                      trace: bool = False) -> Schedule:
+        """`schedule` for a case read by `read_case`, errors pointing into its file."""
+        return make_schedule(self, case.facts, on or case.on, start, end, decisions, trace,
+                             case)
 
     def evaluate_case(self, case: Case, on: _dt.date | None = None,
                       period: _dt.date | str | None = None,

@@ -12,6 +12,7 @@ falls back to three-valued evaluation only when a fact it reads is unknown.
 from __future__ import annotations
 
 import ast
+import copy
 import re
 from dataclasses import dataclass, field
 from decimal import DecimalException
@@ -22,8 +23,8 @@ from ._check import CheckError, Scope, check
 from ._kleene import Unknown, evaluate3
 from .helpers import HELPERS, div
 
-__all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression", "MAX_LENGTH",
-           "MAX_NODES"]
+__all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression",
+           "parse_definition", "MAX_LENGTH", "MAX_NODES"]
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -90,6 +91,11 @@ def compile_expression(text: Any, scope: Scope, position: Position,
         raise LoadError(_syntax_message(src, e), where((e.offset or 1) - 1)) from None
     except (RecursionError, MemoryError, ValueError):
         raise LoadError("expression is nested too deeply", position) from None
+    if scope.definitions:
+        try:
+            tree = _expand(tree, scope.definitions)
+        except CheckError as e:
+            raise LoadError(e.message, where(getattr(e.node, "col_offset", 0) or 0)) from None
     nodes = _count(tree)
     if nodes > MAX_NODES:
         raise LoadError(f"expression has {nodes} parts; the limit is {MAX_NODES}", position)
@@ -121,6 +127,50 @@ def _present(v: Any) -> Any:
     if v is None:
         raise Absent
     return v
+
+
+def parse_definition(text: str, position: Position) -> ast.Expression:
+    """Parse a definition's text once, for `Scope.definitions` (checked where it is used)."""
+    src = " ".join(text.split())
+    try:
+        return ast.parse(src, mode="eval")
+    except SyntaxError as e:
+        raise LoadError(_syntax_message(src, e), _at(position, 1, e.offset or 1)) from None
+    except (RecursionError, MemoryError, ValueError):
+        raise LoadError("definition is nested too deeply", position) from None
+
+
+class _Expander(ast.NodeTransformer):
+    """Writes each definition's expression in place of its name, as a macro would.
+
+    The expanded tree is what is checked, compiled, walked three-valued and compared
+    with simpleeval, so a definition means exactly what writing it out would mean.
+    """
+
+    def __init__(self, definitions: Mapping[str, ast.Expression]):
+        self.definitions = definitions
+        self.active: list[str] = []
+
+    def visit_Name(self, node: ast.Name) -> ast.AST:
+        body = self.definitions.get(node.id)
+        if body is None:
+            return node
+        if node.id in self.active:
+            chain = " -> ".join([*self.active, node.id])
+            raise CheckError(f"definition refers to itself: {chain}", node)
+        if len(self.active) >= 8:
+            raise CheckError("definitions nest more than 8 levels deep", node)
+        self.active.append(node.id)
+        try:
+            expanded = self.visit(copy.deepcopy(body.body))
+        finally:
+            self.active.pop()
+        return ast.copy_location(expanded, node) if hasattr(expanded, "lineno") else expanded
+
+
+def _expand(tree: ast.Expression, definitions: Mapping[str, ast.Expression]) -> ast.Expression:
+    out = _Expander(definitions).visit(tree)
+    return ast.fix_missing_locations(out)  # type: ignore[no-any-return]
 
 
 def _fits(got: str, want: str) -> bool:

@@ -12,7 +12,7 @@ import difflib
 import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .. import dates
 from .helpers import HELPERS, SPECIAL_FORMS
@@ -45,6 +45,7 @@ class Scope:
     params: dict[str, str]  # parameter name -> type
     specials: dict[str, str]  # day, on, amount, ... -> type
     nullable: frozenset[str] = frozenset()  # facts whose value may be None (absent)
+    definitions: Mapping[str, ast.Expression] = field(default_factory=dict)  # name -> parsed
 
 
 @dataclass

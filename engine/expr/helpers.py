@@ -67,6 +67,8 @@ HELPERS: dict[str, Helper] = {h.name: h for h in (
     Helper("days_in_month", _days_in_month, ("date",), "int", "calendar days of d's month"),
     Helper("year", _year, ("date",), "int", "the year of d"),
     Helper("month", _month, ("date",), "int", "the month number of d"),
+    Helper("make_date", _dt.date, ("int", "int", "int"), "date",
+           "make_date(year, month, day): the date, e.g. 31 August of a year"),
     Helper("min", _min, ("same",), "same", "min(a, b, ...): the least of values of one type"),
     Helper("max", _max, ("same",), "same", "max(a, b, ...): the greatest of values of one type"),
     Helper("abs", _abs, ("number",), "same", "abs(x): absolute value of a number or money"),

@@ -1,0 +1,119 @@
+"""Month-by-month schedules of the monthly decisions, with totals per currency."""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any, Iterable, Mapping
+
+from . import dates
+from .errors import CaseError, ErrorList
+from .result import Result
+
+if TYPE_CHECKING:
+    from .rulebook import Rulebook
+
+__all__ = ["Schedule", "make_schedule", "MAX_MONTHS"]
+
+MAX_MONTHS = 1200
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """One Result per month, and what was granted summed per benefit and currency.
+
+    Amounts in different currencies are never added together: a schedule across the
+    euro changeover has one total in LTL and one in EUR.
+    """
+
+    rulebook: str
+    on: _dt.date
+    start: _dt.date
+    end: _dt.date
+    decisions: tuple[str, ...]
+    months: tuple[Result, ...]
+    parameters: tuple[dict[str, Any], ...]  # per month: parameter -> value in force
+
+    def totals(self) -> dict[str, dict[str, Decimal]]:
+        out: dict[str, dict[str, Decimal]] = {d: {} for d in self.decisions}
+        for month in self.months:
+            for d, r in month.benefits.items():
+                if r.status == "granted" and r.amount is not None:
+                    cur = r.currency or ""
+                    out[d][cur] = out[d].get(cur, Decimal(0)) + r.amount
+        return out
+
+    def total(self) -> dict[str, Decimal]:
+        out: dict[str, Decimal] = {}
+        for per in self.totals().values():
+            for cur, amount in per.items():
+                out[cur] = out.get(cur, Decimal(0)) + amount
+        return out
+
+    def warnings(self) -> tuple[str, ...]:
+        return tuple(sorted({w for m in self.months for w in m.warnings}))
+
+    def as_dict(self, trace: bool = False) -> dict:
+        return {
+            "rulebook": self.rulebook, "on": self.on.isoformat(),
+            "from": _month(self.start), "to": _month(self.end),
+            "months": [{"period": m.period, "parameters": p,
+                        "benefits": {k: v.as_dict(trace) for k, v in m.benefits.items()}}
+                       for m, p in zip(self.months, self.parameters)],
+            "totals": {d: {c: str(a) for c, a in t.items()} for d, t in self.totals().items()},
+            "total": {c: str(a) for c, a in self.total().items()},
+            "warnings": list(self.warnings()),
+        }
+
+
+def make_schedule(rb: "Rulebook", facts: Mapping[str, Any], on: Any, start: Any, end: Any,
+                  decisions: Iterable[str] | None = None, trace: bool = False,
+                  case: Any = None) -> Schedule:
+    first, last = _as_month(start, "from"), _as_month(end, "to")
+    if last < first:
+        raise ErrorList([CaseError(f"--to {_month(last)} is before --from {_month(first)}",
+                                   field="to")])
+    count = (last.year - first.year) * 12 + last.month - first.month + 1
+    if count > MAX_MONTHS:
+        raise ErrorList([CaseError(f"a schedule of {count} months is longer than the limit "
+                                   f"of {MAX_MONTHS}", field="to")])
+    ids = tuple(decisions) if decisions is not None else tuple(
+        i for i, d in rb.decisions.items() if d.per == "month")
+    months, params = [], []
+    month = first
+    for _ in range(count):
+        if case is not None:
+            r = rb.evaluate_case(case, on=on, period=month, decisions=ids, trace=trace)
+        else:
+            r = rb.evaluate(facts, on=on, period=month, decisions=ids, trace=trace)
+        months.append(r)
+        params.append(_parameters_used(rb, r))
+        month = dates.add_months(month, 1)
+    return Schedule(rb.id, months[0].on, first, last, ids, tuple(months), tuple(params))
+
+
+def _parameters_used(rb: "Rulebook", r: Result) -> dict[str, Any]:
+    """The parameter values the month's grants were computed with (Art. 12(7)-style)."""
+    out: dict[str, Any] = {}
+    for d_id, res in r.benefits.items():
+        if res.status != "granted" or res.applicable_date is None:
+            continue
+        for name in rb.decisions[d_id].params:
+            pv = rb.parameters[name].at(res.applicable_date)
+            if pv is not None:
+                out[name] = {"value": str(pv.value), "currency": pv.currency,
+                             "effective_from": pv.start.isoformat()}
+    return out
+
+
+def _as_month(v: Any, name: str) -> _dt.date:
+    if isinstance(v, _dt.date):
+        return v.replace(day=1)
+    try:
+        return dates.parse_month(v)
+    except ValueError as e:
+        raise ErrorList([CaseError(str(e), field=name)]) from None
+
+
+def _month(d: _dt.date) -> str:
+    return f"{d.year:04d}-{d.month:02d}"
