@@ -254,7 +254,7 @@ def test_a_guardian_claim_without_the_guardianship_start_is_undetermined(tmp_pat
 def test_check_the_real_rulebook():
     r = statute("check", LT)
     assert r.returncode == 0, r.stderr
-    assert re.search(r": ok \(4 decisions, \d+ rules, 2 parameters, \d+ facts\)", r.stdout)
+    assert re.search(r": ok \(7 decisions, \d+ rules, 2 parameters, \d+ facts\)", r.stdout)
 
 
 def test_check_finds_rulebooks_below_a_folder():

@@ -67,7 +67,7 @@ CASES = [
         "syntax error", 32, 17),
     one("assignment_for_equality", "articles/art-01.yaml",
         "requires: parent.residence_basis != 'none'", "requires: parent.residence_basis = 'none'",
-        "'=' assigns; use '==' to compare", 16, 38),
+        "'=' assigns; use '==' to compare", 17, 38),
     one("overlapping_versions", "articles/art-09.yaml",
         "to: 2008-12-31", "to: 2009-06-30",
         "version from 2009-01-01 overlaps the previous one (2008-01-01..2009-06-30)", 28, 15),
@@ -112,7 +112,7 @@ BUGGY_CASES = [
         "alias *c (line 16)"),
     bug(one("unknown_fact_in_a_folded_expression", "articles/art-01.yaml",
             "and child.residence == 'LT')", "and child.residense == 'LT')",
-            "unknown fact 'child.residense'", 50, 79),
+            "unknown fact 'child.residense'", 61, 79),
         "BUG (position): an error inside a folded block scalar (`requires: >-`) is reported "
         "on the indicator's line 49 at column 87 (past the end of that line) instead of "
         "line 50, column 79"),
