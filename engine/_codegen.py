@@ -78,7 +78,7 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
         w.line(1, "if not a:")
         w.line(2, "return NA")
     w.trace(1, f"('applies_if', None, {w.ref(d.applies_if)}, a, None, "
-               f"{d.applies_reading!r}, None, {('does the case concern the ' + d.title.lower() + '?')!r}, {{}})")
+               f"{d.applies_reading!r}, None, {_question(d)!r}, {{}})")
     w.line(1, "if not a:")
     w.line(2, "return RESULT(D, 'not_applicable', TR)")
     rule = d.applicable_date
@@ -131,8 +131,9 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
         w.trace(2, "('rounding', None, None, rounded, None, "
                    "f'{amount} rounded to {Q} ({MODE})', None, 'rounded once', R)")
         w.g.update({"DR": DecisionResult, "ID": d.id})
-        w.line(2, "return DR(ID, 'granted', rounded, cur, day, tuple(dict.fromkeys([r.cite, *held])), "
-                  f"(), {'TR.steps' if traced else 'None'}, 'money', None, {'F' if traced else 'None'})")
+        steps, facts = ("TR.steps", "F") if traced else ("None", "None")
+        w.line(2, "return DR(ID, 'granted', rounded, cur, day, "
+                  f"tuple(dict.fromkeys([r.cite, *held])), (), {steps}, 'money', None, {facts})")
     w.line(1, "cands = [c[:2] for c in cands]")
     w.line(1, "out = CONCLUDE(RB, D, F, P, S, day, refused, cands, (), adjusts, held, "
               "EMPTY, TR)")
@@ -144,6 +145,10 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
     fn = namespace["decide"]
     fn.source = source  # type: ignore[attr-defined]  # for debugging and tests
     return fn  # type: ignore[no-any-return]
+
+
+def _question(d: Decision) -> str:
+    return f"does the case concern the {d.title.lower()}?"
 
 
 _BUILTINS = {"len": len, "tuple": tuple, "dict": dict}  # what the template itself uses

@@ -76,7 +76,7 @@ class Document:
     def _block_locator(self, start: Position, text: str) -> Callable[[int], Position]:
         # The content starts on the line after the `>`/`|` indicator; it is folded
         # into one line, so walk the source lines to find where an offset falls.
-        spans = []
+        spans: list[tuple[int, int, int, int]] = []
         off = 0
         for n in range(start.line, len(self.lines)):
             raw = self.lines[n]

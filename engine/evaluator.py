@@ -332,7 +332,7 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
         return _Day("refused", citations=_unique(r.cite for r in refused))
     overridden = {o for r, _ in candidates for o in r.overrides}
     chosen = [(r, v) for r, v in candidates if r.id not in overridden]
-    for r, v, w in open_amounts:
+    for r, _, w in open_amounts:
         if not chosen or any(o in {c.id for c, _ in chosen} for o in r.overrides):
             unknown |= w.names
     if unknown:

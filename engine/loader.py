@@ -164,7 +164,8 @@ class _Loader:
                                ("definitions", name)), name)
                 continue
             try:
-                parsed[name] = parse_definition(spec["expr"], doc.pos(("definitions", name, "expr")))
+                parsed[name] = parse_definition(spec["expr"],
+                                                doc.pos(("definitions", name, "expr")))
             except StatuteError as e:
                 self.errors.append(e)
         scope = Scope(base.facts, base.enums, base.params, {"on": "date", "day": "date"},
@@ -194,7 +195,7 @@ class _Loader:
             if d["id"] != path.stem:
                 self.error(f"parameter id {d['id']!r} differs from its file name {path.stem!r}",
                            doc.pos(("id",)), "id")
-            values = []
+            values: list[ParameterValue] = []
             for i, v in enumerate(d["values"]):
                 pos = doc.pos(("values", i))
                 if d["type"] == "money" and "currency" not in v:
@@ -219,7 +220,8 @@ class _Loader:
         rules: list[Rule] = []
         seen: dict[str, Position] = {}
         types = {k: v["type"] for k, v in decisions_doc.data["decisions"].items()}
-        self.monthly = {k for k, v in decisions_doc.data["decisions"].items() if v["per"] == "month"}
+        self.monthly = {k for k, v in decisions_doc.data["decisions"].items()
+                        if v["per"] == "month"}
         folder = self.root / "articles"
         paths = sorted(folder.glob("*.yaml"), key=_natural) if folder.is_dir() else []
         if not paths:

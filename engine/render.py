@@ -140,9 +140,9 @@ def render_schedule(schedule: Schedule, trace: bool = False) -> str:
     for month, used in zip(schedule.months, schedule.parameters):
         row = [month.period]
         for i in ids:
-            r = month.benefits[i]
-            row.append(f"{r.amount} {r.currency or ''}".strip() if r.status == "granted"
-                       else _SHORT.get(r.status, r.status))
+            res = month.benefits[i]
+            row.append(f"{res.amount} {res.currency or ''}".strip() if res.status == "granted"
+                       else _SHORT.get(res.status, res.status))
         for p in params:
             v = used.get(p)
             row.append(f"{v['value']} {v['currency'] or ''} (from {v['effective_from']})".strip()
@@ -154,10 +154,10 @@ def render_schedule(schedule: Schedule, trace: bool = False) -> str:
     widths = [max(len(str(r[k])) for r in [head, *rows]) for k in range(len(head))]
     out = [f"{schedule.rulebook} — schedule {schedule.months[0].period}.."
            f"{schedule.months[-1].period}, evaluated on {schedule.on}", ""]
-    for n, r in enumerate([head, *rows]):
+    for n, cells in enumerate([head, *rows]):
         if n == len(rows):  # before the total line
             out.append("  ".join("-" * w for w in widths))
-        out.append("  ".join(str(c).ljust(w) for c, w in zip(r, widths)).rstrip())
+        out.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())
     total = schedule.total()
     out.append("")
     out.append("all benefits: " + ("; ".join(f"{a} {c}" for c, a in total.items()) or "0"))

@@ -125,7 +125,7 @@ class _Checker:
                 exact = None
             if exact is None or "e" in text.lower() or not exact.is_finite():
                 raise CheckError(f"write the number {text!r} as plain digits, e.g. 1.5", node)
-            node.value = exact  # the tree now holds the exact literal for every reader
+            node.value = exact  # type: ignore[assignment]  # the tree now holds the exact literal for every reader
             return "decimal", self.const(exact)
         if isinstance(v, str):
             return "str", repr(v)
@@ -247,7 +247,8 @@ class _Checker:
                           node: ast.AST) -> None:
         if sym in ("in", "not in"):
             if not rt.startswith("list["):
-                raise CheckError(f"'{sym}' needs a literal list on the right, e.g. ('a', 'b')", node)
+                raise CheckError(f"'{sym}' needs a literal list on the right, e.g. ('a', 'b')",
+                                 node)
             if not _compatible(lt, rt[5:-1], _is_literal(left), True):
                 raise CheckError(f"cannot look for a {lt} in a list of {rt[5:-1]}", node)
             self._check_enum(left, right)
