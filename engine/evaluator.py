@@ -335,9 +335,9 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     for r, _, w in open_amounts:
         if not chosen or any(o in {c.id for c, _ in chosen} for o in r.overrides):
             unknown |= w.names
-    if unknown:
+    if unknown and (chosen or open_amounts):
         return _Day("undetermined", missing=unknown)
-    if not chosen:
+    if not chosen:  # no provision gives an amount, whatever the missing facts would say
         cites = _unique(r.cite for r in d.rules if r.role == "amount")
         if tr:
             tr.add("amount", None, None, F, False, citation=", ".join(cites),

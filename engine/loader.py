@@ -16,7 +16,7 @@ from ._yaml import Document, read_yaml
 from .errors import ErrorList, LoadError, Position, StatuteError
 from .expr import Scope, compile_expression, parse_definition
 from .expr.helpers import HELPERS, SPECIAL_FORMS
-from .model import (NO_DEFAULT, Coverage, Decision, Fact, Parameter, ParameterValue,
+from .model import (NO_DEFAULT, Act, Coverage, Decision, Fact, Parameter, ParameterValue,
                     Rounding, Rule, Version)
 from ._codegen import compile_event_decision
 from .evaluator import fast_path_helpers
@@ -88,6 +88,7 @@ class _Loader:
         meta = self.read("rulebook.yaml", "rulebook")
         facts_doc = self.read("facts.yaml", "facts")
         decisions_doc = self.read("decisions.yaml", "decisions")
+        acts = self.acts()
         params = self.parameters()
         facts = self.facts(facts_doc) if facts_doc else {}
         if meta is None or facts_doc is None or decisions_doc is None:
@@ -110,15 +111,62 @@ class _Loader:
             raise ErrorList(self.errors)
         data = meta.data
         rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
+        self.check_acts(acts, meta, params, decisions)
+        if self.errors:
+            raise ErrorList(self.errors)
         rb = Rulebook(
             id=data["id"], title=data["title"], root=str(self.root), meta=data,
             coverage=coverage, rounding=rounding, facts=facts, parameters=params,
-            decisions=decisions, position=meta.pos())
+            decisions=decisions, position=meta.pos(), acts=acts, baseline_act=data["act"],
+            verified_through=data["verified_through"])
         helpers = fast_path_helpers()
         for d in decisions.values():
             if d.per == "event":
                 rb.fast[d.id] = compile_event_decision(rb, d, helpers)
         return rb
+
+    def acts(self) -> dict[str, Act]:
+        doc = self.read("amendments.yaml", "amendments")
+        out: dict[str, Act] = {}
+        if doc is None:
+            return out
+        for i, a in enumerate(doc.data["acts"]):
+            pos = doc.pos(("acts", i))
+            if a["id"] in out:
+                self.error(f"act {a['id']!r} is listed twice", pos, "id")
+            out[a["id"]] = Act(a["id"], " ".join(a["title"].split()), a.get("adopted"),
+                               a["published"], a["in_force"], " ".join(a["source"].split()),
+                               a.get("known", True), a.get("baseline", False),
+                               " ".join(a["note"].split()) if "note" in a else None, pos)
+        return out
+
+    def check_acts(self, acts: dict[str, Act], meta: Document, params: dict[str, Parameter],
+                   decisions: dict[str, Decision]) -> None:
+        """Every dated change names a listed act; the baseline act is marked as such."""
+        def need(act: str | None, pos: Position, what: str) -> None:
+            if act is None:
+                self.error(f"{what} names no act; add act: <id from amendments.yaml>", pos, "act")
+            elif act not in acts:
+                known = ", ".join(sorted(acts)) or "none"
+                self.error(f"{what} names act {act!r}, which amendments.yaml does not list "
+                           f"(it lists {known})", pos, "act")
+
+        need(meta.data["act"], meta.pos(("act",)), "the rulebook")
+        if meta.data["act"] in acts and not acts[meta.data["act"]].baseline:
+            self.error(f"act {meta.data['act']!r} is the rulebook's baseline wording; mark it "
+                       "baseline: true in amendments.yaml", acts[meta.data["act"]].position)
+        for p in params.values():
+            for v in p.values:
+                need(v.act, v.position, f"{p.id} value from {v.start}")
+        seen = set()
+        for d in decisions.values():
+            for r in (d.applicable_date, *d.rules):
+                if r.id in seen:
+                    continue
+                seen.add(r.id)
+                for v in r.versions:
+                    if not v.assumed:
+                        need(v.act, v.position, f"version of {r.id} from {v.start}")
 
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
@@ -211,9 +259,11 @@ class _Loader:
                     f"{d['id']} = {v['value']} {v.get('currency') or ''} from {v['from']} has "
                     f"confidence '{v['confidence']}': {note or source}")
                 values.append(ParameterValue(v["from"], Decimal(v["value"]), v.get("currency"),
-                                             source, v["confidence"], note, pos, warning))
+                                             source, v["confidence"], note, pos, warning,
+                                             v.get("act")))
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
-                                     doc.pos(), tuple(v.start for v in values))
+                                     doc.pos(), tuple(v.start for v in values),
+                                     d["verified_through"])
         return out
 
     def articles(self, base: Scope, coverage: Coverage, decisions_doc: Document) -> list[Rule]:
@@ -339,7 +389,8 @@ class _Loader:
                                f"{prev.end + _ONE_DAY} to {start - _ONE_DAY}",
                                doc.pos(vpath + ("from",)), "from")
             expr, when = compile_body(v, vpath) if in_force else (None, None)
-            out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos))
+            out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos,
+                               v.get("act")))
         return tuple(out)
 
     def decisions(self, doc: Document, rules: list[Rule], base: Scope) -> dict[str, Decision]:

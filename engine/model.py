@@ -16,7 +16,7 @@ from .expr import Expr
 
 __all__ = [
     "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",
-    "Coverage", "Rounding",
+    "Coverage", "Rounding", "Act",
 ]
 
 
@@ -57,6 +57,7 @@ class ParameterValue:
     note: str | None
     position: Position
     warning: str | None = None  # shown with every answer that reads a value below "high"
+    act: str | None = None  # the act that set this value (amendments.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,6 +69,7 @@ class Parameter:
     values: tuple[ParameterValue, ...]
     position: Position
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
+    verified_through: _dt.date | None = None
 
     def at(self, day: _dt.date) -> ParameterValue | None:
         """The value in force on `day`: the last one starting on or before it."""
@@ -87,6 +89,7 @@ class Version:
     text: str | None
     assumed: bool
     position: Position
+    act: str | None = None  # the act that introduced this wording (amendments.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,3 +142,24 @@ class Coverage:
 class Rounding:
     quantum: Decimal
     mode: str
+
+
+@dataclass(frozen=True, slots=True)
+class Act:
+    """An act that changed the law or a parameter: what it is, when it was known and applied."""
+
+    id: str
+    title: str
+    adopted: _dt.date | None
+    published: _dt.date | None  # None: not known, taken as the in-force date
+    in_force: _dt.date
+    source: str
+    known: bool  # False: the act is not identified; title says what is known
+    baseline: bool  # the consolidated wording itself: never filtered by as_known_on
+    note: str | None
+    position: Position
+
+    @property
+    def known_from(self) -> _dt.date:
+        """The first day a caseworker could have known this act."""
+        return self.published or self.in_force

@@ -9,7 +9,7 @@ from . import dates
 from .errors import CaseError, ErrorList, Position
 from .evaluator import REINTERPRET, Tracer, interpret_decision
 from .facts import Case, Vocabulary
-from .model import Coverage, Decision, Fact, Parameter, Rounding
+from .model import Act, Coverage, Decision, Fact, Parameter, Rounding
 from .result import Result
 from .schedule import Schedule, make_schedule
 
@@ -30,6 +30,9 @@ class Rulebook:
     parameters: Mapping[str, Parameter] = field(repr=False)
     decisions: Mapping[str, Decision] = field(repr=False)
     position: Position = field(repr=False)
+    acts: Mapping[str, Act] = field(default_factory=dict, repr=False)
+    baseline_act: str | None = None
+    verified_through: _dt.date | None = None
     fast: dict[str, tuple] = field(default_factory=dict, repr=False)  # compiled at load
     vocabulary: Vocabulary = field(init=False, repr=False)
 
