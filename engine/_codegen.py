@@ -91,6 +91,10 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
     w.line(1, "if not COV_S <= day <= COV_E:")
     w.line(2, "return NOT_COVERED(RB, D, day, TR)")
     w.line(1, "S['day'] = day")
+    if rb.verified_through is not None:
+        w.g["VERIFIED"] = rb.verified_through
+        w.line(1, "if day > VERIFIED:")
+        w.line(2, "W.add(PAST_VERIFIED(RB))")
     w.line(1, "P = {}")
     if traced:
         w.line(1, "R = TR.reads")
@@ -104,6 +108,9 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
         w.line(1, f"P[{name!r}] = pv{i}.value")
         w.line(1, f"if pv{i}.warning:")
         w.line(2, f"W.add(pv{i}.warning)")
+        if rb.parameters[name].verified_through is not None:
+            w.line(1, f"if {par}.stale_after(day):")
+            w.line(2, f"W.add({par}.stale_warning)")
         if traced:
             w.line(1, f"R[{name!r}] = pv{i}")
     w.line(1, "refused = []")

@@ -21,8 +21,8 @@ from .errors import LoadError
 
 __all__ = ["schema_errors", "load_schema", "SCHEMA_NAMES"]
 
-SCHEMA_NAMES = ("rulebook", "facts", "parameter", "article", "decisions", "definitions", "case",
-                "result")
+SCHEMA_NAMES = ("rulebook", "facts", "parameter", "article", "decisions", "definitions",
+                "amendments", "case", "result", "test")
 
 
 def _is_number(checker: Any, v: Any) -> bool:
@@ -35,7 +35,18 @@ def _is_string(checker: Any, v: Any) -> bool:
 
 _TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
     {"number": _is_number, "string": _is_string})
-_Validator = jsonschema.validators.extend(Draft202012Validator, type_checker=_TYPES)
+_PATTERN = Draft202012Validator.VALIDATORS["pattern"]
+
+
+def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
+    # dates pass as strings (see _is_string); a pattern is matched against their ISO text
+    if isinstance(instance, _dt.date):
+        instance = instance.isoformat()
+    return _PATTERN(validator, pattern, instance, schema)
+
+
+_Validator = jsonschema.validators.extend(Draft202012Validator, validators={"pattern": _pattern},
+                                          type_checker=_TYPES)
 _FORMATS = FormatChecker(formats=())
 
 

@@ -12,9 +12,11 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import dates
+from . import cli_test, dates
 from .errors import ErrorList, EvaluationError, StatuteError
 from .facts import read_case
+from . import cli_history
+from .history import freshness_warnings
 from .loader import load
 from .render import render_schedule, render_text
 
@@ -38,6 +40,7 @@ def _parser() -> argparse.ArgumentParser:
 
     c = sub.add_parser("check", help="validate rulebooks: schemas, expressions, versions")
     c.add_argument("paths", nargs="+", help="a rulebook folder, or a folder holding rulebooks")
+    c.add_argument("--today", help="the date freshness is judged against (default: today)")
     c.set_defaults(run=_check)
 
     e = sub.add_parser("eval", help="evaluate a case against a rulebook")
@@ -52,7 +55,12 @@ def _parser() -> argparse.ArgumentParser:
                    "(repeatable)")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.add_argument("--trace", action="store_true", help="include the explanation trace")
+    e.add_argument("--as-known-on", metavar="DATE", help="decide with only the acts published "
+                   "by DATE (the answer a caseworker could have given then)")
     e.set_defaults(run=_eval)
+    cli_history.add_parsers(sub)
+
+    cli_test.add_parser(sub)
     return p
 
 
@@ -84,6 +92,8 @@ def _check(args: argparse.Namespace) -> int:
         rules = {r.id for d in rb.decisions.values() for r in d.rules}
         print(f"{root}: ok ({len(rb.decisions)} decisions, {len(rules)} rules, "
               f"{len(rb.parameters)} parameters, {len(rb.facts)} facts)")
+        for w in freshness_warnings(rb, _today(args)):
+            print(f"{root}: warning: {w}", file=sys.stderr)
     return 1 if failed else 0
 
 
@@ -102,6 +112,8 @@ def _eval(args: argparse.Namespace) -> int:
             raise ValueError("--from and --to go together")
         if args.start and args.period:
             raise ValueError("give either --period or --from/--to")
+        if args.as_known_on:
+            rb = rb.known_on(args.as_known_on)
         if args.start:
             schedule = rb.schedule_case(case, args.start, args.end, on=on,
                                         decisions=args.benefit, trace=args.trace)
@@ -130,6 +142,13 @@ def _eval(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(render_text(result, trace=args.trace))
     return 0
+
+
+def _today(args: argparse.Namespace) -> "dates.Date":
+    if getattr(args, "today", None):
+        return dates.parse_date(args.today)
+    import datetime
+    return datetime.date.today()
 
 
 def _print_errors(e: StatuteError) -> None:

@@ -120,6 +120,7 @@ def fast_path_helpers() -> dict[str, Any]:
     """The evaluator's pieces that compiled decisions call (see _codegen.py)."""
     return {"RESULT": _result, "CONCLUDE": _conclude, "EVENT_RESULT": _event_result,
             "NOT_COVERED": _event_not_covered, "ONE_CURRENCY": _one_currency,
+            "PAST_VERIFIED": _past_verified,
             "EMPTY": frozenset(), "FALLBACK_NOW": _Reinterpret()}
 
 
@@ -135,6 +136,11 @@ def _event_not_covered(rb: "Rulebook", d: Decision, day: _dt.date,
                        tr: Tracer | None) -> DecisionResult:
     _trace_not_covered(rb, day, tr)
     return _result(d, "not_covered", tr, day)
+
+
+def _past_verified(rb: "Rulebook") -> str:
+    return (f"evaluated past {rb.verified_through}, the date through which the rulebook was "
+            "last verified")
 
 
 def _one_currency(d: Decision, values: tuple) -> str | None:
@@ -250,9 +256,12 @@ def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any]
         _trace_not_covered(rb, day, tr)
         return _Day("not_covered")
 
+    if rb.verified_through and day > rb.verified_through:
+        warnings.add(_past_verified(rb))
     P: dict[str, Any] = {}
     for name in d.params:
-        pv = rb.parameters[name].at(day)
+        param = rb.parameters[name]
+        pv = param.at(day)
         if pv is None:
             if tr:
                 tr.add("parameter", None, None, F, False, title=f"{name} on {day}",
@@ -261,6 +270,8 @@ def _decide(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any]
         P[name] = pv.value
         if pv.warning:
             warnings.add(pv.warning)
+        if param.stale_after(day):
+            warnings.add(param.stale_warning)
         if tr:
             tr.reads[name] = pv
 

@@ -21,7 +21,8 @@ from ._yaml import Document, read_yaml
 from .errors import CaseError, ErrorList, Position, StatuteError
 from .model import NO_DEFAULT, Fact
 
-__all__ = ["Case", "Vocabulary", "read_case", "prepare_facts", "MAX_CASE_BYTES"]
+__all__ = ["Case", "Vocabulary", "read_case", "case_from_data", "prepare_facts",
+           "MAX_CASE_BYTES"]
 
 MAX_CASE_BYTES = 1_000_000
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
@@ -37,15 +38,20 @@ class Case:
 
 def read_case(path: str | Path) -> Case:
     """Read a case file (YAML or JSON); raise ErrorList naming file, line and field."""
-    doc = read_yaml(path, MAX_CASE_BYTES)
-    if not isinstance(doc.data, dict):
+    return case_from_data(None, read_yaml(path, MAX_CASE_BYTES))
+
+
+def case_from_data(data: Any, doc: Document) -> Case:
+    """A Case from parsed case data (`doc.data` unless `data` is given), checked."""
+    data = doc.data if data is None else data
+    if not isinstance(data, dict):
         raise ErrorList([CaseError("a case is a mapping with 'on', optional 'period' and "
                                    "'facts'", doc.pos())])
+    checked = Document(doc.file, data, doc.positions, doc.keys, doc.styles, doc.lines)
     errs: list[StatuteError] = [CaseError(e.message, e.position, e.field)
-                                for e in schema_errors(doc, "case")]
+                                for e in schema_errors(checked, "case")]
     if errs:
         raise ErrorList(errs)
-    data = doc.data
     try:
         on = _date(data["on"])
     except ValueError as e:

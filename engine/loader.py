@@ -152,12 +152,15 @@ class _Loader:
                            f"(it lists {known})", pos, "act")
 
         need(meta.data["act"], meta.pos(("act",)), "the rulebook")
+        if "ended_by" in meta.data["coverage"]:
+            need(meta.data["coverage"]["ended_by"], meta.pos(("coverage", "ended_by")),
+                 "the end of coverage")
         if meta.data["act"] in acts and not acts[meta.data["act"]].baseline:
             self.error(f"act {meta.data['act']!r} is the rulebook's baseline wording; mark it "
                        "baseline: true in amendments.yaml", acts[meta.data["act"]].position)
         for p in params.values():
-            for v in p.values:
-                need(v.act, v.position, f"{p.id} value from {v.start}")
+            for pv in p.values:
+                need(pv.act, pv.position, f"{p.id} value from {pv.start}")
         seen = set()
         for d in decisions.values():
             for r in (d.applicable_date, *d.rules):

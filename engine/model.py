@@ -71,6 +71,15 @@ class Parameter:
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
     verified_through: _dt.date | None = None
 
+    def stale_after(self, day: _dt.date) -> bool:
+        """True when `day` lies past the date the series was last verified."""
+        return self.verified_through is not None and day > self.verified_through
+
+    @property
+    def stale_warning(self) -> str:
+        return (f"{self.id} is read past {self.verified_through}, the date through which its "
+                "values were last verified")
+
     def at(self, day: _dt.date) -> ParameterValue | None:
         """The value in force on `day`: the last one starting on or before it."""
         i = bisect.bisect_right(self.starts, day)

@@ -11,6 +11,7 @@ from .evaluator import REINTERPRET, Tracer, interpret_decision
 from .facts import Case, Vocabulary
 from .model import Act, Coverage, Decision, Fact, Parameter, Rounding
 from .result import Result
+from .history import known_on
 from .schedule import Schedule, make_schedule
 
 __all__ = ["Rulebook"]
@@ -41,7 +42,8 @@ class Rulebook:
 
     def evaluate(self, facts: Mapping[str, Any], on: _dt.date | str,
                  period: _dt.date | str | None = None,
-                 decisions: Iterable[str] | None = None, trace: bool = False) -> Result:
+                 decisions: Iterable[str] | None = None, trace: bool = False,
+                 as_known_on: _dt.date | str | None = None) -> Result:
         """Decide every decision (or those named) for `facts` on date `on`.
 
         Args:
@@ -50,11 +52,20 @@ class Rulebook:
             period: the month asked about for monthly decisions (`YYYY-MM`); default: `on`'s.
             decisions: ids to decide; default: all, in the order of decisions.yaml.
             trace: record the explanation of each decision.
+            as_known_on: decide with only the acts published by this date (the answer a
+                caseworker could have given then); default: everything the rulebook knows.
 
         Raises:
             ErrorList: of CaseError, for unknown facts, wrong types or bad dates.
         """
+        if as_known_on is not None:
+            return self.known_on(as_known_on)._evaluate(facts, on, period, decisions, trace,
+                                                        None)
         return self._evaluate(facts, on, period, decisions, trace, None)
+
+    def known_on(self, day: _dt.date | str) -> "Rulebook":
+        """This rulebook as known on `day`: acts published later are left out."""
+        return known_on(self, _as_date(day, "as_known_on"))
 
     def schedule(self, facts: Mapping[str, Any], on: _dt.date | str, start: _dt.date | str,
                  end: _dt.date | str, decisions: Iterable[str] | None = None,
@@ -74,8 +85,11 @@ class Rulebook:
 
     def evaluate_case(self, case: Case, on: _dt.date | None = None,
                       period: _dt.date | str | None = None,
-                      decisions: Iterable[str] | None = None, trace: bool = False) -> Result:
+                      decisions: Iterable[str] | None = None, trace: bool = False,
+                      as_known_on: _dt.date | str | None = None) -> Result:
         """Evaluate a case read by `read_case`, errors pointing into its file."""
+        if as_known_on is not None:
+            return self.known_on(as_known_on).evaluate_case(case, on, period, decisions, trace)
         return self._evaluate(case.facts, on or case.on, period or case.period, decisions,
                               trace, case)
 

@@ -1,0 +1,165 @@
+"""`statute timeline` and `statute diff`: what changes when, by which act."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from . import dates
+from .errors import StatuteError
+from .history import Change, diff, timeline
+from .impact import impact, read_cases
+from .loader import load
+
+__all__ = ["add_parsers"]
+
+
+def add_parsers(sub: Any) -> None:
+    t = sub.add_parser("timeline", help="every date on which the rulebook's law changes")
+    t.add_argument("rulebook")
+    t.add_argument("--format", choices=("text", "json"), default="text")
+    t.set_defaults(run=_timeline)
+
+    d = sub.add_parser("diff", help="what is in force on one date that differs from another")
+    d.add_argument("rulebook")
+    d.add_argument("--from", dest="start", required=True, metavar="DATE")
+    d.add_argument("--to", dest="end", required=True, metavar="DATE")
+    d.add_argument("--format", choices=("text", "json"), default="text")
+    d.set_defaults(run=_diff)
+
+    i = sub.add_parser("impact", help="which cases an amendment changes, and by how much")
+    i.add_argument("base", help="the rulebook as it is")
+    i.add_argument("new", help="the rulebook with the amendment")
+    i.add_argument("cases", help="a folder of case files, or a JSONL file (one case a line)")
+    i.add_argument("--format", choices=("text", "json"), default="text")
+    i.set_defaults(run=_impact)
+
+
+def _load(path: str) -> Any:
+    try:
+        return load(path)
+    except StatuteError as e:
+        for err in getattr(e, "errors", [e]):
+            print(err, file=sys.stderr)
+        print(f"{path}: the rulebook has errors; run `statute check {path}`", file=sys.stderr)
+        return None
+
+
+def _timeline(args: argparse.Namespace) -> int:
+    rb = _load(args.rulebook)
+    if rb is None:
+        return 1
+    changes = timeline(rb)
+    if args.format == "json":
+        json.dump({"rulebook": rb.id, "changes": [c.as_dict(rb) for c in changes]}, sys.stdout,
+                  indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{rb.id} — timeline (coverage {rb.coverage.start}..{rb.coverage.end})")
+    last = None
+    rows = []
+    for c in changes:
+        head = c.date.isoformat() if c.date != last else ""
+        last = c.date
+        outside = "" if c.date in rb.coverage or c.kind == "coverage" else " (outside coverage)"
+        rows.append((head, _describe(c) + outside, f"[{c.act or 'no act'}]"))
+    width = max(len(r[1]) for r in rows)
+    for head, what, act in rows:
+        print(f"{head:<10}  {what:<{width}}  {act}")
+    print()
+    print("Acts:")
+    for act_id in dict.fromkeys(c.act for c in changes if c.act):
+        print(f"  {act_id}: {_act(rb, act_id)}")
+    return 0
+
+
+def _diff(args: argparse.Namespace) -> int:
+    rb = _load(args.rulebook)
+    if rb is None:
+        return 1
+    try:
+        a, b = dates.parse_date(args.start), dates.parse_date(args.end)
+    except ValueError as e:
+        print(f"statute: {e}", file=sys.stderr)
+        return 2
+    changes = diff(rb, a, b)
+    if args.format == "json":
+        json.dump({"rulebook": rb.id, "from": a.isoformat(), "to": b.isoformat(),
+                   "changes": [c.as_dict(rb) for c in changes]}, sys.stdout, indent=2,
+                  ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"{rb.id} — in force on {a} vs {b}: {len(changes)} difference(s)")
+    for c in changes:
+        print()
+        print(f"  {c.citation or c.subject} ({c.subject}, {c.kind})")
+        print(f"    before ({a}): {c.before}")
+        print(f"    after  ({b}): {c.after}")
+        print(f"    act {c.act}: {_act(rb, c.act)}")
+    return 0
+
+
+def _impact(args: argparse.Namespace) -> int:
+    base, new = _load(args.base), _load(args.new)
+    if base is None or new is None:
+        return 1
+    try:
+        result = impact(base, new, read_cases(args.cases))
+    except ValueError as e:  # every case error; a rulebook error cannot happen here
+        for err in getattr(e, "errors", [e]):
+            print(err, file=sys.stderr)
+        return 2
+    except StatuteError as e:
+        print(e, file=sys.stderr)
+        return 1
+    if args.format == "json":
+        json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    print(f"impact of {args.new} against {args.base}: {len(result.changed_cases)} of "
+          f"{result.cases} cases change ({len(result.changes)} answers)")
+    rows = [("case", "benefit", "from", "before", "after", "change")]
+    for c in result.changes:
+        delta = c.delta
+        rows.append((c.case, c.benefit, str(c.applicable_date or ""), _answer(c.before),
+                     _answer(c.after),
+                     "" if delta is None or not delta else f"{delta:+} {c.after[2] or ''}"))
+    widths = [max(len(r[k]) for r in rows) for k in range(6)]
+    for r in rows:
+        print("  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
+    print()
+    print("granted in total, before: " + _totals(result.before))
+    print("granted in total, after:  " + _totals(result.after))
+    return 0
+
+
+def _answer(t: tuple) -> str:
+    status, amount, currency = t
+    return f"{status} {amount} {currency}" if amount is not None else status
+
+
+def _totals(t: dict) -> str:
+    return "; ".join(f"{v} {k}" for k, v in sorted(t.items())) or "0"
+
+
+def _describe(c: Change) -> str:
+    if c.kind == "coverage":
+        return c.after or c.before or "coverage"
+    if c.kind == "currency":
+        return f"currency of {c.subject}: {c.before} -> {c.after}"
+    what = f"{c.citation} {c.subject}" if c.kind == "rule" else f"{c.subject}"
+    if c.before is None:
+        return f"{what} = {c.after}"
+    return f"{what}: {c.before} -> {c.after}"
+
+
+def _act(rb: Any, act_id: str | None) -> str:
+    act = rb.acts.get(act_id or "")
+    if act is None:
+        return "not recorded"
+    known = "" if act.known else " [the act itself is not identified]"
+    published = (f"published {act.published}" if act.published
+                 else "publication date unknown")
+    return (f"{act.title}{known} ({published}, in force {act.in_force}; "
+            f"source: {act.source})")
