@@ -88,8 +88,8 @@ def timeline(rb: "Rulebook") -> list[Change]:
     for p in rb.parameters.values():
         readers = tuple(d.id for d in rb.decisions.values() if p.id in d.params)
         for i, pv in enumerate(p.values):
-            before: str | None = _value(p, i - 1) if i else None
-            changes.append(Change(pv.start, "parameter", p.id, p.cite, before, _value(p, i),
+            previous = _value(p, i - 1) if i else None
+            changes.append(Change(pv.start, "parameter", p.id, p.cite, previous, _value(p, i),
                                   pv.act, readers))
             prev = p.values[i - 1].currency if i else None
             if i and pv.currency != prev:
