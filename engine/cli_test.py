@@ -12,6 +12,7 @@ import sys
 from typing import Any
 
 from .errors import ErrorList, StatuteError
+from .coverage import measure
 from .testing import collect, format_failure, run_case
 
 __all__ = ["add_parser", "run"]
@@ -28,6 +29,11 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
     t.add_argument("-v", "--verbose", action="store_true", help="list every case as it runs")
     t.add_argument("-k", dest="keyword", metavar="SUBSTR",
                    help="run only the cases whose name contains SUBSTR (ignoring case)")
+    t.add_argument("--coverage", action="store_true",
+                   help="list every amendment boundary of the timeline and whether a passing "
+                        "test decides each side of it (by the applicable date)")
+    t.add_argument("--require-coverage", action="store_true",
+                   help="like --coverage, and count each uncovered boundary as a failure")
     t.set_defaults(run=run)
     return t
 
@@ -53,5 +59,47 @@ def run(args: argparse.Namespace) -> int:
         print("FAIL " + format_failure(outcome), end="")
     if failures or args.verbose:
         print()
-    print(f"{len(cases) - len(failures)} passed, {len(failures)} failed")
-    return 1 if failures else 0
+    uncovered = 0
+    if args.coverage or args.require_coverage:
+        uncovered = _coverage(outcomes)
+        print()
+    failed = len(failures) + (uncovered if args.require_coverage else 0)
+    if args.require_coverage and uncovered:
+        print(f"{uncovered} uncovered boundar{'y' if uncovered == 1 else 'ies'} counted as "
+              "failed (--require-coverage)")
+    print(f"{len(cases) - len(failures)} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+def _coverage(outcomes: list) -> int:
+    """Print the amendment coverage of each rulebook tested; return the uncovered count."""
+    by_rulebook: dict[str, tuple[Any, list]] = {}
+    for o in outcomes:
+        rb = o.case.rulebook
+        entry = by_rulebook.setdefault(rb.root, (rb, []))
+        if o.passed and o.result is not None:
+            entry[1].append((f"{o.case.file}:{o.case.line}", o.result))
+    uncovered = 0
+    for rb, results in by_rulebook.values():
+        found = measure(rb, results)
+        missing = [b for b in found if not b.covered]
+        uncovered += len(missing)
+        print(f"amendment coverage of {rb.id}: {len(found) - len(missing)} of {len(found)} "
+              "boundaries tested on both sides")
+        for b in found:
+            mark = "ok  " if b.covered else "MISS"
+            sides = f"before {len(b.tests_before)}, after {len(b.tests_after)}"
+            print(f"  {mark} {b.date}  {b.what}  [{b.act or 'no act'}]  ({sides})")
+            if not b.covered:
+                side = "before" if not b.tests_before else "after"
+                lo, hi = getattr(b, side)
+                print(f"       no passing test of {', '.join(b.decisions)} with an applicable "
+                      f"date in {_span(lo, hi)}")
+    return uncovered
+
+
+def _span(lo: Any, hi: Any) -> str:
+    import datetime as dt
+    left = "..." if lo == dt.date.min else str(lo)
+    right = "..." if hi == dt.date.max else str(hi)
+    return f"{left}..{right}"

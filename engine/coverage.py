@@ -1,0 +1,88 @@
+"""Amendment coverage: does some test decide each side of every boundary of the timeline?
+
+A boundary is a date on which something a decision reads changes: a rule's wording, a
+parameter value, the start or end of the coverage. It is covered when a passing test
+decides an affected decision with a selecting date (the applicable date: the date that
+chooses rule versions and parameter values, not the `on` date) in the period just
+before it, and another in the period from it on. Only then would a test notice if the
+change were moved, dropped or wrong on either side.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Iterable
+
+from .history import timeline
+
+if TYPE_CHECKING:
+    from .result import Result
+    from .rulebook import Rulebook
+
+__all__ = ["Boundary", "boundaries", "measure"]
+
+_DAY = _dt.timedelta(days=1)
+
+
+@dataclass
+class Boundary:
+    date: _dt.date
+    subject: str  # rule id, parameter id, or "coverage"
+    what: str
+    act: str | None
+    decisions: tuple[str, ...]
+    before: tuple[_dt.date, _dt.date]  # the period a "before" test must fall in
+    after: tuple[_dt.date, _dt.date]
+    tests_before: list[str] = field(default_factory=list)
+    tests_after: list[str] = field(default_factory=list)
+
+    @property
+    def covered(self) -> bool:
+        return bool(self.tests_before and self.tests_after)
+
+
+def boundaries(rb: "Rulebook") -> list[Boundary]:
+    """Every boundary inside the coverage, and the coverage's own two edges."""
+    cov = rb.coverage
+    lo, hi = _dt.date.min, _dt.date.max
+    by_subject: dict[str, list] = {}
+    for c in timeline(rb):
+        if c.kind == "currency":  # the parameter change on the same date covers it
+            continue
+        by_subject.setdefault(c.subject, []).append(c)
+    out = []
+    for subject, changes in by_subject.items():
+        for i, c in enumerate(changes):
+            if c.kind == "coverage":
+                start = c.date == cov.start
+                out.append(Boundary(c.date, "coverage", c.after or c.before or "", c.act,
+                                    c.decisions,
+                                    (lo, c.date - _DAY) if start else (cov.start, cov.end),
+                                    (cov.start, cov.end) if start else (c.date, hi)))
+                continue
+            if not cov.start < c.date <= cov.end:
+                continue  # the first value, or a change the rulebook cannot evaluate
+            prev = changes[i - 1].date if i else cov.start
+            nxt = changes[i + 1].date - _DAY if i + 1 < len(changes) else cov.end
+            what = f"{c.citation + ' ' if c.kind == 'rule' else ''}{subject}: {c.before} -> {c.after}"
+            out.append(Boundary(c.date, subject, what, c.act, c.decisions,
+                                (max(prev, cov.start), c.date - _DAY), (c.date, min(nxt, cov.end))))
+    return sorted(out, key=lambda b: (b.date, b.subject))
+
+
+def measure(rb: "Rulebook", results: Iterable[tuple[str, "Result"]]) -> list[Boundary]:
+    """Mark each boundary with the (named) results that decide each side of it."""
+    found = boundaries(rb)
+    for name, result in results:
+        for decision, r in result.benefits.items():
+            day = r.applicable_date
+            if day is None:
+                continue
+            for b in found:
+                if decision not in b.decisions:
+                    continue
+                if b.before[0] <= day <= b.before[1] and name not in b.tests_before:
+                    b.tests_before.append(name)
+                if b.after[0] <= day <= b.after[1] and name not in b.tests_after:
+                    b.tests_after.append(name)
+    return found
