@@ -194,6 +194,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int) -> None:
         w.line(n, "A = True")
         w.assumed = w.assumed or n == 1
     if v.expr is None:
+        w.line(n, "pass  # not in force in this period")
         w.trace(n, f"({r.role!r}, {R}, None, 'not in force', {V}, None, None, None, R)")
         return
     if v.when is not None:

@@ -106,14 +106,26 @@ def read_yaml(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Read and parse one YAML file, refusing huge files before reading them whole."""
     p = Path(path)
     name = str(path)
+    if not p.is_file():
+        what = "a folder" if p.is_dir() else "not a regular file" if p.exists() else "no such file"
+        raise LoadError(f"cannot read file: {what}", Position(name))
     try:
         size = p.stat().st_size
     except OSError as e:
         raise LoadError(f"cannot read file: {e.strerror}", Position(name)) from None
-    if size > max_bytes:
+    if size > max_bytes:  # refused before reading any of it
         raise LoadError(f"file is {size} bytes; the limit is {max_bytes} bytes", Position(name))
     try:
-        text = p.read_text(encoding="utf-8")
+        with p.open("rb") as fh:
+            raw = fh.read(max_bytes + 1)  # bounded, should the file grow meanwhile
+    except OSError as e:
+        raise LoadError(f"cannot read file: {e.strerror}", Position(name)) from None
+    if len(raw) > max_bytes:
+        size = p.stat().st_size
+        raise LoadError(f"file is {max(size, len(raw))} bytes; the limit is {max_bytes} bytes",
+                        Position(name))
+    try:
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise LoadError(f"not UTF-8 text ({e.reason} at byte {e.start})", Position(name)) from None
     except OSError as e:
@@ -234,8 +246,14 @@ class _Builder:
         if text == "false":
             return False
         if _INT.match(text):
+            if len(text) > 30:
+                raise LoadError(f"number {text[:12]}... has {len(text)} digits; too large",
+                                self.pos(event))
             return int(text)
         if _DEC.match(text):
+            if len(text) > 60:
+                raise LoadError(f"number {text[:12]}... has {len(text)} digits; too large",
+                                self.pos(event))
             return Decimal(text)
         if _DATE.match(text):
             try:

@@ -92,7 +92,12 @@ def _check(args: argparse.Namespace) -> int:
         rules = {r.id for d in rb.decisions.values() for r in d.rules}
         print(f"{root}: ok ({len(rb.decisions)} decisions, {len(rules)} rules, "
               f"{len(rb.parameters)} parameters, {len(rb.facts)} facts)")
-        for w in freshness_warnings(rb, _today(args)):
+        try:
+            today = _today(args)
+        except ValueError as e:
+            print(f"statute: --today: {e}", file=sys.stderr)
+            return 2
+        for w in freshness_warnings(rb, today):
             print(f"{root}: warning: {w}", file=sys.stderr)
     return 1 if failed else 0
 

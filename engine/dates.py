@@ -79,7 +79,8 @@ def month_end(d: Date) -> Date:
 
 def parse_date(text: str) -> Date:
     """Parse an ISO `YYYY-MM-DD` date strictly; ValueError names the problem."""
-    if not isinstance(text, str) or len(text) != 10 or text[4] != "-" or text[7] != "-":
+    if not isinstance(text, str) or len(text) != 10 or text[4] != "-" or text[7] != "-" \
+            or not (text[:4] + text[5:7] + text[8:]).isdigit() or not text.isascii():
         raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
     try:
         d = _dt.date.fromisoformat(text)
@@ -97,7 +98,8 @@ def check_range(d: Date) -> Date:
 
 def parse_month(text: str) -> Date:
     """Parse `YYYY-MM` into the first day of that month."""
-    if not isinstance(text, str) or len(text) != 7 or text[4] != "-":
+    if not isinstance(text, str) or len(text) != 7 or text[4] != "-" \
+            or not (text[:4] + text[5:]).isdigit() or not text.isascii():
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
     try:
         return check_range(_dt.date(int(text[:4]), int(text[5:7]), 1))

@@ -101,23 +101,28 @@ class Vocabulary:
         for name, value in raw.items():
             kind = exact.get(name, _UNKNOWN)
             if type(value) is kind and (
-                    kind is bool or kind is int
+                    kind is bool
+                    or kind is int and 0 <= value < _BIG
                     or kind is _dt.date and _MIN <= value <= _MAX
-                    or kind is Decimal and value.is_finite()
-                    or kind is str and value in self.enums[name]):
+                    or kind is Decimal and value.is_finite() and 0 <= value < _BIG
+                    or kind is str and value in self.enums.get(name, (value,))):
                 out[name] = value
             else:
                 if slow is None:
                     slow = {}
                 slow[name] = value
         if slow:
-            self._slow(slow, out, doc)
+            self._slow(slow, out, doc, raw.keys() - slow.keys())
         return out
 
-    def _slow(self, raw: Mapping[str, Any], out: dict[str, Any], doc: Document | None) -> None:
+    def _slow(self, raw: Mapping[str, Any], out: dict[str, Any], doc: Document | None,
+              direct: Any) -> None:
         given: dict[str, Any] = {}
         errors: list[StatuteError] = []
         _flatten(self.facts, raw, (), given, errors, doc)
+        for name in given.keys() & direct:
+            errors.append(CaseError(f"{name!r} is given twice (nested and as a dotted name); "
+                                    "give it once", _pos(doc, ("facts", *name.split("."))), name))
         for name, value in given.items():
             if value is None:  # explicitly not given: the default stands
                 continue
@@ -140,6 +145,7 @@ _UNKNOWN = object()
 _EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal": Decimal,
           "string": str}
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
+_BIG = 10 ** 15  # amounts and counts at or above this are refused as implausible
 
 
 def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
@@ -148,6 +154,9 @@ def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
         path = prefix + (str(key),)
         name = ".".join(path)
         if name in vocab:
+            if name in out:
+                errors.append(CaseError(f"{name!r} is given twice (nested and as a dotted "
+                                        "name); give it once", _pos(doc, ("facts", *path)), name))
             out[name] = value
         elif isinstance(value, Mapping) and any(f.startswith(name + ".") for f in vocab):
             _flatten(vocab, value, path, out, errors, doc)
@@ -182,6 +191,8 @@ def _bool(v: Any, fact: Fact) -> bool:
 
 def _int(v: Any, fact: Fact) -> int:
     if isinstance(v, int) and not isinstance(v, bool):
+        if not 0 <= v < _BIG:
+            raise ValueError(f"{v!r} is out of range (0 to {_BIG - 1})")
         return v
     raise ValueError(f"{v!r} is not a whole number")
 
@@ -197,10 +208,12 @@ def _decimal(v: Any, fact: Fact) -> Decimal:
     else:
         raise ValueError(f"{v!r} is not a {fact.type} amount (digits, e.g. 300 or 300.50)")
     try:
-        if not d.is_finite() or abs(d) >= Decimal(10) ** 15:
+        if not d.is_finite() or abs(d) >= _BIG:
             raise ValueError(f"{v!r} is out of range")
     except InvalidOperation:
         raise ValueError(f"{v!r} is not a number") from None
+    if d < 0:
+        raise ValueError(f"{v!r} is negative; a {fact.type} fact is an amount of 0 or more")
     return d
 
 

@@ -253,6 +253,9 @@ class _Loader:
                     self.error("a money value needs its currency", pos, "currency")
                 if d["type"] != "money" and "currency" in v:
                     self.error(f"a {d['type']} parameter has no currency", pos, "currency")
+                if not abs(v["value"]) < 10 ** 15:
+                    self.error(f"value {v['value']} is out of range (under 10^15)",
+                               doc.pos(("values", i, "value")), "value")
                 if values and v["from"] <= values[-1].start:
                     self.error(f"values must be in date order: {v['from']} is not after "
                                f"{values[-1].start}", doc.pos(("values", i, "from")), "from")
@@ -340,6 +343,10 @@ class _Loader:
         versions = self.versions(doc, at, spec, role, scope, expect, coverage)
         if versions is None:
             return None
+        if role == "applicable_date" and versions[0].expr is not None and versions[0].expr.params:
+            self.error(f"an applicable date cannot read parameters "
+                       f"({', '.join(versions[0].expr.params)}): it is what selects their values",
+                       doc.pos(at + ("applicable_date",)), "applicable_date")
         return Rule(spec["id"], cite, spec.get("title"), " ".join(spec["text"].split()),
                     spec.get("reading"), role, decisions, versions,
                     tuple(spec.get("overrides", ())), citation, pos,
@@ -347,10 +354,15 @@ class _Loader:
 
     def versions(self, doc: Document, at: tuple, spec: dict, role: str, scope: Scope,
                  expect: str, coverage: Coverage) -> tuple[Version, ...] | None:
+        # `when` decides whether a rule applies before any amount exists: no `amount` in it
+        when_scope = Scope(scope.facts, scope.enums, scope.params,
+                           {k: t for k, t in scope.specials.items() if k != "amount"},
+                           scope.nullable, scope.definitions)
+
         def compile_body(body: dict, path: tuple) -> tuple[Any, Any]:
             expr = self.compile(doc, path + (role,), scope, expect) if role in body else None
             where = path + ("when",) if "when" in body else at + ("when",)
-            when_expr = self.compile(doc, where, scope, "bool") \
+            when_expr = self.compile(doc, where, when_scope, "bool") \
                 if "when" in body or "when" in spec else None
             return expr, when_expr
 
@@ -394,6 +406,13 @@ class _Loader:
             expr, when = compile_body(v, vpath) if in_force else (None, None)
             out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos,
                                v.get("act")))
+        if out and (out[0].start != coverage.start or out[-1].end != coverage.end):
+            first, last = out[0], out[-1]
+            hole = (f"{coverage.start}..{first.start - _ONE_DAY}" if first.start != coverage.start
+                    else f"{last.end + _ONE_DAY}..{coverage.end}")
+            self.error(f"no version is in force from {hole}, inside the coverage "
+                       f"{coverage.start}..{coverage.end}; add a version (in_force: false for "
+                       "a period the rule did not exist)", doc.pos(at + ("versions",)), "versions")
         return tuple(out)
 
     def decisions(self, doc: Document, rules: list[Rule], base: Scope) -> dict[str, Decision]:
@@ -418,6 +437,10 @@ class _Loader:
                         self.error(f"overrides {o!r}: not an amount rule of {did!r}",
                                    r.position, "overrides")
             applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
+            if applies is not None and applies.params:
+                self.error(f"applies_if cannot read parameters ({', '.join(applies.params)}): "
+                           "their value depends on the applicable date, which is decided after "
+                           "it", doc.pos(("decisions", did, "applies_if", "expr")), "applies_if")
             if not dates or applies is None:
                 continue
             params: list[str] = []

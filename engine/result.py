@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 from dataclasses import dataclass
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 __all__ = ["STATUSES", "ParamRead", "Step", "DecisionResult", "Result", "to_json_value"]
@@ -65,40 +66,38 @@ class Step:
         return d
 
 
-class DecisionResult:
-    """The answer for one decision. Read-only by convention; cheap to build.
+class DecisionResult(tuple):
+    """The answer for one decision. Immutable (a tuple underneath): safe to share.
 
     The evaluator records the steps it takes as raw records while deciding; they are
     turned into `Step` objects (with the fact and parameter values each step read)
-    only when `trace` is first asked for, so tracing costs little until it is used.
+    when `trace` is read, so tracing costs little until it is used.
     """
 
-    __slots__ = ("id", "status", "amount", "currency", "applicable_date", "citations",
-                 "missing_facts", "type", "value", "_records", "_facts", "_trace")
+    __slots__ = ()
 
-    def __init__(self, id: str, status: str, amount: Decimal | None, currency: str | None,
-                 applicable_date: _dt.date | None, citations: tuple[str, ...],
-                 missing_facts: tuple[str, ...], records: Any = None, type: str = "money",
-                 value: Any = None, facts: Any = None):
-        self.id = id
-        self.status = status
-        self.amount = amount
-        self.currency = currency
-        self.applicable_date = applicable_date
-        self.citations = citations
-        self.missing_facts = missing_facts
-        self.type = type
-        self.value = value
-        self._records = records
-        self._facts = facts
-        self._trace: tuple[Step, ...] | None = None
+    def __new__(cls, id: str, status: str, amount: Decimal | None, currency: str | None,
+                applicable_date: _dt.date | None, citations: tuple[str, ...],
+                missing_facts: tuple[str, ...], records: Any = None, type: str = "money",
+                value: Any = None, facts: Any = None) -> "DecisionResult":
+        return tuple.__new__(cls, (id, status, amount, currency, applicable_date, citations,
+                                   missing_facts, type, value, records, facts))
+
+    id = property(itemgetter(0), doc="the decision (benefit) id")
+    status = property(itemgetter(1), doc="granted | refused | not_applicable | undetermined "
+                                         "| not_covered")
+    amount = property(itemgetter(2), doc="Decimal amount for a granted money decision")
+    currency = property(itemgetter(3))
+    applicable_date = property(itemgetter(4), doc="the date that selected versions and values")
+    citations = property(itemgetter(5), doc="the provisions that decided status and amount")
+    missing_facts = property(itemgetter(6))
+    type = property(itemgetter(7))
+    value = property(itemgetter(8), doc="the answer for decisions that are not money")
 
     @property
     def trace(self) -> tuple[Step, ...]:
         """The explanation, step by step (empty unless evaluated with trace=True)."""
-        if self._trace is None:
-            self._trace = materialize(self._records or (), self._facts or {})
-        return self._trace
+        return materialize(self[9] or (), self[10] or {})
 
     def __repr__(self) -> str:
         return (f"DecisionResult({self.id!r}, {self.status!r}, amount={self.amount!r}, "

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -107,6 +108,16 @@ class Rulebook:
                                            f"{', '.join(self.decisions)}", field="benefit")
                                  for i in unknown])
         F = self.vocabulary.prepare(facts, on_date, case.document if case else None)
+        c = decimal.getcontext()
+        if c.prec < 28 or c.rounding != decimal.ROUND_HALF_EVEN or c.traps[decimal.Inexact] \
+                or c.traps[decimal.Rounded]:
+            # the caller's decimal settings must not change a legal answer: use the engine's
+            with decimal.localcontext(_DECIMAL_CONTEXT):
+                return self._decide_all(F, on_date, month, ids, trace)
+        return self._decide_all(F, on_date, month, ids, trace)
+
+    def _decide_all(self, F: dict[str, Any], on_date: _dt.date, month: _dt.date | None,
+                    ids: Iterable[str], trace: bool) -> Result:
         warnings: set[str] = set()
         results = {}
         fast = self.fast
@@ -125,6 +136,9 @@ class Rulebook:
 
 
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
+_DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
+                                   traps=[decimal.InvalidOperation, decimal.DivisionByZero,
+                                          decimal.Overflow])
 
 
 def _as_date(v: Any, name: str) -> _dt.date:
@@ -137,6 +151,9 @@ def _as_date(v: Any, name: str) -> _dt.date:
 
 
 def _as_month(v: Any) -> _dt.date:
+    if isinstance(v, _dt.datetime):
+        raise ErrorList([CaseError(f"{v!r} is a date-time; give a month YYYY-MM",
+                                   field="period")])
     if isinstance(v, _dt.date):
         return v.replace(day=1)
     try:
