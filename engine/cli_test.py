@@ -78,7 +78,8 @@ def _coverage(outcomes: list) -> int:
         rb = o.case.rulebook
         entry = by_rulebook.setdefault(rb.root, (rb, []))
         if o.passed and o.result is not None:
-            entry[1].append((f"{o.case.file}:{o.case.line}", o.result))
+            entry[1].append((f"{o.case.file}:{o.case.line}", o.result,
+                             set(o.case.data.get("expect", {}))))
     uncovered = 0
     for rb, results in by_rulebook.values():
         found = measure(rb, results)

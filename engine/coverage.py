@@ -70,11 +70,19 @@ def boundaries(rb: "Rulebook") -> list[Boundary]:
     return sorted(out, key=lambda b: (b.date, b.subject))
 
 
-def measure(rb: "Rulebook", results: Iterable[tuple[str, "Result"]]) -> list[Boundary]:
-    """Mark each boundary with the (named) results that decide each side of it."""
+def measure(rb: "Rulebook", results: Iterable[tuple]) -> list[Boundary]:
+    """Mark each boundary with the (named) results that decide each side of it.
+
+    `results` holds `(name, result)` or `(name, result, benefits)`: with `benefits`,
+    only those decisions count (a test covers only what it asserts).
+    """
     found = boundaries(rb)
-    for name, result in results:
+    for entry in results:
+        name, result = entry[0], entry[1]
+        only = entry[2] if len(entry) > 2 else None
         for decision, r in result.benefits.items():
+            if only is not None and decision not in only:
+                continue
             day = r.applicable_date
             if day is None:
                 continue

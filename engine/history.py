@@ -7,7 +7,6 @@ what changed, when, by which act, and from which source.
 from __future__ import annotations
 
 import datetime as _dt
-import functools
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
@@ -138,10 +137,12 @@ def known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
     out; the wording or value before them stays in force in their place. The baseline
     wording is never left out: it is the rulebook's coverage assumption.
     """
-    return _known_on(rb, day)
+    cached = rb.known_cache.get(day)  # kept on the rulebook: it lives and dies with it
+    if cached is None:
+        cached = rb.known_cache[day] = _known_on(rb, day)
+    return cached
 
 
-@functools.lru_cache(maxsize=64)
 def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
     from ._codegen import compile_event_decision
     from .evaluator import fast_path_helpers

@@ -87,11 +87,20 @@ def read_cases(path: str | Path) -> Iterator[tuple[str, Case]]:
             except ValueError as e:
                 raise ErrorList([CaseError(f"not a JSON object: {e}", Position(str(p), n, 1))]) \
                     from None
-            doc = parse_yaml(line, f"{p}:{n}")
+            doc = _shifted(parse_yaml(line, str(p)), n - 1)
             data = doc.data if isinstance(doc.data, dict) else {}
             name = str(data.get("name", f"line {n}"))
             body = {k: v for k, v in data.items() if k != "name"}
             yield name, case_from_data(body, doc)
+
+
+def _shifted(doc: Any, lines: int) -> Any:
+    """The document of one JSONL line, its positions moved to that line of the file."""
+    def move(pos: Position) -> Position:
+        return Position(pos.file, pos.line + lines, pos.col)
+    doc.positions = {k: move(v) for k, v in doc.positions.items()}
+    doc.keys = {k: move(v) for k, v in doc.keys.items()}
+    return doc
 
 
 def impact(base: "Rulebook", new: "Rulebook", cases: Any) -> Impact:

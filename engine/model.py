@@ -170,5 +170,8 @@ class Act:
 
     @property
     def known_from(self) -> _dt.date:
-        """The first day a caseworker could have known this act."""
-        return self.published or self.in_force
+        """The first day a caseworker could have known this act: its publication, or, when
+        that is not known, its entry into force (never before its adoption)."""
+        if self.published is not None:
+            return self.published
+        return max(self.in_force, self.adopted or self.in_force)

@@ -36,6 +36,7 @@ class Rulebook:
     baseline_act: str | None = None
     verified_through: _dt.date | None = None
     fast: dict[str, tuple] = field(default_factory=dict, repr=False)  # compiled at load
+    known_cache: dict = field(default_factory=dict, repr=False)  # as_known_on date -> Rulebook
     vocabulary: Vocabulary = field(init=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -79,6 +79,11 @@ def make_schedule(rb: "Rulebook", facts: Mapping[str, Any], on: Any, start: Any,
                                    f"of {MAX_MONTHS}", field="to")])
     ids = tuple(decisions) if decisions is not None else tuple(
         i for i, d in rb.decisions.items() if d.per == "month")
+    once = [i for i in ids if i in rb.decisions and rb.decisions[i].per != "month"]
+    if once:
+        raise ErrorList([CaseError(f"{i!r} is decided once, on its applicable date, not month "
+                                   "by month: leave it out of a schedule", field="benefit")
+                         for i in once])
     months, params = [], []
     month = first
     for _ in range(count):

@@ -116,8 +116,8 @@ def _settlement(f: dict, app: _date, basis_none: bool):
         return _RF
     if f.get("child.permanent_resident") is False:      # Art. 1(3): permanent residents only
         return _RF
-    reason = f.get("guardianship.end_reason")
-    if reason == "other":                               # Art. 9(1)
+    reason = f.get("guardianship.end_reason")          # default none (spec): known absent
+    if reason not in ("majority", "emancipation", "marriage"):  # Art. 9(1)
         return _RF
     if (f.get("child.maintained_by_state_institution")  # Art. 9(2)(1)
             or f.get("guardianship.at_parents_request_due_to_departure")  # Art. 9(2)(2)
@@ -129,8 +129,6 @@ def _settlement(f: dict, app: _date, basis_none: bool):
         missing.append("child.birth_date")
     elif app >= _birthday(birth, 25):                   # Art. 13(3): before age 25
         return _RF
-    if reason is None:
-        missing.append("guardianship.end_reason")
     if missing:
         return ("undetermined", None, None, tuple(sorted(missing)))
     return _grant(_D75 if end >= _ART9_75_FROM else _D50, end)   # Art. 9(1): 50 / 75 BSB
@@ -262,8 +260,7 @@ if __name__ == "__main__":
          "guardianship.end_reason": "majority"}, D(2009, 3, 1), "lump_sum_settlement_benefit",
          ("granted", Decimal("9750.00"), "LTL", ())),
         ("settlement, end_reason missing", {"child.birth_date": D(1991, 2, 1), "guardianship.end_date": D(2009, 2, 1)},
-         D(2009, 3, 1), "lump_sum_settlement_benefit",
-         ("undetermined", None, None, ("guardianship.end_reason",))),
+         D(2009, 3, 1), "lump_sum_settlement_benefit", ("refused", None, None, ())),
         ("settlement, detained but end_reason missing", {"guardianship.end_date": D(2009, 2, 1), "child.detained": True},
          D(2009, 3, 1), "lump_sum_settlement_benefit", ("refused", None, None, ())),
         ("newborn 2007: not covered", {"child.birth_date": D(2007, 12, 31)}, D(2008, 1, 5),

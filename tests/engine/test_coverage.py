@@ -34,7 +34,7 @@ def test_the_lt_boundaries_are_the_timeline_inside_the_coverage():
 
 
 def test_the_lt_tests_cover_every_boundary():
-    results = [(c.name, o.result) for c in collect([LT / "tests"])
+    results = [(c.name, o.result, set(c.data["expect"])) for c in collect([LT / "tests"])
                for o in [run_case(c)] if o.passed]
     missing = [b for b in measure(engine.load(LT), results) if not b.covered]
     assert missing == []

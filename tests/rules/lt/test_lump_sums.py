@@ -218,12 +218,14 @@ def test_settlement_without_birth_date_is_undetermined(rb):
     assert r.missing_facts == ("child.birth_date",)
 
 
-def test_settlement_without_end_reason_is_undetermined(rb):
-    """Art. 9(1) depends on why the guardianship ended; not knowing it leaves the decision
-    open: undetermined, missing guardianship.end_reason."""
+def test_settlement_without_end_reason_is_refused(rb):
+    """Art. 9(1) grants only when guardianship ended by majority, emancipation or marriage.
+    The spec's fact table gives guardianship.end_reason the default none, so a case that
+    gives no reason meets none of them: refused under Art. 9(1), nothing missing."""
     r = decide(rb, SETTLE, SETTLEMENT, guardianship__end_reason=None)
-    assert r.status == "undetermined"
-    assert r.missing_facts == ("guardianship.end_reason",)
+    assert r.status == "refused"
+    assert r.citations == ("Art. 9(1)",)
+    assert r.missing_facts == ()
 
 
 def test_guardian_route_without_start_date_is_undetermined(rb):

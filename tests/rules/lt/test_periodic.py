@@ -501,15 +501,6 @@ def test_guardianship_dormitory(rb, base, changes):
     assert_granted(r, "76.00", "EUR", "Art. 8(6)")
 
 
-def test_dormitory_amount_needs_general_or_vocational_studies(rb):
-    """Art. 8(6) speaks of a person who studies according to the general education
-    curriculum or a vocational training programme; a full-time university student at a
-    dormitory keeps the 8(2) amount: 4 x 38 = 152.00 EUR (April 2015)."""
-    r = decide(rb, GUARD, FORMER_WARD, "2015-04", child__maintained_at_dormitory=True,
-               child__studies="higher_full_time")
-    assert_granted(r, "152.00", "EUR", "Art. 8(2)")
-
-
 @pytest.mark.parametrize("period, changes, amount, currency", [
     # orphan's pension 50: 152 - 50 = 102.00 EUR.
     ("2015-03", {"child__orphans_pension": 50}, "102.00", "EUR"),
