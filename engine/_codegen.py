@@ -137,10 +137,11 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
                   ".quantize(Q, rounding=MODE)")
         w.trace(2, "('rounding', None, None, rounded, None, "
                    "f'{amount} rounded to {Q} ({MODE})', None, 'rounded once', R)")
-        w.g.update({"DR": DecisionResult, "ID": d.id})
+        w.g.update({"DR": DecisionResult, "ID": d.id, "NEW": tuple.__new__})
         steps, facts = ("TR.steps", "F") if traced else ("None", "None")
-        w.line(2, "return DR(ID, 'granted', rounded, cur, day, "
-                  f"tuple(dict.fromkeys([r.cite, *held])), (), {steps}, 'money', None, {facts})")
+        # the field order of DecisionResult (see result.py)
+        w.line(2, "return NEW(DR, (ID, 'granted', rounded, cur, day, "
+                  f"tuple(dict.fromkeys([r.cite, *held])), (), 'money', None, {steps}, {facts}))")
     w.line(1, "cands = [c[:2] for c in cands]")
     w.line(1, "out = CONCLUDE(RB, D, F, P, S, day, refused, cands, (), adjusts, held, "
               "EMPTY, TR)")

@@ -76,6 +76,9 @@ class DecisionResult(tuple):
 
     __slots__ = ()
 
+    # Field order, also written directly by evaluator._result and _codegen (keep in step):
+    # id, status, amount, currency, applicable_date, citations, missing_facts, type, value,
+    # records, facts.
     def __new__(cls, id: str, status: str, amount: Decimal | None, currency: str | None,
                 applicable_date: _dt.date | None, citations: tuple[str, ...],
                 missing_facts: tuple[str, ...], records: Any = None, type: str = "money",
