@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING, Iterable
 from .history import timeline
 
 if TYPE_CHECKING:
-    from .result import Result
     from .rulebook import Rulebook
 
 __all__ = ["Boundary", "boundaries", "measure"]
@@ -64,7 +63,8 @@ def boundaries(rb: "Rulebook") -> list[Boundary]:
                 continue  # the first value, or a change the rulebook cannot evaluate
             prev = changes[i - 1].date if i else cov.start
             nxt = changes[i + 1].date - _DAY if i + 1 < len(changes) else cov.end
-            what = f"{c.citation + ' ' if c.kind == 'rule' else ''}{subject}: {c.before} -> {c.after}"
+            cite = f"{c.citation} " if c.kind == "rule" else ""
+            what = f"{cite}{subject}: {c.before} -> {c.after}"
             out.append(Boundary(c.date, subject, what, c.act, c.decisions,
                                 (max(prev, cov.start), c.date - _DAY), (c.date, min(nxt, cov.end))))
     return sorted(out, key=lambda b: (b.date, b.subject))

@@ -22,8 +22,7 @@ from .result import DecisionResult, Step
 if TYPE_CHECKING:
     from .rulebook import Rulebook
 
-__all__ = ["evaluate_decision", "interpret_decision", "fast_path_helpers", "REINTERPRET",
-           "Tracer"]
+__all__ = ["interpret_decision", "fast_path_helpers", "REINTERPRET", "Tracer"]
 
 _EMPTY: Mapping[str, Any] = {}
 
@@ -71,19 +70,6 @@ def _result(d: Decision, status: str, tr: Tracer | None, applicable: _dt.date | 
 
 
 _new = tuple.__new__
-
-
-def evaluate_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
-                      period: _dt.date | None, trace: bool,
-                      warnings: set[str]) -> DecisionResult:
-    """Decide `d`: once on its applicable date (per: event) or day by day (per: month)."""
-    fast = rb.fast.get(d.id)
-    if fast is not None:  # compiled straight-line code for when every fact is known
-        try:
-            return fast[trace](F, on, warnings, Tracer(F) if trace else None)
-        except REINTERPRET:
-            pass  # a fact is missing or absent, or the case is unusual: interpret it
-    return interpret_decision(rb, d, F, on, period, trace, warnings)
 
 
 def interpret_decision(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,

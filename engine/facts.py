@@ -21,8 +21,7 @@ from ._yaml import Document, read_yaml
 from .errors import CaseError, ErrorList, Position, StatuteError
 from .model import NO_DEFAULT, Fact
 
-__all__ = ["Case", "Vocabulary", "read_case", "case_from_data", "prepare_facts",
-           "MAX_CASE_BYTES"]
+__all__ = ["Case", "Vocabulary", "read_case", "case_from_data", "MAX_CASE_BYTES"]
 
 MAX_CASE_BYTES = 1_000_000
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
@@ -135,12 +134,6 @@ class Vocabulary:
             raise ErrorList(errors)
 
 
-def prepare_facts(vocab: Mapping[str, Fact], raw: Mapping[str, Any], on: _dt.date,
-                  doc: Document | None = None) -> dict[str, Any]:
-    """Flat facts with defaults applied (see `Vocabulary.prepare`)."""
-    return Vocabulary(vocab).prepare(raw, on, doc)
-
-
 _UNKNOWN = object()
 _EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal": Decimal,
           "string": str}
@@ -220,10 +213,6 @@ def _decimal(v: Any, fact: Fact) -> Decimal:
 def _enum(v: Any, fact: Fact) -> str:
     if isinstance(v, str) and fact.values is not None and v in fact.values:
         return v
-    return _fail_enum(v, fact)
-
-
-def _fail_enum(v: Any, fact: Fact) -> str:
     raise ValueError(f"{v!r} is not one of {', '.join(sorted(fact.values or ()))}")
 
 

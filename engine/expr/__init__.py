@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping
 from ..errors import EvaluationError, LoadError, Position
 from ._check import CheckError, Scope, check
 from ._kleene import Unknown, evaluate3
-from .helpers import HELPERS, div
+from .helpers import div
 
 __all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression",
            "parse_definition", "MAX_LENGTH", "MAX_NODES"]
@@ -203,5 +203,3 @@ def _depth(node: ast.AST, level: int = 0) -> int:
         return level
     return max([_depth(c, level + 1) for c in ast.iter_child_nodes(node)], default=level)
 
-
-HELPER_NAMES = tuple(sorted(HELPERS))
