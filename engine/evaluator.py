@@ -357,10 +357,12 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     exprs = [version.expr]
     for r, v in adjusts:
         assert v.expr is not None
+        before = amount
         amount = v.expr.evaluate(F, P, {**S, "amount": amount})
         exprs.append(v.expr)
         if tr:
-            tr.add("adjust", r, v.expr, F, amount, version=v)
+            tr.add("adjust", r, v.expr, F, amount, version=v,
+                   note=f"the amount before this adjustment: {before}")
         if isinstance(amount, Unknown):
             return _Day("undetermined", missing=amount.names)
         held.append(r.cite)

@@ -66,17 +66,24 @@ def _trace(r: DecisionResult) -> list[str]:
             if note:
                 why += f" — {note}"
             lines.append(f"       {why}")
+        arithmetic = False
         if s.expression:
             lines.append(f"       {s.expression}")
-            if s.kind in ("amount", "adjust") and s.parameters:
-                lines.append(f"       = {_substitute(s)}")
+            arithmetic = s.kind in ("amount", "adjust") and s.parameters \
+                and not isinstance(s.outcome, str)
+            if arithmetic:
+                lines.append(f"       = {_substitute(s)} = {_outcome(s)}")
         for name, value in s.facts:
             lines.append(f"         {name} = {_show(value)}")
         for p in s.parameters:
             conf = "" if p.confidence == "high" else f", confidence {p.confidence}"
             lines.append(f"         {p.name} = {p.value} {p.currency or ''} (valid from "
                          f"{p.effective_from}; source: {p.source}{conf})")
-        lines.append(f"       => {_outcome(s)}")
+        if not (s.expression and arithmetic):
+            outcome = _outcome(s)
+            if s.kind == "rounding" and r.currency:
+                outcome += f" {r.currency}"
+            lines.append(f"       => {outcome}")
         if s.note:
             lines.append(f"       note: {s.note}")
     return lines

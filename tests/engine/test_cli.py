@@ -94,8 +94,8 @@ def test_eval_text_with_trace_shows_the_citation_and_the_arithmetic():
     assert "lump_sum_child_benefit: GRANTED 1430.00 LTL (applicable date 2010-06-14)" in out
     assert "Amount [Art. 5(1)] benefit for a newborn child" in out
     assert "11 * base_social_benefit" in out
-    assert "= 11 × 130 LTL" in out
-    assert "=> 1430 LTL" in out
+    assert "= 11 × 130 LTL = 1430 LTL" in out  # Art. 5(1): 11 BSB, BSB 130 LTL in 2010
+    assert "=> 1430.00 LTL" in out  # rounded once to 0.01
     assert "Condition [Art. 13(1)] applied within 12 months of the birth" in out
     assert "Warnings:" in out
 
