@@ -77,10 +77,11 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
                                    d.type, None, None)
         w.line(1, "if not a:")
         w.line(2, "return NA")
-    w.trace(1, f"('applies_if', None, {w.ref(d.applies_if)}, a, None, "
-               f"{d.applies_reading!r}, None, {_question(d)!r}, {{}})")
-    w.line(1, "if not a:")
-    w.line(2, "return RESULT(D, 'not_applicable', TR)")
+    else:
+        w.trace(1, f"('applies_if', None, {w.ref(d.applies_if)}, a, None, "
+                   f"{d.applies_reading!r}, None, {_question(d)!r}, {{}})")
+        w.line(1, "if not a:")
+        w.line(2, "return RESULT(D, 'not_applicable', TR)")
     rule = d.applicable_date
     v0 = rule.versions[0]
     assert v0.expr is not None
@@ -109,7 +110,8 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -
         w.line(1, f"if pv{i}.warning:")
         w.line(2, f"W.add(pv{i}.warning)")
         if rb.parameters[name].verified_through is not None:
-            w.line(1, f"if {par}.stale_after(day):")
+            through = w.ref(rb.parameters[name].verified_through, "VT")
+            w.line(1, f"if day > {through}:")  # Parameter.stale_after, inlined
             w.line(2, f"W.add({par}.stale_warning)")
         if traced:
             w.line(1, f"R[{name!r}] = pv{i}")
