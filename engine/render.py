@@ -69,7 +69,7 @@ def _trace(r: DecisionResult) -> list[str]:
         arithmetic = False
         if s.expression:
             lines.append(f"       {s.expression}")
-            arithmetic = s.kind in ("amount", "adjust") and s.parameters \
+            arithmetic = s.kind in ("amount", "adjust") and bool(s.parameters) \
                 and not isinstance(s.outcome, str)
             if arithmetic:
                 lines.append(f"       = {_substitute(s)} = {_outcome(s)}")
