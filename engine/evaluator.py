@@ -203,7 +203,9 @@ def _monthly(rb: "Rulebook", d: Decision, F: Mapping[str, Any], on: _dt.date,
     statuses = {o.status for _, _, o in segments}
     cites = _unique(c for _, _, o in segments for c in o.citations)
     missing = frozenset().union(*(o.missing for _, _, o in segments))
-    for status in ("undetermined", "granted", "not_covered", "refused"):
+    # a month partly outside the coverage is not_covered: an amount for only some of its
+    # days would be a silently partial answer
+    for status in ("undetermined", "not_covered", "granted", "refused"):
         if status in statuses:
             break
     else:
@@ -372,17 +374,9 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
 
 def _currency(rb: "Rulebook", d: Decision, exprs: list[Expr], day: _dt.date) -> str | None:
     """The currency of the money parameters an amount was computed from (never mixed)."""
-    found = set()
-    for e in exprs:
-        for p in e.params:
-            param = rb.parameters[p]
-            if param.type == "money":
-                pv = param.at(day)
-                if pv is not None and pv.currency:
-                    found.add(pv.currency)
-    if len(found) > 1:
-        raise EvaluationError(f"{d.id}: amount mixes currencies {sorted(found)}", d.position)
-    return found.pop() if found else None
+    values = tuple(pv for e in exprs for p in e.params if rb.parameters[p].type == "money"
+                   for pv in (rb.parameters[p].at(day),) if pv is not None)
+    return _one_currency(d, values)
 
 
 def _names(v: Any) -> frozenset[str]:

@@ -99,24 +99,19 @@ def _substitute(s: Step) -> str:
     return text.replace(" * ", " × ")
 
 
+# what true, false and unknown mean for a condition and for an exception
+_VERDICTS = {
+    "requires": ("holds", "does not hold: the benefit is refused", "unknown"),
+    "unless": ("established: the benefit is refused", "not established",
+               "unknown, treated as not established"),
+}
+
+
 def _outcome(s: Step) -> str:
     o = s.outcome
-    if s.kind == "unless":
-        if o is True:
-            return "established: the benefit is refused"
-        if o is False:
-            return "not established"
-        if isinstance(o, str):
-            return o
-        return "unknown, treated as not established"
-    if s.kind == "requires":
-        if o is True:
-            return "holds"
-        if o is False:
-            return "does not hold: the benefit is refused"
-        if isinstance(o, str):
-            return o
-        return "unknown"
+    verdicts = _VERDICTS.get(s.kind)
+    if verdicts is not None and not isinstance(o, str):  # str: "does not apply", ...
+        return verdicts[0] if o is True else verdicts[1] if o is False else verdicts[2]
     if s.kind == "amount" and s.parameters and not isinstance(o, str):
         p = s.parameters[0]
         return f"{_show(o)} {p.currency or ''}".rstrip()

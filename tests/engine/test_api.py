@@ -77,3 +77,33 @@ def test_unknown_benefit_is_an_error(rb):
 def test_bad_evaluation_dates_are_errors(rb, on):
     with pytest.raises(engine.ErrorList):
         rb.evaluate({}, on=on)
+
+
+def test_a_month_partly_outside_the_coverage_is_not_covered(tmp_path):
+    """A copy of the rulebook covering only to 2017-12-15.
+
+    As written (Art. 12(7): amounts valid in the month), every day of December 2017 is
+    decided on 2017-12-01, inside the coverage: granted in full, 0.4 x 38 = 15.20 EUR
+    (Art. 6(2)(1), a child of 5). If the applicable date were the day itself, 16 days of
+    December would have no version in force: the month is then not_covered, never an
+    amount for the covered days only (a silently partial answer)."""
+    import shutil
+    copy = tmp_path / "rb"
+    shutil.copytree(LT, copy)
+    for name in ("rulebook.yaml", "articles/art-09.yaml"):
+        f = copy / name
+        f.write_text(f.read_text().replace("to: 2017-12-31", "to: 2017-12-15"))
+    facts = {"child": {"birth_date": "2012-01-01"}, "household": {"income_per_person": 50},
+             "application": {"date": "2017-12-01"}}
+    dec = engine.load(copy).evaluate(facts, on="2017-12-20", period="2017-12")["child_benefit"]
+    assert (dec.status, dec.amount, dec.currency) == ("granted", Decimal("15.20"), "EUR")
+
+    art12 = copy / "articles" / "art-12.yaml"
+    text = art12.read_text()
+    assert text.count("applicable_date: month_start(day)") == 1
+    art12.write_text(text.replace("applicable_date: month_start(day)", "applicable_date: day"))
+    rb = engine.load(copy)
+    assert rb.evaluate(facts, on="2017-12-20", period="2017-12")["child_benefit"].status \
+        == "not_covered"
+    nov = rb.evaluate(facts, on="2017-12-20", period="2017-11")["child_benefit"]
+    assert (nov.status, nov.amount) == ("granted", Decimal("15.20"))
