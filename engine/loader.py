@@ -59,7 +59,9 @@ class _Loader:
         """The document if it is valid; with `partial`, an invalid one is appended there."""
         path = self.root / rel
         if not path.is_file():
-            self.error(f"missing file (every rulebook has {rel})", Position(str(path)))
+            why = ("not a regular file" if path.exists()
+                   else f"missing file (every rulebook has {rel})")
+            self.error(why, Position(str(path)))
             return None
         try:
             doc = read_yaml(path)
