@@ -7,12 +7,12 @@
 """
 from __future__ import annotations
 
-from .errors import CaseError, ErrorList, EvaluationError, LoadError, Position, StatuteError
-from .facts import Case, read_case
-from .loader import load
-from .result import DecisionResult, ParamRead, Result, Step
-from .rulebook import Rulebook
-from .schedule import Schedule
+from engine.errors import CaseError, ErrorList, EvaluationError, LoadError, Position, StatuteError
+from engine.evaluate.facts import Case, read_case
+from engine.load.build import load
+from engine.result import DecisionResult, ParamRead, Result, Step
+from engine.rulebook import Rulebook
+from engine.evaluate.schedule import Schedule
 
 __all__ = [
     "load", "read_case", "Rulebook", "Case", "Result", "DecisionResult", "Step", "ParamRead",

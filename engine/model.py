@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .errors import Position
-from .expr import Expr
+from engine.errors import Position
+from engine.expr import Expr
 
 __all__ = [
     "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",

@@ -6,14 +6,14 @@ import decimal
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
-from . import dates
-from .errors import CaseError, ErrorList, Position
-from .evaluator import REINTERPRET, Tracer, interpret_decision
-from .facts import Case, Vocabulary
-from .model import Act, Coverage, Decision, Fact, Parameter, Rounding
-from .result import Result
-from .history import known_on
-from .schedule import Schedule, make_schedule
+from engine import dates
+from engine.errors import CaseError, ErrorList, Position
+from engine.evaluate.decide import REINTERPRET, Tracer, interpret_decision
+from engine.evaluate.facts import Case, Vocabulary
+from engine.model import Act, Coverage, Decision, Fact, Parameter, Rounding
+from engine.result import Result
+from engine.amend.history import known_on
+from engine.evaluate.schedule import Schedule, make_schedule
 
 __all__ = ["Rulebook"]
 

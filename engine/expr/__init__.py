@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 from decimal import DecimalException
 from typing import Any, Callable, Mapping
 
-from ..errors import EvaluationError, LoadError, Position
-from ._check import CheckError, Scope, check
-from ._kleene import Unknown, evaluate3
-from .helpers import div
+from engine.errors import EvaluationError, LoadError, Position
+from engine.expr._check import CheckError, Scope, check
+from engine.expr._kleene import Unknown, evaluate3
+from engine.expr.helpers import div
 
 __all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression",
            "parse_definition", "MAX_LENGTH", "MAX_NODES"]

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
-from .. import dates
-from .helpers import HELPERS, SPECIAL_FORMS
+from engine import dates
+from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 
 _CONST_IDS = itertools.count()
 NUMBERS = {"int", "decimal"}

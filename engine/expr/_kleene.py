@@ -12,7 +12,7 @@ import ast
 import operator as op
 from typing import Any, Callable, Mapping
 
-from .helpers import HELPERS, div
+from engine.expr.helpers import HELPERS, div
 
 __all__ = ["Unknown", "evaluate3"]
 
@@ -113,7 +113,7 @@ class _Walker:
             path = _path(node.args[0])
             return self.F.get(path) is not None  # type: ignore[arg-type]
         if name == "date":
-            from ..dates import parse_date
+            from engine.dates import parse_date
             return parse_date(node.args[0].value)  # type: ignore[attr-defined]
         args = [self.value(a) for a in node.args]
         unknown = [a for a in args if isinstance(a, Unknown)]

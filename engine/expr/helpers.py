@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Callable
 
-from .. import dates
+from engine import dates
 
 __all__ = ["Helper", "HELPERS", "SPECIAL_FORMS"]
 

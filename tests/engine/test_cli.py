@@ -13,7 +13,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"
 NEWBORN = LT / "examples" / "newborn-2010.yaml"
-RESULT_SCHEMA = json.loads((ROOT / "schemas" / "result.schema.json").read_text("utf-8"))
+RESULT_SCHEMA = json.loads((ROOT / "engine" / "schemas" / "result.schema.json").read_text("utf-8"))
 # the seven benefits of the spec, in the order of decisions.yaml
 BENEFITS = ["lump_sum_child_benefit", "lump_sum_settlement_benefit", "pregnant_woman_benefit",
             "child_benefit", "serviceman_child_benefit", "guardianship_benefit",

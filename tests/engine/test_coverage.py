@@ -8,8 +8,8 @@ import sys
 from pathlib import Path
 
 import engine
-from engine.coverage import boundaries, measure
-from engine.testing import collect, run_case
+from engine.amend.coverage import boundaries, measure
+from engine.testing.cases import collect, run_case
 
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"

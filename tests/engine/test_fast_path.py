@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.evaluator import interpret_decision
+from engine.evaluate.decide import interpret_decision
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.history import diff, freshness_warnings, timeline
+from engine.amend.history import diff, freshness_warnings, timeline
 
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"

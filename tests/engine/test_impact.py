@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.impact import impact, read_cases
+from engine.amend.impact import impact, read_cases
 
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.testing import collect, run_case
+from engine.testing.cases import collect, run_case
 
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"

@@ -18,7 +18,7 @@ import pytest
 
 import engine
 from engine import ErrorList
-from engine.testing import collect, find_test_files, format_failure, run_case
+from engine.testing.cases import collect, find_test_files, format_failure, run_case
 
 pytest_plugins = ["pytester"]
 

@@ -1,4 +1,4 @@
-"""engine._yaml: YAML 1.2 scalars read exactly, unsafe YAML refused with a position."""
+"""engine.load.yaml: YAML 1.2 scalars read exactly, unsafe YAML refused with a position."""
 from __future__ import annotations
 
 import datetime as dt
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from engine._yaml import MAX_FILE_BYTES, parse_yaml, read_yaml
+from engine.load.yaml import MAX_FILE_BYTES, parse_yaml, read_yaml
 from engine.errors import LoadError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -217,7 +217,7 @@ def test_deeply_nested_yaml_is_a_load_error():
 
 
 def test_very_deeply_nested_yaml_does_not_crash_the_process():
-    code = ("from engine._yaml import parse_yaml\n"
+    code = ("from engine.load.yaml import parse_yaml\n"
             "from engine.errors import LoadError\n"
             "try:\n"
             "    parse_yaml('a: ' + '[' * 100000 + ']' * 100000, 'f.yaml')\n"

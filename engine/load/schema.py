@@ -16,8 +16,8 @@ from typing import Any, Iterator
 import jsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
-from ._yaml import Document
-from .errors import LoadError
+from engine.load.yaml import Document
+from engine.errors import LoadError
 
 __all__ = ["schema_errors", "load_schema", "SCHEMA_NAMES"]
 

@@ -13,14 +13,14 @@ import datetime as _dt
 from decimal import Decimal, DecimalException
 from typing import TYPE_CHECKING, Any, Mapping
 
-from . import dates
-from .errors import EvaluationError
-from .expr import FALLBACK, Expr, Unknown
-from .model import Decision, Rule, Version
-from .result import DecisionResult, Step
+from engine import dates
+from engine.errors import EvaluationError
+from engine.expr import FALLBACK, Expr, Unknown
+from engine.model import Decision, Rule, Version
+from engine.result import DecisionResult, Step
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["interpret_decision", "fast_path_helpers", "REINTERPRET", "Tracer"]
 

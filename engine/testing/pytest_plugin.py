@@ -23,7 +23,7 @@ _RULEBOOKS = pytest.StashKey[dict]()
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
-    from .testing import is_test_file
+    from engine.testing.cases import is_test_file
 
     if is_test_file(file_path):
         return YamlTestFile.from_parent(parent, path=file_path)
@@ -34,8 +34,8 @@ class YamlTestFile(pytest.File):
     """A test file of a rulebook; its rulebook is loaded once per session."""
 
     def collect(self) -> Iterator[pytest.Item]:
-        from .errors import ErrorList
-        from .testing import read_test_file
+        from engine.errors import ErrorList
+        from engine.testing.cases import read_test_file
 
         rulebooks = self.config.stash.setdefault(_RULEBOOKS, {})
         try:
@@ -62,7 +62,7 @@ class YamlTestCase(pytest.Item):
         self.outcome: Any = None  # the engine.testing.Outcome once run (its .result)
 
     def runtest(self) -> None:
-        from .testing import run_case
+        from engine.testing.cases import run_case
 
         self.outcome = run_case(self.case)
         if not self.outcome.passed:
@@ -70,7 +70,7 @@ class YamlTestCase(pytest.Item):
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException],
                      style: Any = None) -> str:
-        from .testing import format_failure
+        from engine.testing.cases import format_failure
 
         if isinstance(excinfo.value, CaseFailed):
             return format_failure(excinfo.value.outcome).rstrip("\n")

@@ -17,12 +17,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Callable
 
-from .expr.helpers import div
-from .model import Decision, Rule, Version
-from .result import DecisionResult
+from engine.expr.helpers import div
+from engine.model import Decision, Rule, Version
+from engine.result import DecisionResult
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["compile_event_decision"]
 

@@ -31,14 +31,14 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from . import dates
-from ._schema import schema_errors
-from ._yaml import Document, read_yaml
-from .errors import ErrorList, LoadError, Position, StatuteError
-from .loader import load
-from .render import _headline, _trace
-from .result import DecisionResult, Result
-from .rulebook import Rulebook
+from engine import dates
+from engine.load.schema import schema_errors
+from engine.load.yaml import Document, read_yaml
+from engine.errors import ErrorList, LoadError, Position, StatuteError
+from engine.load.build import load
+from engine.render.text import _headline, _trace
+from engine.result import DecisionResult, Result
+from engine.rulebook import Rulebook
 
 __all__ = ["FIELDS", "Mismatch", "Outcome", "TestCase", "collect", "find_test_files",
            "format_failure", "is_test_file", "read_test_file", "run_case"]

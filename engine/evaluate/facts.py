@@ -15,11 +15,11 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
-from . import dates
-from ._schema import schema_errors
-from ._yaml import Document, read_yaml
-from .errors import CaseError, ErrorList, Position, StatuteError
-from .model import NO_DEFAULT, Fact
+from engine import dates
+from engine.load.schema import schema_errors
+from engine.load.yaml import Document, read_yaml
+from engine.errors import CaseError, ErrorList, Position, StatuteError
+from engine.model import NO_DEFAULT, Fact
 
 __all__ = ["Case", "Vocabulary", "read_case", "case_from_data", "MAX_CASE_BYTES"]
 

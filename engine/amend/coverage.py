@@ -13,10 +13,10 @@ import datetime as _dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from .history import timeline
+from engine.amend.history import timeline
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["Boundary", "boundaries", "measure"]
 

@@ -11,16 +11,16 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable
 
-from ._schema import schema_errors
-from ._yaml import Document, read_yaml
-from .errors import ErrorList, LoadError, Position, StatuteError
-from .expr import Scope, compile_expression, parse_definition
-from .expr.helpers import HELPERS, SPECIAL_FORMS
-from .model import (NO_DEFAULT, Act, Coverage, Decision, Fact, Parameter, ParameterValue,
+from engine.load.schema import schema_errors
+from engine.load.yaml import Document, read_yaml
+from engine.errors import ErrorList, LoadError, Position, StatuteError
+from engine.expr import Scope, compile_expression, parse_definition
+from engine.expr.helpers import HELPERS, SPECIAL_FORMS
+from engine.model import (NO_DEFAULT, Act, Coverage, Decision, Fact, Parameter, ParameterValue,
                     Rounding, Rule, Version)
-from ._codegen import compile_event_decision
-from .evaluator import fast_path_helpers
-from .rulebook import Rulebook
+from engine.compile.codegen import compile_event_decision
+from engine.evaluate.decide import fast_path_helpers
+from engine.rulebook import Rulebook
 
 __all__ = ["load"]
 

@@ -8,12 +8,12 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
-from ._yaml import parse_yaml
-from .errors import CaseError, ErrorList, Position
-from .facts import Case, case_from_data, read_case
+from engine.load.yaml import parse_yaml
+from engine.errors import CaseError, ErrorList, Position
+from engine.evaluate.facts import Case, case_from_data, read_case
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["Impact", "CaseChange", "read_cases", "impact"]
 

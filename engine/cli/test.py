@@ -11,9 +11,9 @@ import argparse
 import sys
 from typing import Any
 
-from .errors import ErrorList, StatuteError
-from .coverage import measure
-from .testing import collect, format_failure, run_case
+from engine.errors import ErrorList, StatuteError
+from engine.amend.coverage import measure
+from engine.testing.cases import collect, format_failure, run_case
 
 __all__ = ["add_parser", "run"]
 

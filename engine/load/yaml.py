@@ -18,7 +18,7 @@ from typing import Any, Callable
 
 import yaml
 
-from .errors import LoadError, Position
+from engine.errors import LoadError, Position
 
 try:  # the C parser is several times faster; positions are the same
     from yaml import CSafeLoader as _Loader

@@ -6,12 +6,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from . import dates
-from .errors import CaseError, ErrorList
-from .result import Result
+from engine import dates
+from engine.errors import CaseError, ErrorList
+from engine.result import Result
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["Schedule", "make_schedule", "MAX_MONTHS"]
 

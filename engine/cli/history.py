@@ -6,11 +6,11 @@ import json
 import sys
 from typing import Any
 
-from . import dates
-from .errors import StatuteError
-from .history import Change, diff, timeline
-from .impact import impact, read_cases
-from .loader import load
+from engine import dates
+from engine.errors import StatuteError
+from engine.amend.history import Change, diff, timeline
+from engine.amend.impact import impact, read_cases
+from engine.load.build import load
 
 __all__ = ["add_parsers"]
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .result import DecisionResult, Result, Step, to_json_value
-from .schedule import Schedule
+from engine.result import DecisionResult, Result, Step, to_json_value
+from engine.evaluate.schedule import Schedule
 
 __all__ = ["render_text", "render_schedule"]
 

@@ -12,13 +12,14 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from . import cli_test, dates
-from .errors import ErrorList, EvaluationError, StatuteError
-from .facts import read_case
-from . import cli_history
-from .history import freshness_warnings
-from .loader import load
-from .render import render_schedule, render_text
+from engine.cli import test as cli_test
+from engine import dates
+from engine.errors import ErrorList, EvaluationError, StatuteError
+from engine.evaluate.facts import read_case
+from engine.cli import history as cli_history
+from engine.amend.history import freshness_warnings
+from engine.load.build import load
+from engine.render.text import render_schedule, render_text
 
 __all__ = ["main"]
 
@@ -161,5 +162,3 @@ def _print_errors(e: StatuteError) -> None:
         print(err, file=sys.stderr)
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())

@@ -10,10 +10,10 @@ import datetime as _dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from .model import Decision, Parameter, Rule, Version
+from engine.model import Decision, Parameter, Rule, Version
 
 if TYPE_CHECKING:
-    from .rulebook import Rulebook
+    from engine.rulebook import Rulebook
 
 __all__ = ["Change", "timeline", "diff", "known_on", "freshness_warnings"]
 
@@ -144,9 +144,9 @@ def known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
 
 
 def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
-    from ._codegen import compile_event_decision
-    from .evaluator import fast_path_helpers
-    from .rulebook import Rulebook
+    from engine.compile.codegen import compile_event_decision
+    from engine.evaluate.decide import fast_path_helpers
+    from engine.rulebook import Rulebook
 
     def unknown(act_id: str | None) -> bool:
         act = rb.acts.get(act_id or "")

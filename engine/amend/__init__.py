@@ -1,0 +1,1 @@
+"""Amendments as data: timeline, diff, as-known-on, impact and amendment coverage."""

@@ -1,0 +1,1 @@
+"""Check: the semantic checks `statute check` runs after the schemas, one module per family."""

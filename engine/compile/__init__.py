@@ -1,0 +1,1 @@
+"""Compile: each decision's rules, written once per role, become straight-line Python."""

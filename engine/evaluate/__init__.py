@@ -1,0 +1,1 @@
+"""Evaluate: facts validated once, then decisions decided in dependency order."""

@@ -1,0 +1,1 @@
+"""Render: results as text (a trace a person reads) and JSON (the result contract)."""
