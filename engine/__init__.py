@@ -1,9 +1,14 @@
 """statute: legislation as versioned YAML, evaluated with an explanation that cites the law.
 
     import engine
-    rb = engine.load("rules/lt/benefits-for-children")
-    result = rb.evaluate({"child": {"birth_date": "2010-06-14"}}, on="2010-07-01", trace=True)
-    result["lump_sum_child_benefit"].amount   # Decimal('1430.00')
+    rb = engine.load(RULEBOOK_FOLDER)                  # load, check, compile: once
+    result = rb.evaluate(FACTS, on="2024-03-01", trace=True)
+    answer = result[DECISION_ID]                        # status, type, value, citations, trace
+
+The pipeline, one home per stage: `load` (YAML with positions, schemas, the model),
+`check` (semantic checks), `compile` (per-case code, one definition per rule role),
+`evaluate` (facts, decisions in dependency order), `trace` (typed steps), `render`
+(text, JSON). `kinds` holds the answer kinds and statuses; `model` the rule roles.
 """
 from __future__ import annotations
 

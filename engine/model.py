@@ -16,8 +16,33 @@ from engine.expr import Expr
 
 __all__ = [
     "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",
-    "Coverage", "Rounding", "Act",
+    "Coverage", "Rounding", "Act", "Role", "ROLES",
 ]
+
+
+@dataclass(frozen=True)
+class Role:
+    """What a rule does for its decision. The semantics of each role are written once,
+    in `engine.compile.codegen` (the per-case code generated for every mode)."""
+
+    name: str
+    doc: str
+    cited: str  # when a rule of this role is cited in an answer's citations
+
+
+ROLES: dict[str, Role] = {r.name: r for r in (
+    Role("applicable_date", "the date that selects rule versions and parameter values",
+         "when the date cannot be known (undetermined)"),
+    Role("requires", "a condition: false refuses the decision (or makes a computed one "
+                     "not applicable)", "when it is false"),
+    Role("unless", "an exception: established, it refuses (or makes not applicable)",
+         "when it is established"),
+    Role("value", "gives the answer (an amount, days, a date, a finding, ...); `when` says "
+                  "for which cases, `overrides` which rule prevails",
+         "always, when it gave the answer"),
+    Role("adjust", "changes the value given (`value` is the value so far); `order` "
+                   "states which applies first", "when it changed the value"),
+)}
 
 
 class _NoDefault:
@@ -57,7 +82,7 @@ class ParameterValue:
     note: str | None
     position: Position
     warning: str | None = None  # shown with every answer that reads a value below "high"
-    act: str | None = None  # the act that set this value (amendments.yaml)
+    amended_by: str | None = None  # the act that set this value (amendments.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +123,7 @@ class Version:
     text: str | None
     assumed: bool
     position: Position
-    act: str | None = None  # the act that introduced this wording (amendments.yaml)
+    amended_by: str | None = None  # the act that introduced this wording (amendments.yaml)
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,13 +133,15 @@ class Rule:
     title: str | None
     text: str
     reading: str | None
-    role: str  # applicable_date | requires | unless | amount | adjust
+    role: str  # a key of ROLES
     decisions: tuple[str, ...]
     versions: tuple[Version, ...]
     overrides: tuple[str, ...]
     article: str
     position: Position
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
+    order: int | None = None  # for adjust rules: which applies first (1, 2, ...)
+    act: str | None = None  # the act the provision belongs to (its article file's act)
 
     def version_at(self, day: _dt.date) -> Version | None:
         i = bisect.bisect_right(self.starts, day)
@@ -127,14 +154,29 @@ class Rule:
 class Decision:
     id: str
     title: str
-    type: str  # money | days | date | finding | decimal | int | bool
+    type: str  # a key of engine.kinds.KINDS
     per: str  # event | month
     applies_if: Expr
     applies_reading: str
     applicable_date: Rule
-    rules: tuple[Rule, ...]  # requires / unless / amount / adjust, in rulebook order
+    rules: tuple[Rule, ...]  # requires / unless / value in rulebook order, then adjust by order
     params: tuple[str, ...]  # every parameter any of its rules reads
     position: Position
+    entitlement: bool = False  # granted | refused, rather than determined
+    currency: str | None = None  # of a money answer that reads no money parameter
+    values: tuple[str, ...] = ()  # the values a finding may take
+    depends: tuple[str, ...] = ()  # the decisions its expressions read
+    no_value: str = "not_applicable"  # the status when a decision it reads has no value
+
+    @property
+    def yes(self) -> str:
+        """The status of an answer with a value."""
+        return "granted" if self.entitlement else "determined"
+
+    @property
+    def no(self) -> str:
+        """The status when a condition fails or no value rule applies."""
+        return "refused" if self.entitlement else "not_applicable"
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,10 +8,14 @@ from typing import Any, Iterable, Mapping
 
 from engine import dates
 from engine.errors import CaseError, ErrorList, Position
-from engine.evaluate.decide import REINTERPRET, Tracer, interpret_decision
+from engine.compile.codegen import Compiled
+from engine.evaluate.decide import REINTERPRET, _Reinterpret, no_value_result
 from engine.evaluate.facts import Case, Vocabulary
+from engine.expr import NOVALUE, NoValue
+from engine.kinds import VALUED
+from engine.trace import Tracer
 from engine.model import Act, Coverage, Decision, Fact, Parameter, Rounding
-from engine.result import Result
+from engine.result import Result, make_result
 from engine.amend.history import known_on
 from engine.evaluate.schedule import Schedule, make_schedule
 
@@ -35,12 +39,24 @@ class Rulebook:
     acts: Mapping[str, Act] = field(default_factory=dict, repr=False)
     baseline_act: str | None = None
     verified_through: _dt.date | None = None
-    fast: dict[str, tuple] = field(default_factory=dict, repr=False)  # compiled at load
+    order: tuple[str, ...] = ()  # every decision after the decisions it reads
+    compiled: dict[str, Compiled] = field(default_factory=dict, repr=False)  # filled at load
     known_cache: dict = field(default_factory=dict, repr=False)  # as_known_on date -> Rulebook
     vocabulary: Vocabulary = field(init=False, repr=False)
+    read_by: frozenset[str] = field(init=False, repr=False)  # decisions others read
+    _plans: dict = field(default_factory=dict, repr=False)  # requested ids -> order to decide
+
+    # `compiled` is filled once by the loader before the rulebook is returned; the two
+    # caches only ever gain entries that are pure functions of their key, and a dict
+    # assignment is atomic under the GIL, so concurrent readers see either no entry or
+    # a complete one: sharing one Rulebook across threads is safe.
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "vocabulary", Vocabulary(self.facts))
+        if not self.order:
+            object.__setattr__(self, "order", tuple(self.decisions))
+        object.__setattr__(self, "read_by", frozenset(
+            dep for d in self.decisions.values() for dep in d.depends))
 
     def evaluate(self, facts: Mapping[str, Any], on: _dt.date | str,
                  period: _dt.date | str | None = None,
@@ -100,13 +116,13 @@ class Rulebook:
         on_date = on if type(on) is _dt.date and _MIN <= on <= _MAX else _as_date(on, "on")
         month = None if period is None else _as_month(period)
         if decisions is None:
-            ids: Iterable[str] = self.decisions
+            ids: tuple[str, ...] = tuple(self.decisions)
         else:
             ids = decisions if isinstance(decisions, tuple) else tuple(decisions)
             unknown = [i for i in ids if i not in self.decisions]
             if unknown:
-                raise ErrorList([CaseError(f"unknown benefit {i!r}; this rulebook decides "
-                                           f"{', '.join(self.decisions)}", field="benefit")
+                raise ErrorList([CaseError(f"unknown decision {i!r}; this rulebook decides "
+                                           f"{', '.join(self.decisions)}", field="decision")
                                  for i in unknown])
         F = self.vocabulary.prepare(facts, on_date, case.document if case else None)
         c = decimal.getcontext()
@@ -117,23 +133,71 @@ class Rulebook:
                 return self._decide_all(F, on_date, month, ids, trace)
         return self._decide_all(F, on_date, month, ids, trace)
 
+    def plan(self, ids: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+        """The decisions to decide for `ids` (with those they read, in dependency order),
+        and which of them are only read, not reported."""
+        plan = self._plans.get(ids)
+        if plan is None:
+            need: set[str] = set()
+            todo = list(ids)
+            while todo:
+                i = todo.pop()
+                if i not in need:
+                    need.add(i)
+                    todo.extend(self.decisions[i].depends)
+            order = tuple(i for i in self.order if i in need)
+            plan = (order, frozenset(need - set(ids)))
+            self._plans[ids] = plan
+        return plan
+
     def _decide_all(self, F: dict[str, Any], on_date: _dt.date, month: _dt.date | None,
-                    ids: Iterable[str], trace: bool) -> Result:
+                    ids: tuple[str, ...], trace: bool, three_valued: bool = False) -> Result:
+        """Decide `ids` on prepared facts `F`. `three_valued` skips the fast mode (tests
+        compare the two)."""
         warnings: set[str] = set()
-        results = {}
-        fast = self.fast
-        for i in ids:  # the compiled fast path first, inlined: this loop is the hot path
-            f = fast.get(i)
-            if f is not None:
+        results: dict[str, Any] = {}
+        order, hidden = self.plan(ids)
+        compiled = self.compiled
+        month_start = month or _dt.date(on_date.year, on_date.month, 1)
+        read_by = self.read_by
+        for i in order:  # this loop is the hot path
+            c = compiled[i]
+            try:
                 try:
-                    results[i] = f[1](F, on_date, warnings, Tracer(F)) if trace \
-                        else f[0](F, on_date, warnings, None)
-                    continue
-                except REINTERPRET:
-                    pass
-            results[i] = interpret_decision(self, self.decisions[i], F, on_date, month, trace,
-                                            warnings)
+                    if three_valued:
+                        raise _Reinterpret
+                    r = c.fast_traced(F, {"on": on_date}, warnings, Tracer(F), month_start) \
+                        if trace else c.fast(F, {"on": on_date}, warnings, None, month_start)
+                except REINTERPRET:  # a fact is missing: decide it three-valued
+                    r = c.three_traced(F, {"on": on_date}, warnings, Tracer(F), month_start) \
+                        if trace else c.three(F, {"on": on_date}, warnings, None, month_start)
+            except NoValue as e:
+                r = no_value_result(self.decisions[i], results[e.decision],
+                                    Tracer(F) if trace else None)
+            if r[7] and self.decisions[i].depends:
+                r = _name_missing_facts(r, results)
+            results[i] = r
+            if i in read_by:  # what the decisions that read it will see
+                F["status:" + i] = r.status
+                if r.status in VALUED:
+                    F[i] = r.value
+                elif r.status != "undetermined":
+                    F[i] = NOVALUE
+                # an undetermined one stays out: a reader is unknown in it, and names its
+                # missing facts (_name_missing_facts)
+        if hidden or order != ids:  # report what was asked, in the order asked
+            results = {i: results[i] for i in ids}
         return Result(self.id, on_date, month, results, warnings)
+
+
+def _name_missing_facts(r: Any, results: Mapping[str, Any]) -> Any:
+    """A decision undetermined because a decision it reads is: name that one's facts."""
+    missing: set[str] = set()
+    for name in r.missing_facts:
+        dep = results.get(name)
+        missing.update(dep.missing_facts if dep is not None else (name,))
+    return make_result(r.id, r.status, r.type, r.value, r.currency, r.applicable_date,
+                       r.citations, tuple(sorted(missing)), r[8], r[9], r.notes)
 
 
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE

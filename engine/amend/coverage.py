@@ -73,14 +73,14 @@ def boundaries(rb: "Rulebook") -> list[Boundary]:
 def measure(rb: "Rulebook", results: Iterable[tuple]) -> list[Boundary]:
     """Mark each boundary with the (named) results that decide each side of it.
 
-    `results` holds `(name, result)` or `(name, result, benefits)`: with `benefits`,
+    `results` holds `(name, result)` or `(name, result, decisions)`: with `decisions`,
     only those decisions count (a test covers only what it asserts).
     """
     found = boundaries(rb)
     for entry in results:
         name, result = entry[0], entry[1]
         only = entry[2] if len(entry) > 2 else None
-        for decision, r in result.benefits.items():
+        for decision, r in result.decisions.items():
             if only is not None and decision not in only:
                 continue
             day = r.applicable_date

@@ -82,18 +82,18 @@ def timeline(rb: "Rulebook") -> list[Change]:
             if i == 0 and v.start <= cov.start:
                 continue
             before = _wording(r, r.versions[i - 1]) if i else "not in force"
-            changes.append(Change(v.start, "rule", r.id, r.cite, before, _wording(r, v), v.act,
-                                  r.decisions))
+            changes.append(Change(v.start, "rule", r.id, r.cite, before, _wording(r, v),
+                                  v.amended_by, r.decisions))
     for p in rb.parameters.values():
         readers = tuple(d.id for d in rb.decisions.values() if p.id in d.params)
         for i, pv in enumerate(p.values):
             previous = _value(p, i - 1) if i else None
             changes.append(Change(pv.start, "parameter", p.id, p.cite, previous, _value(p, i),
-                                  pv.act, readers))
+                                  pv.amended_by, readers))
             prev = p.values[i - 1].currency if i else None
             if i and pv.currency != prev:
                 changes.append(Change(pv.start, "currency", p.id, p.cite, prev, pv.currency,
-                                      pv.act, readers))
+                                      pv.amended_by, readers))
     order = {"coverage": 0, "currency": 1, "rule": 2, "parameter": 3}
     return sorted(changes, key=lambda c: (c.date, order[c.kind], c.subject))
 
@@ -113,13 +113,13 @@ def diff(rb: "Rulebook", a: _dt.date, b: _dt.date) -> list[Change]:
             out.append(Change(b, "rule", r.id, r.cite,
                               _wording(r, va) if va else "no version in force",
                               _wording(r, vb) if vb else "no version in force",
-                              vb.act if vb else None, r.decisions))
+                              vb.amended_by if vb else None, r.decisions))
     for p in rb.parameters.values():
         pa, pb = p.at(a), p.at(b)
         if pa is not pb:
             readers = tuple(d.id for d in rb.decisions.values() if p.id in d.params)
             out.append(Change(b, "parameter", p.id, p.cite, _dated(pa), _dated(pb),
-                              pb.act if pb else None, readers))
+                              pb.amended_by if pb else None, readers))
     return out
 
 
@@ -144,8 +144,8 @@ def known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
 
 
 def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
-    from engine.compile.codegen import compile_event_decision
-    from engine.evaluate.decide import fast_path_helpers
+    from engine.compile.codegen import compile_decision
+    from engine.evaluate.decide import helpers as decide_helpers
     from engine.rulebook import Rulebook
 
     def unknown(act_id: str | None) -> bool:
@@ -154,15 +154,15 @@ def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
 
     params = {}
     for p in rb.parameters.values():
-        values = tuple(v for v in p.values if not unknown(v.act))
+        values = tuple(v for v in p.values if not unknown(v.amended_by))
         params[p.id] = replace(p, values=values, starts=tuple(v.start for v in values))
     rules: dict[str, Rule] = {}
     for r in _rules(rb).values():
         kept: list[Version] = []
         for v in r.versions:
-            if unknown(v.act) and kept:
+            if unknown(v.amended_by) and kept:
                 kept[-1] = replace(kept[-1], end=v.end)  # the earlier wording goes on
-            elif unknown(v.act):
+            elif unknown(v.amended_by):
                 kept.append(replace(v, expr=None, when=None))  # not yet known: not in force
             else:
                 kept.append(v)
@@ -171,11 +171,11 @@ def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
     out = Rulebook(id=rb.id, title=rb.title, root=rb.root, meta=rb.meta, coverage=rb.coverage,
                    rounding=rb.rounding, facts=rb.facts, parameters=params,
                    decisions=decisions, position=rb.position, acts=rb.acts,
-                   baseline_act=rb.baseline_act, verified_through=rb.verified_through)
-    helpers = fast_path_helpers()
+                   baseline_act=rb.baseline_act, verified_through=rb.verified_through,
+                   order=rb.order)
+    helpers = decide_helpers()
     for d in decisions.values():
-        if d.per == "event":
-            out.fast[d.id] = compile_event_decision(out, d, helpers)
+        out.compiled[d.id] = compile_decision(out, d, helpers)
     return out
 
 

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any, Iterator
 from engine.load.yaml import parse_yaml
 from engine.errors import CaseError, ErrorList, Position
 from engine.evaluate.facts import Case, case_from_data, read_case
+from engine.kinds import KINDS, json_value
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -23,25 +24,30 @@ MAX_LINE = 1_000_000
 @dataclass(frozen=True)
 class CaseChange:
     case: str
-    benefit: str
+    decision: str
     applicable_date: _dt.date | None
-    before: tuple[str, Decimal | None, str | None]  # status, amount, currency
-    after: tuple[str, Decimal | None, str | None]
+    before: tuple[str, Any, str | None, str]  # status, value, currency, kind
+    after: tuple[str, Any, str | None, str]
 
     @property
     def delta(self) -> Decimal | None:
-        """After minus before, when both are amounts in one currency."""
-        (_, a, ca), (_, b, cb) = self.before, self.after
-        if ca == cb:
+        """After minus before, when both are money (or no value) in one currency."""
+        (_, a, ca, ka), (_, b, cb, kb) = self.before, self.after
+        if "money" in (ka, kb) and {ka, kb} <= {"money", "absent"} and (
+                ca == cb or a is None or b is None):
             return (b or Decimal(0)) - (a or Decimal(0))
         return None
+
+    @property
+    def currency(self) -> str | None:
+        return self.after[2] or self.before[2]
 
 
 @dataclass
 class Impact:
     cases: int = 0
     changes: list[CaseChange] = field(default_factory=list)
-    before: dict[str, Decimal] = field(default_factory=dict)  # currency -> total granted
+    before: dict[str, Decimal] = field(default_factory=dict)  # currency -> total of money
     after: dict[str, Decimal] = field(default_factory=dict)
 
     @property
@@ -50,11 +56,11 @@ class Impact:
 
     def as_dict(self) -> dict[str, Any]:
         def money(t: tuple) -> dict:
-            return {"status": t[0], "amount": None if t[1] is None else str(t[1]),
-                    "currency": t[2]}
+            return {"status": t[0], "type": t[3], "value": json_value(t[3], t[1], t[2])
+                    if t[3] in KINDS else None}
         return {
             "cases": self.cases, "changed_cases": len(self.changed_cases),
-            "changes": [{"case": c.case, "benefit": c.benefit,
+            "changes": [{"case": c.case, "decision": c.decision,
                          "from": c.applicable_date.isoformat() if c.applicable_date else None,
                          "before": money(c.before), "after": money(c.after),
                          "delta": None if c.delta is None else str(c.delta)}
@@ -104,21 +110,23 @@ def _shifted(doc: Any, lines: int) -> Any:
 
 
 def impact(base: "Rulebook", new: "Rulebook", cases: Any) -> Impact:
-    """Decide every case under `base` and `new`; record each benefit whose answer changes."""
+    """Decide every case under `base` and `new`; record each decision whose answer changes."""
     out = Impact()
     for name, case in cases:
         out.cases += 1
         a = base.evaluate_case(case)
         b = new.evaluate_case(case)
-        for benefit in dict.fromkeys([*a.benefits, *b.benefits]):
-            ra, rb_ = a.benefits.get(benefit), b.benefits.get(benefit)
-            ta = (ra.status, ra.amount, ra.currency) if ra else ("absent", None, None)
-            tb = (rb_.status, rb_.amount, rb_.currency) if rb_ else ("absent", None, None)
+        for decision in dict.fromkeys([*a.decisions, *b.decisions]):
+            ra, rb_ = a.decisions.get(decision), b.decisions.get(decision)
+            ta = (ra.status, ra.value, ra.currency, ra.type) if ra else ("absent", None, None,
+                                                                          "absent")
+            tb = (rb_.status, rb_.value, rb_.currency, rb_.type) if rb_ else (
+                "absent", None, None, "absent")
             for t, totals in ((ta, out.before), (tb, out.after)):
-                if t[0] == "granted" and t[1] is not None:
+                if t[3] == "money" and t[1] is not None:
                     totals[t[2] or ""] = totals.get(t[2] or "", Decimal(0)) + t[1]
             if ta != tb:
                 either = rb_ or ra
                 when = either.applicable_date if either is not None else None
-                out.changes.append(CaseChange(name, benefit, when, ta, tb))
+                out.changes.append(CaseChange(name, decision, when, ta, tb))
     return out

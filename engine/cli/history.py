@@ -8,6 +8,7 @@ from typing import Any
 
 from engine import dates
 from engine.errors import StatuteError
+from engine.kinds import text_value
 from engine.amend.history import Change, diff, timeline
 from engine.amend.impact import impact, read_cases
 from engine.load.build import load
@@ -119,24 +120,24 @@ def _impact(args: argparse.Namespace) -> int:
         return 0
     print(f"impact of {args.new} against {args.base}: {len(result.changed_cases)} of "
           f"{result.cases} cases change ({len(result.changes)} answers)")
-    rows = [("case", "benefit", "from", "before", "after", "change")]
+    rows = [("case", "decision", "from", "before", "after", "change")]
     for c in result.changes:
         delta = c.delta
-        rows.append((c.case, c.benefit, str(c.applicable_date or ""), _answer(c.before),
+        rows.append((c.case, c.decision, str(c.applicable_date or ""), _answer(c.before),
                      _answer(c.after),
-                     "" if delta is None or not delta else f"{delta:+} {c.after[2] or ''}"))
+                     "" if delta is None or not delta else f"{delta:+} {c.currency or ''}"))
     widths = [max(len(r[k]) for r in rows) for k in range(6)]
     for r in rows:
         print("  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
     print()
-    print("granted in total, before: " + _totals(result.before))
-    print("granted in total, after:  " + _totals(result.after))
+    print("money answers in total, before: " + _totals(result.before))
+    print("money answers in total, after:  " + _totals(result.after))
     return 0
 
 
 def _answer(t: tuple) -> str:
-    status, amount, currency = t
-    return f"{status} {amount} {currency}" if amount is not None else status
+    status, value, currency, kind = t
+    return f"{status} {text_value(kind, value, currency)}" if value is not None else status
 
 
 def _totals(t: dict) -> str:

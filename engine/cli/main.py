@@ -45,14 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     c.set_defaults(run=_check)
 
     e = sub.add_parser("eval", help="evaluate a case against a rulebook")
-    e.add_argument("rulebook", help="rulebook folder, e.g. rules/lt/benefits-for-children")
+    e.add_argument("rulebook", help="rulebook folder, e.g. rules/<jurisdiction>/<law>")
     e.add_argument("case", help="case file (YAML or JSON) with on, period and facts")
     e.add_argument("--on", help="evaluation date YYYY-MM-DD (overrides the case's)")
-    e.add_argument("--period", help="month YYYY-MM for monthly benefits (overrides the case's)")
+    e.add_argument("--period", help="month YYYY-MM for monthly decisions (overrides the case's)")
     e.add_argument("--from", dest="start", metavar="YYYY-MM",
-                   help="first month of a schedule of the monthly benefits (with --to)")
+                   help="first month of a schedule of the monthly decisions (with --to)")
     e.add_argument("--to", dest="end", metavar="YYYY-MM", help="last month of the schedule")
-    e.add_argument("--benefit", action="append", metavar="ID", help="decide only this benefit "
+    e.add_argument("--decision", action="append", metavar="ID", help="decide only this decision "
                    "(repeatable)")
     e.add_argument("--format", choices=("text", "json"), default="text")
     e.add_argument("--trace", action="store_true", help="include the explanation trace")
@@ -122,7 +122,7 @@ def _eval(args: argparse.Namespace) -> int:
             rb = rb.known_on(args.as_known_on)
         if args.start:
             schedule = rb.schedule_case(case, args.start, args.end, on=on,
-                                        decisions=args.benefit, trace=args.trace)
+                                        decisions=args.decision, trace=args.trace)
             if args.format == "json":
                 json.dump(schedule.as_dict(trace=args.trace), sys.stdout, indent=2,
                           ensure_ascii=False)
@@ -131,7 +131,7 @@ def _eval(args: argparse.Namespace) -> int:
                 sys.stdout.write(render_schedule(schedule, trace=args.trace))
             return 0
         period = dates.parse_month(args.period) if args.period else None
-        result = rb.evaluate_case(case, on=on, period=period, decisions=args.benefit,
+        result = rb.evaluate_case(case, on=on, period=period, decisions=args.decision,
                                   trace=args.trace)
     except ValueError as e:  # includes every StatuteError but EvaluationError
         if isinstance(e, StatuteError):

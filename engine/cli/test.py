@@ -1,6 +1,6 @@
 """`statute test [PATHS]`: run the rulebooks' YAML test cases (see engine.testing).
 
-Prints each failure (expected beside actual, then the trace of each failing benefit) and
+Prints each failure (expected beside actual, then the trace of each failing decision) and
 ends with the line `N passed, N failed`. Exit codes: 0 every case passed; 1 a case
 failed; 2 a test file (or the rulebook it tests) is invalid, every error printed as
 `file:line:col: message`.

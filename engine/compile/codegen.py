@@ -1,40 +1,62 @@
-"""Compile an event decision into one Python function: the fast path.
+"""Compile each decision into straight-line Python: the one definition of every rule role.
 
-The interpreter in `evaluator.py` walks rules one by one; this module writes the
-same walk out as straight-line Python — every `when`, condition and exception
-inlined from its already-checked expression source, versions selected by date
-comparisons against constants — and compiles it once at load. It covers the case
-where every fact it reads is known: the first missing or absent fact raises one of
-`FALLBACK`, and the caller re-decides with the interpreter, which applies
-three-valued logic. Both paths share `_conclude` and `_event_result`, so they give
-the same answers; tests and the benchmark check that they do.
+For each decision this module writes, once, the Python that applies its rules on a
+date — every version selected by date comparisons against constants, every `when`,
+condition, exception, value and adjustment in rulebook order — and compiles it in two
+modes from the same emitters:
 
-Two variants are generated from one template: without trace, and with the trace
-records the interpreter would make.
+- **fast**: expressions inlined from their checked source. It covers the case where
+  every fact it reads is known; the first missing or absent fact raises one of
+  `FALLBACK` and the caller re-decides in the other mode.
+- **three-valued**: each expression evaluated with Kleene logic (`Expr.evaluate`), so a
+  missing fact is `Unknown` naming it, and a decision is `undetermined` only when the
+  missing fact really matters.
+
+Both modes come in an untraced and a traced variant (the traced one records every
+step through `Tracer.add`). The semantics of a role — what a false condition, an
+unknown exception or an applying value rule does — are written once, here, in
+`_ROLE_EMITTERS`; `engine.evaluate.decide` holds only what follows the rules
+(choosing the value, rounding, building the answer), shared by all variants.
+
+Generated functions:
+    at(F, S, day, W, TR) -> Day        the rules on selecting date `day`
+    decide(F, S, W, TR) -> result      event decisions: applies_if, applicable date, at
+    decide(F, S, W, TR, month)         per-month decisions: applies_if, then each day
+    each_day(F, S, W, TR) -> Day       per-month decisions: the selecting date of S['day'], at
 """
 from __future__ import annotations
 
-from decimal import Decimal
+import datetime as _dt
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
 from engine.expr.helpers import div
 from engine.model import Decision, Rule, Version
-from engine.result import DecisionResult
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
 
-__all__ = ["compile_event_decision"]
+__all__ = ["Compiled", "compile_decision"]
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """The four variants of one decision's `decide` (and `each_day` for monthly ones)."""
+
+    fast: Callable[..., Any]
+    fast_traced: Callable[..., Any]
+    three: Callable[..., Any]
+    three_traced: Callable[..., Any]
+    sources: tuple[str, ...]  # the generated Python, for debugging and tests
 
 
 class _Writer:
-    def __init__(self, traced: bool):
+    def __init__(self, three: bool, traced: bool):
+        self.three = three
         self.traced = traced
         self.lines: list[str] = []
         self.g: dict[str, Any] = {}
         self.ids: dict[int, str] = {}
-        self.money: dict[str, str] = {}  # money parameter -> variable holding its value
-        self.assumed = False  # "A = True" already written at the top level
         self.whens: dict[str, str] = {}  # a top-level `when` source -> variable holding it
 
     def ref(self, obj: Any, prefix: str = "O") -> str:
@@ -47,184 +69,236 @@ class _Writer:
         return self.ids[key]
 
     def expr(self, e: Any) -> str:
+        """Source that evaluates `e` in this mode."""
+        if self.three:
+            return f"{self.ref(e, 'E')}.evaluate(F, P, S)"
         self.g.update(e.names)
         return f"({e.py})"
 
     def line(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
 
-    def trace(self, indent: int, text: str) -> None:
+    def trace(self, indent: int, *args: str) -> None:
         if self.traced:
-            self.line(indent, f"TR.steps.append({text})")
+            self.line(indent, f"TR.add({', '.join(args)})")
 
 
-def compile_event_decision(rb: "Rulebook", d: Decision,
-                           helpers: dict[str, Any]) -> tuple[Callable, Callable]:
-    """(untraced, traced) functions `(F, on, W, TR) -> DecisionResult` for event decision d."""
-    return _build(rb, d, helpers, False), _build(rb, d, helpers, True)
+def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any]) -> Compiled:
+    """Compile decision `d` in every mode; `helpers` are engine.evaluate.decide's pieces."""
+    variants, sources = [], []
+    for three, traced in ((False, False), (False, True), (True, False), (True, True)):
+        fn, source = _build(rb, d, helpers, three, traced)
+        variants.append(fn)
+        sources.append(source)
+    return Compiled(variants[0], variants[1], variants[2], variants[3], tuple(sources))
 
 
-def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], traced: bool) -> Callable:
-    w = _Writer(traced)
+def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
+           traced: bool) -> tuple[Callable, str]:
+    w = _Writer(three, traced)
     w.g.update(helpers)
-    w.g.update({"_div": div, "RB": rb, "D": d})
-    cov = rb.coverage
-    w.line(0, "def decide(F, on, W, TR):")
-    w.line(1, "S = {'on': on}")
-    w.line(1, f"a = {w.expr(d.applies_if)}")
-    if not traced:  # an answer with no trace and no date: one shared, read-only object
-        w.g["NA"] = DecisionResult(d.id, "not_applicable", None, None, None, (), (), None,
-                                   d.type, None, None)
-        w.line(1, "if not a:")
-        w.line(2, "return NA")
+    w.g.update({"_div": div, "RB": rb, "D": d, "DATE": _dt.date, "NO_PARAMETERS": {},
+                "EV": helpers["THREE_EV"] if three else helpers["FAST_EV"]})
+    _at(w, rb, d)
+    if d.per == "event":
+        _event(w, d)
     else:
-        w.trace(1, f"('applies_if', None, {w.ref(d.applies_if)}, a, None, "
-                   f"{d.applies_reading!r}, None, {_question(d)!r}, {{}})")
-        w.line(1, "if not a:")
-        w.line(2, "return RESULT(D, 'not_applicable', TR)")
-    rule = d.applicable_date
-    v0 = rule.versions[0]
-    assert v0.expr is not None
-    w.line(1, f"day = {w.expr(v0.expr)}")
-    w.trace(1, f"('applicable_date', {w.ref(rule)}, {w.ref(v0.expr)}, day, {w.ref(v0)}, "
-               f"{rule.reading!r}, None, None, {{}})")
-    w.g.update({"COV_S": cov.start, "COV_E": cov.end})
-    w.line(1, "if not COV_S <= day <= COV_E:")
-    w.line(2, "return NOT_COVERED(RB, D, day, TR)")
-    w.line(1, "S['day'] = day")
-    if rb.verified_through is not None:
-        w.g["VERIFIED"] = rb.verified_through
-        w.line(1, "if day > VERIFIED:")
-        w.line(2, "W.add(PAST_VERIFIED(RB))")
-    w.line(1, "P = {}")
-    if traced:
-        w.line(1, "R = TR.reads")
-    for i, name in enumerate(d.params):
-        if rb.parameters[name].type == "money":
-            w.money[name] = f"pv{i}"
-        par = w.ref(rb.parameters[name], "PAR")
-        w.line(1, f"pv{i} = {par}.at(day)")
-        w.line(1, f"if pv{i} is None:")
-        w.line(2, "raise FALLBACK_NOW")
-        w.line(1, f"P[{name!r}] = pv{i}.value")
-        w.line(1, f"if pv{i}.warning:")
-        w.line(2, f"W.add(pv{i}.warning)")
-        if rb.parameters[name].verified_through is not None:
-            through = w.ref(rb.parameters[name].verified_through, "VT")
-            w.line(1, f"if day > {through}:")  # Parameter.stale_after, inlined
-            w.line(2, f"W.add({par}.stale_warning)")
-        if traced:
-            w.line(1, f"R[{name!r}] = pv{i}")
-    w.line(1, "refused = []")
-    w.line(1, "held = []")
-    w.line(1, "cands = []")
-    w.line(1, "adjusts = []")
-    w.line(1, "A = False")
-    for r in d.rules:
-        _rule(w, r, cov.start, cov.end)
-    w.g["ASSUMPTION"] = f"assumption: {cov.assumption}"
-    w.line(1, "if A:")
-    w.line(2, "W.add(ASSUMPTION)")
-    w.line(1, "if refused:")
-    w.line(2, "return RESULT(D, 'refused', TR, day, tuple(dict.fromkeys(r.cite for r in "
-              "refused)))")
-    if d.type == "money":
-        # the common grant, written out: one amount rule applies and nothing adjusts it
-        w.g.update({"Q": rb.rounding.quantum, "MODE": rb.rounding.mode, "DEC": Decimal})
-        w.line(1, "if len(cands) == 1 and not adjusts:")
-        w.line(2, "r, v, cur = cands[0]")
-        w.line(2, "amount = v.expr.fn(F, P, S)")
-        w.trace(2, "('amount', r, v.expr, amount, v, None, None, None, R)")
-        w.line(2, "rounded = (amount if amount.__class__ is DEC else DEC(amount))"
-                  ".quantize(Q, rounding=MODE)")
-        w.trace(2, "('rounding', None, None, rounded, None, "
-                   "f'{amount} rounded to {Q} ({MODE})', None, 'rounded once', R)")
-        w.g.update({"DR": DecisionResult, "ID": d.id, "NEW": tuple.__new__})
-        steps, facts = ("TR.steps", "F") if traced else ("None", "None")
-        # the field order of DecisionResult (see result.py)
-        w.line(2, "return NEW(DR, (ID, 'granted', rounded, cur, day, "
-                  f"tuple(dict.fromkeys([r.cite, *held])), (), 'money', None, {steps}, {facts}))")
-    w.line(1, "cands = [c[:2] for c in cands]")
-    w.line(1, "out = CONCLUDE(RB, D, F, P, S, day, refused, cands, (), adjusts, held, "
-              "EMPTY, TR)")
-    w.line(1, "return EVENT_RESULT(RB, D, out, day, TR, F)")
+        _each_day(w, d)
+        _monthly(w, d)
     source = "\n".join(w.lines)
-    code = compile(source, f"<decision {d.id}{' traced' if traced else ''}>", "exec")
+    variant = f"{'three-valued' if three else 'fast'}{' traced' if traced else ''}"
+    code = compile(source, f"<decision {d.id} {variant}>", "exec")
     namespace: dict[str, Any] = {"__builtins__": _BUILTINS, **w.g}
     exec(code, namespace)  # noqa: S102 - built from checked expressions and constants only
-    fn = namespace["decide"]
-    fn.source = source  # type: ignore[attr-defined]  # for debugging and tests
-    return fn  # type: ignore[no-any-return]
-
-
-def _question(d: Decision) -> str:
-    return f"does the case concern the {d.title.lower()}?"
+    return namespace["decide"], source
 
 
 _BUILTINS = {"len": len, "tuple": tuple, "dict": dict}  # what the template itself uses
 
 
-def _rule(w: _Writer, r: Rule, cov_start: Any, cov_end: Any) -> None:
+def _applies(w: _Writer, d: Decision) -> None:
+    """applies_if: false -> not_applicable; unknown -> undetermined."""
+    w.line(1, "P = NO_PARAMETERS")  # applies_if and the applicable date read none
+    w.line(1, f"a = {w.expr(d.applies_if)}")
+    w.trace(1, "'applies_if'", "None", w.ref(d.applies_if, "E"), "a", "None",
+            repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"))
+    w.line(1, "if a is not True:")
+    w.line(2, "return NOT_APPLIES(D, a, TR)")
+
+
+def _select(w: _Writer, d: Decision, indent: int, unknown: str) -> None:
+    """The selecting date into `day`; `unknown` is the statement for an unknown date."""
+    rule = d.applicable_date
+    v0 = rule.versions[0]
+    assert v0.expr is not None
+    w.line(indent, f"day = {w.expr(v0.expr)}")
+    w.trace(indent, "'applicable_date'", w.ref(rule, "R"), w.ref(v0.expr, "E"), "day",
+            w.ref(v0, "V"), repr(rule.reading))
+    w.line(indent, "if day.__class__ is not DATE:")
+    w.line(indent + 1, unknown)
+    w.line(indent, "S['applicable_date'] = day")
+
+
+def _event(w: _Writer, d: Decision) -> None:
+    w.line(0, "def decide(F, S, W, TR, month=None):")
+    _applies(w, d)
+    _select(w, d, 1, "return UNKNOWN_DATE(D, day, TR)")
+    w.line(1, "return EVENT_RESULT(RB, D, at(F, S, day, W, TR), day, TR)")
+
+
+def _each_day(w: _Writer, d: Decision) -> None:
+    w.line(0, "def each_day(F, S, W, TR):")
+    w.line(1, "P = NO_PARAMETERS")
+    _select(w, d, 1, "return UNKNOWN_DAY(D, day)")
+    w.line(1, "return at(F, S, day, W, TR)")
+
+
+def _monthly(w: _Writer, d: Decision) -> None:
+    w.line(0, "def decide(F, S, W, TR, month):")
+    _applies(w, d)
+    w.line(1, "return MONTH_RESULT(RB, D, F, S, W, TR, month, each_day)")
+
+
+def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
+    """The rules of `d` on the selecting date `day`: versions, parameters, every role."""
+    cov = rb.coverage
+    w.g.update({"COV_S": cov.start, "COV_E": cov.end})
+    w.line(0, "def at(F, S, day, W, TR):")
+    w.line(1, "if not COV_S <= day <= COV_E:")
+    w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
+    if rb.verified_through is not None:
+        w.g["VERIFIED"] = rb.verified_through
+        w.line(1, "if day > VERIFIED:")
+        w.line(2, "W.add(PAST_VERIFIED(RB))")
+    w.line(1, "P = {}")
+    if w.traced:
+        w.line(1, "R = TR.reads")
+    for i, name in enumerate(d.params):
+        param = rb.parameters[name]
+        par = w.ref(param, "PAR")
+        w.line(1, f"pv{i} = {par}.at(day)")
+        w.line(1, f"if pv{i} is None:")
+        w.line(2, f"return NO_PARAMETER({name!r}, day, TR)")
+        w.line(1, f"P[{name!r}] = pv{i}.value")
+        w.line(1, f"if pv{i}.warning:")
+        w.line(2, f"W.add(pv{i}.warning)")
+        if param.verified_through is not None:
+            through = w.ref(param.verified_through, "VT")
+            w.line(1, f"if day > {through}:")
+            w.line(2, f"W.add({par}.stale_warning)")
+        if w.traced:
+            w.line(1, f"R[{name!r}] = pv{i}")
+    w.line(1, "refused = []")
+    w.line(1, "values = []")
+    w.line(1, "opens = []")
+    w.line(1, "adjusts = []")
+    w.line(1, "unknown = EMPTY")
+    w.line(1, "A = False")
+    top_assumed = [False]
+    for r in d.rules:
+        _rule(w, r, cov.start, cov.end, top_assumed)
+    w.g["ASSUMPTION"] = f"assumption: {cov.assumption}"
+    w.line(1, "if A:")
+    w.line(2, "W.add(ASSUMPTION)")
+    w.line(1, "return CONCLUDE(RB, D, F, P, S, day, refused, values, opens, adjusts, unknown, "
+              "TR, EV)")
+
+
+def _rule(w: _Writer, r: Rule, cov_start: Any, cov_end: Any, top_assumed: list[bool]) -> None:
     R = w.ref(r, "R")
     versions = r.versions
-    whole = len(versions) == 1 and versions[0].start <= cov_start and versions[0].end >= cov_end
-    if whole:
-        _version(w, r, R, versions[0], 1)
+    if len(versions) == 1 and versions[0].start <= cov_start and versions[0].end >= cov_end:
+        _version(w, r, R, versions[0], 1, top_assumed)
         return
     for j, v in enumerate(versions):
         s, e = w.ref(v.start, "DS"), w.ref(v.end, "DE")
         w.line(1, f"{'if' if j == 0 else 'elif'} {s} <= day <= {e}:")
-        _version(w, r, R, v, 2)
+        _version(w, r, R, v, 2, top_assumed)
     w.line(1, "else:")
-    w.line(2, "raise FALLBACK_NOW")  # no version in force: the interpreter says not_covered
+    w.line(2, f"return NO_VERSION({R}, day, TR)")
 
 
-def _currency(w: _Writer, v: Version) -> str:
-    """Source for the currency of an amount: that of the money parameters it reads."""
-    assert v.expr is not None
-    money = [p for p in v.expr.params if w.money.get(p)]
-    if not money:
-        return "None"
-    names = [w.money[p] for p in money]
-    if len(names) == 1:
-        return f"{names[0]}.currency"
-    return f"ONE_CURRENCY(D, ({', '.join(names)},))"
-
-
-def _version(w: _Writer, r: Rule, R: str, v: Version, n: int) -> None:
+def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[bool]) -> None:
     V = w.ref(v, "V")
-    if v.assumed and not (n == 1 and w.assumed):
+    if v.assumed and not top_assumed[0]:
         w.line(n, "A = True")
-        w.assumed = w.assumed or n == 1
+        top_assumed[0] = n == 1
     if v.expr is None:
         w.line(n, "pass  # not in force in this period")
-        w.trace(n, f"({r.role!r}, {R}, None, 'not in force', {V}, None, None, None, R)")
+        w.trace(n, repr(r.role), R, "None", "'not in force'", V)
         return
+    when = None
     if v.when is not None:
         cond = w.expr(v.when)
         if n == 1:  # evaluated on every path: compute each distinct `when` once
             if v.when.source not in w.whens:
                 w.whens[v.when.source] = f"w{len(w.whens)}"
                 w.line(n, f"{w.whens[v.when.source]} = {cond}")
-            cond = w.whens[v.when.source]
-        w.line(n, f"if {cond}:")
-        n += 1
-    if r.role == "amount":
-        w.line(n, f"cands.append(({R}, {V}, {_currency(w, v)}))")
-    elif r.role == "adjust":
-        w.line(n, f"adjusts.append(({R}, {V}))")
-    else:
-        w.line(n, f"val = {w.expr(v.expr)}")
-        w.trace(n, f"({r.role!r}, {R}, {w.ref(v.expr)}, val, {V}, None, None, None, R)")
-        if r.role == "requires":
-            w.line(n, "if val:")
-            w.line(n + 1, f"held.append({r.cite!r})")
-            w.line(n, "else:")
-            w.line(n + 1, f"refused.append({R})")
+            when = w.whens[v.when.source]
         else:
-            w.line(n, "if val:")
-            w.line(n + 1, f"refused.append({R})")
-    if v.when is not None and w.traced:
+            w.line(n, f"wv = {cond}")
+            when = "wv"
+        w.line(n, f"if {when} is not False:")
+        n += 1
+    _ROLE_EMITTERS[r.role](w, R, V, v, when, n)
+    if when is not None and w.traced:
         w.line(n - 1, "else:")
-        w.trace(n, f"({r.role!r}, {R}, {w.ref(v.when)}, 'does not apply', {V}, "
-                   f"\"its 'when' does not hold for this case\", None, None, R)")
+        w.trace(n, repr(r.role), R, w.ref(v.when, "E"), "'does not apply'", V,
+                "\"its 'when' does not hold for this case\"")
+
+
+# -- the roles: what each does, written once for every mode -------------------------
+# `when` is None (the rule always applies) or the variable holding its value, which is
+# True or, in the three-valued mode, Unknown (False was filtered out above).
+
+def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
+    """A condition: false refuses; unknown leaves the decision open."""
+    w.line(n, f"val = {w.expr(v.expr)}")
+    w.trace(n, "'requires'", R, w.ref(v.expr, "E"), "val", V,
+            f"WHEN_NOTE({when})" if when else "None")
+    w.line(n, "if val is not True:")
+    if when:
+        w.line(n + 1, f"if val is False and {when} is True:")
+    else:
+        w.line(n + 1, "if val is False:")
+    w.line(n + 2, f"refused.append({R})")
+    w.line(n + 1, "else:")
+    w.line(n + 2, f"unknown = unknown | NAMES(val){f' | NAMES({when})' if when else ''}")
+
+
+def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
+    """An exception: established, it refuses; unknown leaves the decision open."""
+    w.line(n, f"val = {w.expr(v.expr)}")
+    w.trace(n, "'unless'", R, w.ref(v.expr, "E"), "val", V,
+            f"WHEN_NOTE({when})" if when else "None")
+    w.line(n, f"if val is True{f' and {when} is True' if when else ''}:")
+    w.line(n + 1, f"refused.append({R})")
+    w.line(n, "elif val is not False:")
+    w.line(n + 1, f"unknown = unknown | NAMES(val){f' | NAMES({when})' if when else ''}")
+
+
+def _value(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
+    """A value rule that applies is a candidate; one whose `when` is unknown stays open."""
+    if when is None:
+        w.line(n, f"values.append(({R}, {V}))")
+        return
+    w.line(n, f"if {when} is True:")
+    w.line(n + 1, f"values.append(({R}, {V}))")
+    w.line(n, "else:")
+    w.line(n + 1, f"opens.append(({R}, {V}, {when}))")
+
+
+def _adjust(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
+    """An adjustment that applies changes the value, in its stated order."""
+    if when is None:
+        w.line(n, f"adjusts.append(({R}, {V}))")
+        return
+    w.line(n, f"if {when} is True:")
+    w.line(n + 1, f"adjusts.append(({R}, {V}))")
+    w.line(n, "else:")
+    w.line(n + 1, f"unknown = unknown | NAMES({when})")
+
+
+_ROLE_EMITTERS: dict[str, Callable[[_Writer, str, str, Version, str | None, int], None]] = {
+    "requires": _requires, "unless": _unless, "value": _value, "adjust": _adjust,
+}

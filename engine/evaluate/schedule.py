@@ -20,7 +20,7 @@ MAX_MONTHS = 1200
 
 @dataclass(frozen=True)
 class Schedule:
-    """One Result per month, and what was granted summed per benefit and currency.
+    """One Result per month, and what was granted summed per decision and currency.
 
     Amounts in different currencies are never added together: a schedule across the
     euro changeover has one total in LTL and one in EUR.
@@ -37,8 +37,8 @@ class Schedule:
     def totals(self) -> dict[str, dict[str, Decimal]]:
         out: dict[str, dict[str, Decimal]] = {d: {} for d in self.decisions}
         for month in self.months:
-            for d, r in month.benefits.items():
-                if r.status == "granted" and r.amount is not None:
+            for d, r in month.decisions.items():
+                if r.amount is not None:
                     cur = r.currency or ""
                     out[d][cur] = out[d].get(cur, Decimal(0)) + r.amount
         return out
@@ -58,7 +58,7 @@ class Schedule:
             "rulebook": self.rulebook, "on": self.on.isoformat(),
             "from": _month(self.start), "to": _month(self.end),
             "months": [{"period": m.period, "parameters": p,
-                        "benefits": {k: v.as_dict(trace) for k, v in m.benefits.items()}}
+                        "decisions": {k: v.as_dict(trace) for k, v in m.decisions.items()}}
                        for m, p in zip(self.months, self.parameters)],
             "totals": {d: {c: str(a) for c, a in t.items()} for d, t in self.totals().items()},
             "total": {c: str(a) for c, a in self.total().items()},
@@ -82,7 +82,7 @@ def make_schedule(rb: "Rulebook", facts: Mapping[str, Any], on: Any, start: Any,
     once = [i for i in ids if i in rb.decisions and rb.decisions[i].per != "month"]
     if once:
         raise ErrorList([CaseError(f"{i!r} is decided once, on its applicable date, not month "
-                                   "by month: leave it out of a schedule", field="benefit")
+                                   "by month: leave it out of a schedule", field="decision")
                          for i in once])
     months, params = [], []
     month = first
@@ -98,10 +98,10 @@ def make_schedule(rb: "Rulebook", facts: Mapping[str, Any], on: Any, start: Any,
 
 
 def _parameters_used(rb: "Rulebook", r: Result) -> dict[str, Any]:
-    """The parameter values the month's grants were computed with (Art. 12(7)-style)."""
+    """The parameter values the month's answers were computed with."""
     out: dict[str, Any] = {}
-    for d_id, res in r.benefits.items():
-        if res.status != "granted" or res.applicable_date is None:
+    for d_id, res in r.decisions.items():
+        if res.value is None or res.applicable_date is None:
             continue
         for name in rb.decisions[d_id].params:
             pv = rb.parameters[name].at(res.applicable_date)

@@ -20,11 +20,11 @@ from typing import Any, Callable, Mapping
 
 from engine.errors import EvaluationError, LoadError, Position
 from engine.expr._check import CheckError, Scope, check
-from engine.expr._kleene import Unknown, evaluate3
+from engine.expr._kleene import NOVALUE, NoValue, Unknown, dep_value, evaluate3
 from engine.expr.helpers import div
 
-__all__ = ["Expr", "Scope", "Unknown", "Absent", "FALLBACK", "compile_expression",
-           "parse_definition", "MAX_LENGTH", "MAX_NODES"]
+__all__ = ["Expr", "Record", "Scope", "Unknown", "Absent", "FALLBACK", "NoValue", "NOVALUE",
+           "compile_expression", "parse_definition", "MAX_LENGTH", "MAX_NODES"]
 
 MAX_LENGTH = 2000
 MAX_NODES = 400
@@ -47,6 +47,7 @@ class Expr:
     fn: Callable[[Mapping, Mapping, Mapping], Any] = field(repr=False)
     py: str = field(repr=False, default="")  # the Python source of fn's body
     names: Mapping[str, Any] = field(repr=False, default_factory=dict)  # its globals
+    decisions: tuple[str, ...] = ()  # the other decisions it reads
 
     def evaluate(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
         """Value of the expression, or `Unknown` naming the facts that would decide it."""
@@ -108,11 +109,98 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     if expect is not None and not _fits(checked.type, expect):
         raise LoadError(f"expression gives {checked.type}, but {expect} is needed here: {src}",
                         position)
-    names = {"_div": div, "_present": _present, **checked.constants}
+    names = {"_div": div, "_present": _present, "_dep": dep_value, **checked.constants}
     code = compile(f"lambda F, P, S: {checked.source}", f"<{position}>", "eval")
     fn = eval(code, {"__builtins__": {}, **names})  # noqa: S307 - source built from a whitelist
     return Expr(src, position, checked.type, tuple(checked.facts), tuple(checked.params),
-                tuple(checked.specials), tree, fn, checked.source, names)
+                tuple(checked.specials), tree, fn, checked.source, names,
+                tuple(checked.decisions))
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """The value of a record kind (a range, a period): one expression per field.
+
+    It reads like an `Expr` (source, facts, params, evaluate) so a rule's value can be
+    either; a field that is unknown makes the record unknown.
+    """
+
+    source: str
+    position: Position
+    type: str
+    fields: tuple[tuple[str, Any], ...]  # field -> Expr, None (null) or a tuple of Exprs
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        return _union(e.facts for e in self._exprs())
+
+    @property
+    def params(self) -> tuple[str, ...]:
+        return _union(e.params for e in self._exprs())
+
+    @property
+    def specials(self) -> tuple[str, ...]:
+        return _union(e.specials for e in self._exprs())
+
+    @property
+    def decisions(self) -> tuple[str, ...]:
+        return _union(e.decisions for e in self._exprs())
+
+    @property
+    def names(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        for e in self._exprs():
+            out.update(e.names)
+        return out
+
+    @property
+    def py(self) -> str:
+        def one(v: Any) -> str:
+            if v is None:
+                return "None"
+            if isinstance(v, tuple):
+                return "(" + ", ".join(f"({e.py})" for e in v) + ",)"
+            return f"({v.py})"
+        return "{" + ", ".join(f"{k!r}: {one(v)}" for k, v in self.fields) + "}"
+
+    def _exprs(self) -> list[Any]:
+        out: list[Any] = []
+        for _, v in self.fields:
+            if isinstance(v, tuple):
+                out.extend(v)
+            elif v is not None:
+                out.append(v)
+        return out
+
+    def fn(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
+        def one(v: Any) -> Any:
+            if v is None:
+                return None
+            if isinstance(v, tuple):
+                return tuple(e.fn(F, P, S) for e in v)
+            return v.fn(F, P, S)
+        return {k: one(v) for k, v in self.fields}
+
+    def evaluate(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
+        out: dict[str, Any] = {}
+        unknown: Unknown | None = None
+        for k, v in self.fields:
+            if v is None:
+                out[k] = None
+                continue
+            vals = [e.evaluate(F, P, S) for e in (v if isinstance(v, tuple) else (v,))]
+            for x in vals:
+                if isinstance(x, Unknown):
+                    unknown = x if unknown is None else unknown | x
+            out[k] = tuple(vals) if isinstance(v, tuple) else vals[0]
+        return unknown if unknown is not None else out
+
+
+def _union(groups: Any) -> tuple[str, ...]:
+    out: dict[str, None] = {}
+    for g in groups:
+        out.update(dict.fromkeys(g))
+    return tuple(out)
 
 
 class Absent(Exception):

@@ -46,6 +46,13 @@ class Scope:
     specials: dict[str, str]  # day, on, amount, ... -> type
     nullable: frozenset[str] = frozenset()  # facts whose value may be None (absent)
     definitions: Mapping[str, ast.Expression] = field(default_factory=dict)  # name -> parsed
+    decisions: Mapping[str, str] = field(default_factory=dict)  # decision id -> value type
+    rounding: tuple[Any, str] = (Decimal("0.01"), "ROUND_HALF_UP")  # the rulebook's
+
+    def with_specials(self, specials: dict[str, str]) -> "Scope":
+        """The same names, with other special names (day, value, ...)."""
+        return Scope(self.facts, self.enums, self.params, specials, self.nullable,
+                     self.definitions, self.decisions, self.rounding)
 
 
 @dataclass
@@ -56,6 +63,7 @@ class Checked:
     facts: list[str] = field(default_factory=list)
     params: list[str] = field(default_factory=list)
     specials: list[str] = field(default_factory=list)
+    decisions: list[str] = field(default_factory=list)
 
 
 def fact_path(node: ast.AST) -> str | None:
@@ -78,6 +86,7 @@ class _Checker:
         self.facts: list[str] = []
         self.params: list[str] = []
         self.specials: list[str] = []
+        self.decisions: list[str] = []
         self.raw_ok = False  # inside ==, !=, in, is: an absent (None) fact is a value
         self.handlers: dict[type, Callable[[Any], tuple[str, str]]] = {
             ast.Expression: lambda n: self.visit(n.body),
@@ -112,6 +121,8 @@ class _Checker:
         v = node.value
         if isinstance(v, bool):
             return "bool", repr(v)
+        if isinstance(v, Decimal):  # a number the checker already made exact
+            return "decimal", self.const(v)
         if v is None:
             raise CheckError("None is only allowed in 'x is None' and 'x is not None' "
                              "(or use given(x))", node)
@@ -141,9 +152,19 @@ class _Checker:
         if n in self.scope.specials:
             _add(self.specials, n)
             return self.scope.specials[n], f"S[{n!r}]"
+        if n in self.scope.decisions:
+            # another decision's value: read from the facts, where the evaluator puts it
+            # once decided; a decision without a value raises NoValue when read
+            t = self.scope.decisions[n]
+            if t in ("range", "period"):
+                raise CheckError(f"decision {n!r} is a {t}; its value cannot be used in an "
+                                 "expression (read status({n}) instead)", node)
+            _add(self.decisions, n)
+            return t, f"_dep(F[{n!r}], {n!r})"
         if n in HELPERS or n in SPECIAL_FORMS:
             raise CheckError(f"{n} is a function: call it as {n}(...)", node)
-        known = [*self.scope.params, *self.scope.specials, *self.scope.facts]
+        known = [*self.scope.params, *self.scope.specials, *self.scope.facts,
+                 *self.scope.decisions]
         raise CheckError(f"unknown name {n!r}{_suggest(n, known)}", node)
 
     def attribute(self, node: ast.Attribute) -> tuple[str, str]:
@@ -264,6 +285,10 @@ class _Checker:
 
     def _check_enum(self, fact_node: ast.AST, value_node: ast.AST) -> None:
         path = fact_path(fact_node)
+        if path is None and isinstance(fact_node, ast.Name):
+            path = fact_node.id  # a finding decision's value
+        if isinstance(fact_node, ast.Call) and getattr(fact_node.func, "id", None) == "status":
+            path = "status()"
         allowed = self.scope.enums.get(path or "")
         if not allowed:
             return
@@ -279,8 +304,10 @@ class _Checker:
             return
         for v in values:
             if v not in allowed:
+                close = difflib.get_close_matches(str(v), sorted(allowed), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
                 raise CheckError(f"{v!r} is not a value of {path}; it is one of "
-                                 f"{', '.join(sorted(allowed))}", value_node)
+                                 f"{', '.join(sorted(allowed))}{hint}", value_node)
 
     def ifexp(self, node: ast.IfExp) -> tuple[str, str]:
         tt, ts = self.visit(node.test)
@@ -312,6 +339,15 @@ class _Checker:
                 return "date", self.const(dates.parse_date(arg.value))
             except ValueError as e:
                 raise CheckError(str(e), arg) from None
+        if fname == "status":
+            arg = node.args[0] if len(node.args) == 1 else None
+            if not isinstance(arg, ast.Name) or arg.id not in self.scope.decisions:
+                raise CheckError("status() takes one decision id, e.g. status(annual_leave_days)"
+                                 + _suggest(getattr(arg, "id", ""), self.scope.decisions), node)
+            _add(self.decisions, arg.id)
+            return "str", f"F[{'status:' + arg.id!r}]"
+        if fname == "round":
+            self._round_defaults(node)
         helper = HELPERS.get(fname)
         if helper is None:
             names = [*HELPERS, *SPECIAL_FORMS]
@@ -320,6 +356,37 @@ class _Checker:
         typed = [(self.visit(a), a) for a in node.args]
         return self._signature(helper, typed, node), (
             f"{self.const(helper.fn)}({', '.join(s for (_, s), _ in typed)})")
+
+    def _round_defaults(self, node: ast.Call) -> None:
+        """round(x[, quantum[, mode]]): the rulebook's quantum and mode unless stated;
+        written into the tree, so every reader of it rounds alike."""
+        args = node.args
+        if not 1 <= len(args) <= 3:
+            raise CheckError("round() takes a value, and optionally a quantum and a mode: "
+                             "round(x), round(x, 0.01), round(x, 1, 'ROUND_HALF_UP')", node)
+        quantum, mode = self.scope.rounding
+        if len(args) >= 2:
+            q = args[1]
+            text = ast.get_source_segment(self.text, q) or ""
+            try:
+                qv = Decimal(text) if isinstance(q, ast.Constant) and not isinstance(
+                    q.value, (bool, str)) else None
+            except InvalidOperation:
+                qv = None
+            if qv is None or qv <= 0 or not _power_of_ten(qv):
+                raise CheckError(f"round()'s quantum must be a power of ten written as a "
+                                 f"number (1, 0.1, 0.01), not {text!r}", q)
+            args[1] = ast.copy_location(ast.Constant(qv.normalize()), q)  # type: ignore[arg-type]
+        else:
+            args.append(ast.Constant(Decimal(quantum)))  # type: ignore[arg-type]
+        if len(args) == 3:
+            m = args[2]
+            if not (isinstance(m, ast.Constant) and m.value in _ROUNDING_MODES):
+                raise CheckError(f"round()'s mode is one of {', '.join(sorted(_ROUNDING_MODES))}",
+                                 m)
+        else:
+            args.append(ast.Constant(mode))
+        ast.fix_missing_locations(node)
 
     def _signature(self, helper: Any, typed: list, node: ast.AST) -> str:
         types = [t for (t, _), _ in typed]
@@ -349,7 +416,18 @@ class _Checker:
 def check(tree: ast.Expression, text: str, scope: Scope) -> Checked:
     c = _Checker(scope, text)
     t, src = c.visit(tree)
-    return Checked(src, t, c.consts, c.facts, c.params, c.specials)
+    return Checked(src, t, c.consts, c.facts, c.params, c.specials, c.decisions)
+
+
+def _power_of_ten(q: Decimal) -> bool:
+    """1, 10, 0.1, 0.01, ...: the only quanta rounding can honour exactly."""
+    n = q.normalize()
+    exponent = n.as_tuple().exponent
+    return isinstance(exponent, int) and n == Decimal(1).scaleb(exponent)
+
+
+_ROUNDING_MODES = frozenset({"ROUND_HALF_UP", "ROUND_HALF_EVEN", "ROUND_HALF_DOWN", "ROUND_UP",
+                             "ROUND_DOWN", "ROUND_CEILING", "ROUND_FLOOR"})
 
 
 def _add(seq: list[str], item: str) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping
 
 from engine.expr.helpers import HELPERS, div
 
-__all__ = ["Unknown", "evaluate3"]
+__all__ = ["Unknown", "evaluate3", "NoValue", "NOVALUE", "dep_value"]
 
 
 class Unknown:
@@ -30,6 +30,33 @@ class Unknown:
 
     def __or__(self, other: "Unknown") -> "Unknown":
         return Unknown(self.names | other.names)
+
+
+class NoValue(Exception):
+    """An expression read the value of a decision that has none (refused, not applicable,
+    not covered): the reading decision takes its declared `no_value` status."""
+
+    def __init__(self, decision: str):
+        super().__init__(decision)
+        self.decision = decision
+
+
+class _NoValueMark:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "no value"
+
+
+NOVALUE: Any = _NoValueMark()
+"""Stands in the facts for a decision that has no value; reading it raises NoValue."""
+
+
+def dep_value(v: Any, decision: str) -> Any:
+    """A decision's value as an expression reads it (compiled code calls this too)."""
+    if v is NOVALUE:
+        raise NoValue(decision)
+    return v
 
 
 _CMP: dict[type, Callable[[Any, Any], bool]] = {
@@ -115,6 +142,9 @@ class _Walker:
         if name == "date":
             from engine.dates import parse_date
             return parse_date(node.args[0].value)  # type: ignore[attr-defined]
+        if name == "status":
+            key = "status:" + node.args[0].id  # type: ignore[attr-defined]
+            return self.F[key] if key in self.F else Unknown(frozenset((node.args[0].id,)))  # type: ignore[attr-defined]
         args = [self.value(a) for a in node.args]
         unknown = [a for a in args if isinstance(a, Unknown)]
         if unknown:
@@ -123,7 +153,15 @@ class _Walker:
 
     def name(self, node: ast.Name) -> Any:
         n = node.id
-        return self.P[n] if n in self.P else self.S[n]
+        if n in self.P:
+            return self.P[n]
+        if n in self.S:
+            return self.S[n]
+        # another decision's value: absent while it is undetermined (its missing facts
+        # are named by the caller); a decision with no value cannot be read
+        if n not in self.F:
+            return Unknown(frozenset((n,)))
+        return dep_value(self.F[n], n)
 
     def constant(self, node: ast.Constant) -> Any:
         return node.value

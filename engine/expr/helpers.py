@@ -50,6 +50,13 @@ def _days_in_month(d: _dt.date) -> int:
     return dates.days_in_month(d.year, d.month)
 
 
+def _round(x: Any, quantum: Decimal, mode: str) -> Any:
+    """x rounded to `quantum` (a power of ten) with `mode`; a whole number stays whole."""
+    if isinstance(x, int):
+        return x if quantum <= 1 else int(Decimal(x).quantize(quantum, rounding=mode))
+    return x.quantize(quantum, rounding=mode)
+
+
 HELPERS: dict[str, Helper] = {h.name: h for h in (
     Helper("age", dates.age, ("date", "date"), "int",
            "age(birth, on): completed years on `on`; 29 February birthdays fall on 1 March"),
@@ -72,12 +79,16 @@ HELPERS: dict[str, Helper] = {h.name: h for h in (
     Helper("min", _min, ("same",), "same", "min(a, b, ...): the least of values of one type"),
     Helper("max", _max, ("same",), "same", "max(a, b, ...): the greatest of values of one type"),
     Helper("abs", _abs, ("number",), "same", "abs(x): absolute value of a number or money"),
+    Helper("round", _round, ("number", "decimal", "str"), "same",
+           "round(x[, quantum[, mode]]): x rounded at this point, to the rulebook's quantum "
+           "and mode unless stated (round(x, 0.01), round(x, 1, 'ROUND_HALF_UP'))"),
 )}
 
 # Forms that look like calls but are compiled specially (see _check.py):
 #   given(fact)         -> the case gives the fact a value (never unknown)
 #   date("YYYY-MM-DD")  -> a date literal, checked and folded at load time
-SPECIAL_FORMS = {"given", "date"}
+#   status(decision)    -> the status of another decision (granted, determined, ...)
+SPECIAL_FORMS = {"given", "date", "status"}
 
 
 def div(a: Any, b: Any) -> Decimal:

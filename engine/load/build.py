@@ -6,6 +6,7 @@ All problems found are collected and raised together as `ErrorList`, each as
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -14,17 +15,17 @@ from typing import Any, Callable
 from engine.load.schema import schema_errors
 from engine.load.yaml import Document, read_yaml
 from engine.errors import ErrorList, LoadError, Position, StatuteError
-from engine.expr import Scope, compile_expression, parse_definition
+from engine.expr import Record, Scope, compile_expression, parse_definition
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
-from engine.model import (NO_DEFAULT, Act, Coverage, Decision, Fact, Parameter, ParameterValue,
-                    Rounding, Rule, Version)
-from engine.compile.codegen import compile_event_decision
-from engine.evaluate.decide import fast_path_helpers
+from engine.kinds import KINDS, STATUSES
+from engine.model import (NO_DEFAULT, ROLES, Act, Coverage, Decision, Fact, Parameter,
+                          ParameterValue, Rounding, Rule, Version)
+from engine.compile.codegen import compile_decision
+from engine.evaluate.decide import helpers as decide_helpers
 from engine.rulebook import Rulebook
 
 __all__ = ["load"]
 
-ROLES = ("applicable_date", "requires", "unless", "amount", "adjust")
 _ONE_DAY = _dt.timedelta(days=1)
 _FACT_TYPE_CHECK: dict[str, Callable[[Any], bool]] = {
     "date": lambda v: isinstance(v, _dt.date),
@@ -35,8 +36,6 @@ _FACT_TYPE_CHECK: dict[str, Callable[[Any], bool]] = {
     "enum": lambda v: isinstance(v, str),
     "string": lambda v: isinstance(v, str),
 }
-_DECISION_VALUE_TYPE = {"money": "money", "days": "int", "int": "int", "date": "date",
-                        "finding": "bool", "bool": "bool", "decimal": "decimal"}
 
 
 def load(path: str | Path) -> Rulebook:
@@ -92,40 +91,74 @@ class _Loader:
         decisions_doc = self.read("decisions.yaml", "decisions")
         acts = self.acts()
         params = self.parameters()
+        self.param_types = {n: p.type for n, p in params.items()}
         facts = self.facts(facts_doc) if facts_doc else {}
         if meta is None or facts_doc is None or decisions_doc is None:
             raise ErrorList(self.errors or [LoadError("rulebook is incomplete",
                                                       Position(str(self.root)))])
         coverage = self.coverage(meta)
+        data = meta.data
+        rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
+        dspecs = decisions_doc.data["decisions"]
+        enums: dict[str, frozenset[str]] = {n: f.values for n, f in facts.items() if f.values}
+        enums.update({k: frozenset(v["values"]) for k, v in dspecs.items() if "values" in v})
+        enums["status()"] = frozenset(STATUSES)
         scope_base = Scope(
             facts={n: f.expr_type for n, f in facts.items()},
-            enums={n: f.values for n, f in facts.items() if f.values},
+            enums=enums,
             params={n: p.type for n, p in params.items()},
             specials={},
             nullable=frozenset(n for n, f in facts.items()
-                               if f.default is None and f.default_from is None))
+                               if f.default is None and f.default_from is None),
+            decisions={k: KINDS[v["type"]].expr_type for k, v in dspecs.items()},
+            rounding=(rounding.quantum, rounding.mode))
         definitions = self.definitions(scope_base)
         scope_base = Scope(scope_base.facts, scope_base.enums, scope_base.params, {},
-                           scope_base.nullable, definitions)
+                           scope_base.nullable, definitions, scope_base.decisions,
+                           scope_base.rounding)
         rules = self.articles(scope_base, coverage, decisions_doc)
-        decisions = self.decisions(decisions_doc, rules, scope_base)
+        decisions = self.decisions(decisions_doc, rules, scope_base, data.get("currency"))
+        order = self.dependency_order(decisions, decisions_doc)
         if self.errors:
             raise ErrorList(self.errors)
-        data = meta.data
-        rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
         self.check_acts(acts, meta, params, decisions)
         if self.errors:
             raise ErrorList(self.errors)
         rb = Rulebook(
             id=data["id"], title=data["title"], root=str(self.root), meta=data,
             coverage=coverage, rounding=rounding, facts=facts, parameters=params,
-            decisions=decisions, position=meta.pos(), acts=acts, baseline_act=data["act"],
-            verified_through=data["verified_through"])
-        helpers = fast_path_helpers()
+            decisions=decisions, position=meta.pos(), acts=acts, baseline_act=data["baseline"],
+            verified_through=data["verified_through"], order=order)
+        helpers = decide_helpers()
         for d in decisions.values():
-            if d.per == "event":
-                rb.fast[d.id] = compile_event_decision(rb, d, helpers)
+            rb.compiled[d.id] = compile_decision(rb, d, helpers)
         return rb
+
+    def dependency_order(self, decisions: dict[str, Decision],
+                         doc: Document) -> tuple[str, ...]:
+        """Decisions in an order where each comes after those it reads; a cycle is an
+        error at the first decision on it, naming the cycle."""
+        order: list[str] = []
+        state: dict[str, int] = {}  # 1: on the current path, 2: done
+
+        def visit(d: str, path: list[str]) -> None:
+            if state.get(d) == 2:
+                return
+            if state.get(d) == 1:
+                cycle = path[path.index(d):] + [d]
+                self.error(f"decisions read each other in a cycle: {' -> '.join(cycle)}",
+                           doc.key_pos(("decisions", cycle[0])), "decisions")
+                return
+            state[d] = 1
+            for dep in decisions[d].depends if d in decisions else ():
+                if dep in decisions:
+                    visit(dep, path + [d])
+            state[d] = 2
+            order.append(d)
+
+        for d in decisions:
+            visit(d, [])
+        return tuple(order)
 
     def acts(self) -> dict[str, Act]:
         doc = self.read("amendments.yaml", "amendments")
@@ -147,22 +180,24 @@ class _Loader:
         """Every dated change names a listed act; the baseline act is marked as such."""
         def need(act: str | None, pos: Position, what: str) -> None:
             if act is None:
-                self.error(f"{what} names no act; add act: <id from amendments.yaml>", pos, "act")
+                self.error(f"{what} names no act; add amended_by: <id from amendments.yaml>",
+                           pos, "amended_by")
             elif act not in acts:
                 known = ", ".join(sorted(acts)) or "none"
                 self.error(f"{what} names act {act!r}, which amendments.yaml does not list "
-                           f"(it lists {known})", pos, "act")
+                           f"(it lists {known})", pos, "amended_by")
 
-        need(meta.data["act"], meta.pos(("act",)), "the rulebook")
+        need(meta.data["baseline"], meta.pos(("baseline",)), "the rulebook")
         if "ended_by" in meta.data["coverage"]:
             need(meta.data["coverage"]["ended_by"], meta.pos(("coverage", "ended_by")),
                  "the end of coverage")
-        if meta.data["act"] in acts and not acts[meta.data["act"]].baseline:
-            self.error(f"act {meta.data['act']!r} is the rulebook's baseline wording; mark it "
-                       "baseline: true in amendments.yaml", acts[meta.data["act"]].position)
+        base = meta.data["baseline"]
+        if base in acts and not acts[base].baseline:
+            self.error(f"act {base!r} is the rulebook's baseline wording; mark it "
+                       "baseline: true in amendments.yaml", acts[base].position)
         for p in params.values():
             for pv in p.values:
-                need(pv.act, pv.position, f"{p.id} value from {pv.start}")
+                need(pv.amended_by, pv.position, f"{p.id} value from {pv.start}")
         seen = set()
         for d in decisions.values():
             for r in (d.applicable_date, *d.rules):
@@ -171,7 +206,7 @@ class _Loader:
                 seen.add(r.id)
                 for v in r.versions:
                     if not v.assumed:
-                        need(v.act, v.position, f"version of {r.id} from {v.start}")
+                        need(v.amended_by, v.position, f"version of {r.id} from {v.start}")
 
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
@@ -208,12 +243,12 @@ class _Loader:
         if doc is None:
             return {}
         parsed: dict[str, Any] = {}
-        taken = {*base.params, "day", "on", "amount", *HELPERS, *SPECIAL_FORMS,
+        taken = {*base.params, *_SPECIALS, *HELPERS, *SPECIAL_FORMS, *base.decisions,
                  *(f.split(".")[0] for f in base.facts)}
         for name, spec in doc.data["definitions"].items():
             if name in taken:
-                self.error(f"definition {name!r} would hide a fact group, parameter, helper or "
-                           f"special name of the same name; rename it", doc.key_pos(
+                self.error(f"definition {name!r} would hide a fact group, parameter, decision, "
+                           f"helper or special name of the same name; rename it", doc.key_pos(
                                ("definitions", name)), name)
                 continue
             try:
@@ -221,8 +256,9 @@ class _Loader:
                                                 doc.pos(("definitions", name, "expr")))
             except StatuteError as e:
                 self.errors.append(e)
-        scope = Scope(base.facts, base.enums, base.params, {"on": "date", "day": "date"},
-                      base.nullable, parsed)
+        scope = Scope(base.facts, base.enums, base.params,
+                      {"on": "date", "day": "date", "applicable_date": "date"},
+                      base.nullable, parsed, base.decisions, base.rounding)
         want = {"str": "str"}
         for name in parsed:
             spec = doc.data["definitions"][name]
@@ -268,7 +304,7 @@ class _Loader:
                     f"confidence '{v['confidence']}': {note or source}")
                 values.append(ParameterValue(v["from"], Decimal(v["value"]), v.get("currency"),
                                              source, v["confidence"], note, pos, warning,
-                                             v.get("act")))
+                                             v.get("amended_by")))
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values),
                                      d["verified_through"])
@@ -278,6 +314,8 @@ class _Loader:
         rules: list[Rule] = []
         seen: dict[str, Position] = {}
         types = {k: v["type"] for k, v in decisions_doc.data["decisions"].items()}
+        self.finding_values = {k: tuple(v.get("values", ()))
+                               for k, v in decisions_doc.data["decisions"].items()}
         self.monthly = {k for k, v in decisions_doc.data["decisions"].items()
                         if v["per"] == "month"}
         folder = self.root / "articles"
@@ -290,6 +328,7 @@ class _Loader:
                 self.incomplete = True
                 continue
             citation = doc.data["citation"]
+            self.file_act = doc.data.get("act")
             for i, spec in enumerate(doc.data["rules"]):
                 rule = self.rule(doc, i, spec, citation, base, coverage, types)
                 if rule is None:
@@ -321,27 +360,42 @@ class _Loader:
             roles = {r for v in spec["versions"] for r in ROLES if r in v}
             if len(roles) != 1:
                 self.error("every version of a rule needs the same one of "
-                           "requires, unless, amount, adjust", doc.pos(at + ("versions",)))
+                           "requires, unless, value, adjust", doc.pos(at + ("versions",)))
                 return None
             role = roles.pop()
         expect = {"applicable_date": "date", "requires": "bool", "unless": "bool"}.get(role)
+        kind = None
         if expect is None:
-            kinds = {_DECISION_VALUE_TYPE[types[d]] for d in decisions}
-            if len(kinds) != 1:
-                self.error("an amount rule serves decisions of one type only", pos, "decision")
+            kinds = {types[d] for d in decisions}
+            if len(kinds) != 1 or len({self.finding_values[d] for d in decisions}) != 1:
+                self.error(f"a {role} rule serves decisions of one kind only (here "
+                           f"{', '.join(sorted(kinds))})", pos, "decision")
                 return None
-            expect = kinds.pop()
-        specials = {"on": "date", "day": "date"}
-        if role == "applicable_date" and not set(decisions) & self.monthly:
-            del specials["day"]  # an event's applicable date is what defines `day`
+            kind = KINDS[kinds.pop()]
+            expect = kind.expr_type
+            if role == "adjust" and kind.fields:
+                self.error(f"a {kind.name} value cannot be adjusted; write its value rules "
+                           "instead", pos, "adjust")
+                return None
+        if "order" in spec and role != "adjust":
+            self.error("'order' belongs to adjust rules only", doc.pos(at + ("order",)), "order")
+        # `applicable_date` is the date that selects versions and values; `day` is each day
+        # of a per-month decision; `value` the value an adjustment starts from
+        monthly = bool(set(decisions) & self.monthly)
+        specials = {"on": "date"}
+        if monthly:
+            specials["day"] = "date"
+        if role != "applicable_date":
+            specials["applicable_date"] = "date"
         if role == "adjust":
-            specials["amount"] = expect
-        scope = Scope(base.facts, base.enums, base.params, specials, base.nullable,
-                      base.definitions)
+            specials["value"] = expect
+        scope = base.with_specials(specials)
         if role == "applicable_date" and ("versions" in spec or "when" in spec):
             self.error("an applicable_date rule has no versions and no 'when': it selects them",
                        pos)
             return None
+        if role == "value" and kind is not None and kind.fields:
+            expect = f"record:{kind.name}"
         versions = self.versions(doc, at, spec, role, scope, expect, coverage)
         if versions is None:
             return None
@@ -349,20 +403,121 @@ class _Loader:
             self.error(f"an applicable date cannot read parameters "
                        f"({', '.join(versions[0].expr.params)}): it is what selects their values",
                        doc.pos(at + ("applicable_date",)), "applicable_date")
+        if role == "value" and kind is not None and kind.declares_values:
+            for v in versions:
+                if v.expr is not None:
+                    self.check_finding(doc, at, v.expr, self.finding_values[decisions[0]])
         return Rule(spec["id"], cite, spec.get("title"), " ".join(spec["text"].split()),
                     spec.get("reading"), role, decisions, versions,
                     tuple(spec.get("overrides", ())), citation, pos,
-                    tuple(v.start for v in versions))
+                    tuple(v.start for v in versions), spec.get("order"), self.file_act)
+
+    def check_finding(self, doc: Document, at: tuple, expr: Any, values: tuple[str, ...]) -> None:
+        """A finding's value is one of its declared values, written as literals."""
+        import ast
+
+        def leaves(node: ast.AST) -> list[ast.AST]:
+            if isinstance(node, ast.IfExp):
+                return leaves(node.body) + leaves(node.orelse)
+            return [node]
+
+        for leaf in leaves(expr.tree.body):
+            if not (isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)):
+                self.error("a finding's value is one of its values, written as a quoted "
+                           f"literal (or 'a' if c else 'b'): {expr.source}", expr.position,
+                           "value")
+            elif leaf.value not in values:
+                close = difflib.get_close_matches(leaf.value, values, n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.error(f"{leaf.value!r} is not a value of this finding; it is one of "
+                           f"{', '.join(values)}{hint}", expr.position, "value")
+
+    def compile_value(self, doc: Document, path: tuple, scope: Scope, expect: str) -> Any:
+        """A rule's value: an expression, or for a record kind one expression per field."""
+        if not expect.startswith("record:"):
+            return self.compile_scalar(doc, path, scope, expect, None)
+        kind = KINDS[expect[7:]]
+        body = _get(doc.data, path)
+        pos = doc.pos(path)
+        if not isinstance(body, dict):
+            self.error(f"a {kind.name} value gives each of its fields: "
+                       f"{', '.join(kind.fields)}", pos, "value")
+            return None
+        missing = [f for f in kind.fields if f not in body]
+        extra = [f for f in body if f not in kind.fields]
+        if missing or extra:
+            what = (f"missing {', '.join(missing)}" if missing else "") + \
+                ("; " if missing and extra else "") + \
+                (f"unknown {', '.join(extra)}" if extra else "")
+            self.error(f"a {kind.name} value has the fields {', '.join(kind.fields)} ({what})",
+                       pos, "value")
+            return None
+        fields: list[tuple[str, Any]] = []
+        ok = True
+        for name, ftype in kind.fields.items():
+            raw = body[name]
+            fpath = path + (name,)
+            if raw is None:
+                if name not in kind.nullable:
+                    self.error(f"{name} cannot be null", doc.pos(fpath), name)
+                    ok = False
+                fields.append((name, None))
+                continue
+            if ftype.startswith("list["):
+                elem = ftype[5:-1]
+                if not isinstance(raw, list) or len(raw) != 2:
+                    self.error(f"{name} is null or a list of two {elem} expressions [min, max]",
+                               doc.pos(fpath), name)
+                    ok = False
+                    continue
+                parts = tuple(self.compile_scalar(doc, fpath + (j,), scope, elem, None)
+                              for j in range(2))
+                ok = ok and all(e is not None for e in parts)
+                fields.append((name, parts))
+                continue
+            e = self.compile_scalar(doc, fpath, scope, ftype, kind.enums.get(name))
+            ok = ok and e is not None
+            fields.append((name, e))
+        if not ok:
+            return None
+        src = ", ".join(f"{k}: {_field_source(v)}" for k, v in fields)
+        return Record(src, pos, expect, tuple(fields))
+
+    def compile_scalar(self, doc: Document, path: tuple, scope: Scope, expect: str,
+                       enum: tuple[str, ...] | None) -> Any:
+        """One field: an expression; a number or bool written plainly; an enum word as is."""
+        raw = _get(doc.data, path)
+        if enum is not None and isinstance(raw, str) and raw in enum:
+            raw = repr(raw)
+        elif enum is not None and isinstance(raw, str) and raw.isidentifier():
+            close = difflib.get_close_matches(raw, enum, n=1, cutoff=0.6)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            self.error(f"{raw!r} is not one of {', '.join(enum)}{hint}", doc.pos(path),
+                       str(path[-1]))
+            return None
+        if isinstance(raw, bool):
+            raw = repr(raw)
+        elif isinstance(raw, (int, Decimal)):
+            raw = str(raw)
+        if not isinstance(raw, str):
+            self.error(f"expected an expression, got {raw!r}", doc.pos(path), str(path[-1]))
+            return None
+        locate = doc.locate(path, " ".join(raw.split()))
+        try:
+            return compile_expression(raw, scope, doc.pos(path), expect, locate)
+        except StatuteError as e:
+            self.errors.append(e)
+            return None
 
     def versions(self, doc: Document, at: tuple, spec: dict, role: str, scope: Scope,
                  expect: str, coverage: Coverage) -> tuple[Version, ...] | None:
-        # `when` decides whether a rule applies before any amount exists: no `amount` in it
-        when_scope = Scope(scope.facts, scope.enums, scope.params,
-                           {k: t for k, t in scope.specials.items() if k != "amount"},
-                           scope.nullable, scope.definitions)
+        # `when` decides whether a rule applies before any value exists: no `value` in it
+        when_scope = scope.with_specials({k: t for k, t in scope.specials.items()
+                                          if k != "value"})
 
         def compile_body(body: dict, path: tuple) -> tuple[Any, Any]:
-            expr = self.compile(doc, path + (role,), scope, expect) if role in body else None
+            expr = self.compile_value(doc, path + (role,), scope, expect) \
+                if role in body else None
             where = path + ("when",) if "when" in body else at + ("when",)
             when_expr = self.compile(doc, where, when_scope, "bool") \
                 if "when" in body or "when" in spec else None
@@ -407,7 +562,7 @@ class _Loader:
                                doc.pos(vpath + ("from",)), "from")
             expr, when = compile_body(v, vpath) if in_force else (None, None)
             out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos,
-                               v.get("act")))
+                               v.get("amended_by")))
         if out and (out[0].start != coverage.start or out[-1].end != coverage.end):
             first, last = out[0], out[-1]
             hole = (f"{coverage.start}..{first.start - _ONE_DAY}" if first.start != coverage.start
@@ -417,27 +572,42 @@ class _Loader:
                        "a period the rule did not exist)", doc.pos(at + ("versions",)), "versions")
         return tuple(out)
 
-    def decisions(self, doc: Document, rules: list[Rule], base: Scope) -> dict[str, Decision]:
+    def decisions(self, doc: Document, rules: list[Rule], base: Scope,
+                  currency: str | None) -> dict[str, Decision]:
         out = {}
-        scope = Scope(base.facts, base.enums, base.params, {"on": "date"}, base.nullable,
-                      base.definitions)
+        scope = base.with_specials({"on": "date"})
         for did, spec in doc.data["decisions"].items():
             pos = doc.pos(("decisions", did))
+            kind = KINDS[spec["type"]]
             mine = [r for r in rules if did in r.decisions]
             dates = [r for r in mine if r.role == "applicable_date"]
-            body = [r for r in mine if r.role != "applicable_date"]
+            body = [r for r in mine if r.role not in ("applicable_date", "adjust")]
+            adjusts = [r for r in mine if r.role == "adjust"]
             if len(dates) != 1 and not (self.incomplete and not dates):
                 where = ", ".join(str(r.position) for r in dates) or "none found"
                 self.error(f"decision {did!r} needs exactly one applicable_date rule ({where})",
                            pos)
-            if not any(r.role == "amount" for r in body) and not self.incomplete:
-                self.error(f"decision {did!r} has no amount rule", pos)
-            amount_ids = {r.id for r in body if r.role == "amount"}
-            for r in body:
+            if not any(r.role == "value" for r in body) and not self.incomplete:
+                self.error(f"decision {did!r} has no value rule", pos)
+            value_ids = {r.id for r in body if r.role == "value"}
+            for r in mine:
                 for o in r.overrides:
-                    if r.role != "amount" or o not in amount_ids:
-                        self.error(f"overrides {o!r}: not an amount rule of {did!r}",
+                    if r.role != "value" or o not in value_ids:
+                        self.error(f"overrides {o!r}: not a value rule of {did!r}",
                                    r.position, "overrides")
+            if len(adjusts) > 1:
+                orders = [r.order for r in adjusts]
+                if None in orders or len(set(orders)) != len(orders):
+                    self.error(f"decision {did!r} has {len(adjusts)} adjust rules "
+                               f"({', '.join(r.id for r in adjusts)}): give each a distinct "
+                               "'order' (1, 2, ...) saying which applies first", pos)
+                adjusts.sort(key=lambda r: r.order or 0)
+            body.extend(adjusts)
+            if kind.declares_values != ("values" in spec):
+                self.error(f"a {kind.name} decision {'needs' if kind.declares_values else 'has no'}"
+                           " 'values'", pos, "values")
+            if "currency" in spec and not kind.money:
+                self.error(f"a {kind.name} decision has no currency", pos, "currency")
             applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
             if applies is not None and applies.params:
                 self.error(f"applies_if cannot read parameters ({', '.join(applies.params)}): "
@@ -446,16 +616,43 @@ class _Loader:
             if not dates or applies is None:
                 continue
             params: list[str] = []
-            for r in body:
+            depends: list[str] = list(applies.decisions)
+            for r in (dates[0], *body):
                 for v in r.versions:
                     for e in (v.expr, v.when):
                         for p in e.params if e else ():
                             if p not in params:
                                 params.append(p)
+                        for dep in e.decisions if e else ():
+                            if dep not in depends:
+                                depends.append(dep)
+            dcur = spec.get("currency", currency)
+            if kind.money and dcur is None and not self.incomplete:
+                for r in body:
+                    if r.role == "value" and not any(
+                            self.param_types.get(p) == "money"
+                            for v in r.versions if v.expr for p in v.expr.params):
+                        self.error(f"money decision {did!r}: value rule {r.id!r} reads no money "
+                                   "parameter, so its currency is unknown; declare currency: in "
+                                   "rulebook.yaml or on the decision", r.position, "currency")
             out[did] = Decision(did, spec["title"], spec["type"], spec["per"], applies,
                                 " ".join(spec["applies_if"]["reading"].split()), dates[0],
-                                tuple(body), tuple(params), pos)
+                                tuple(body), tuple(params), pos,
+                                entitlement=spec.get("entitlement", False), currency=dcur,
+                                values=tuple(spec.get("values", ())), depends=tuple(depends),
+                                no_value=spec.get("no_value", "not_applicable"))
         return out
+
+
+_SPECIALS = ("on", "day", "applicable_date", "value")
+
+
+def _field_source(v: Any) -> str:
+    if v is None:
+        return "null"
+    if isinstance(v, tuple):
+        return "[" + ", ".join(e.source for e in v) + "]"
+    return str(v.source)
 
 
 def _get(data: Any, path: tuple) -> Any:

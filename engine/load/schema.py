@@ -98,7 +98,7 @@ def _message(err: jsonschema.ValidationError) -> str:
     if v == "enum":
         return f"{_show(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
     if v == "oneOf" and isinstance(err.instance, dict) and "decision" in err.instance:
-        return ("a rule needs exactly one of applicable_date, requires, unless, amount, adjust "
+        return ("a rule needs exactly one of applicable_date, requires, unless, value, adjust "
                 "or versions")
     if v == "format":
         return f"{_show(err.instance)} is not a valid {err.validator_value} (YYYY-MM-DD)"

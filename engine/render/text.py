@@ -4,21 +4,23 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from engine.result import DecisionResult, Result, Step, to_json_value
 from engine.evaluate.schedule import Schedule
+from engine.kinds import text_value
+from engine.result import DecisionResult, Result, Step, to_json_value
 
-__all__ = ["render_text", "render_schedule"]
+__all__ = ["render_text", "render_schedule", "headline", "trace_lines"]
 
-_STATUS = {"granted": "GRANTED", "refused": "REFUSED", "not_applicable": "not applicable",
-           "undetermined": "UNDETERMINED", "not_covered": "NOT COVERED"}
+_STATUS = {"granted": "GRANTED", "refused": "REFUSED", "determined": "DETERMINED",
+           "not_applicable": "not applicable", "undetermined": "UNDETERMINED",
+           "not_covered": "NOT COVERED"}
 
 
 def render_text(result: Result, trace: bool = False) -> str:
     out = [f"{result.rulebook} — evaluated on {result.on.isoformat()} (period {result.period})", ""]
-    for r in result.benefits.values():
-        out.append(_headline(r))
+    for r in result.decisions.values():
+        out.append(headline(r))
         if trace:
-            out.extend(_trace(r))
+            out.extend(trace_lines(r))
         out.append("")
     if result.warnings:
         out.append("Warnings:")
@@ -26,28 +28,28 @@ def render_text(result: Result, trace: bool = False) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def _headline(r: DecisionResult) -> str:
+def headline(r: DecisionResult) -> str:
     line = f"{r.id}: {_STATUS.get(r.status, r.status)}"
-    if r.amount is not None:
-        line += f" {r.amount} {r.currency or ''}".rstrip()
-    elif r.value is not None:
-        line += f" {to_json_value(r.value)}"
+    if r.value is not None:
+        line += f" {text_value(r.type, r.value, r.currency)}"
     if r.applicable_date:
         line += f" (applicable date {r.applicable_date})"
     if r.citations:
         line += f" — {', '.join(r.citations)}"
     if r.missing_facts:
         line += f" — missing: {', '.join(r.missing_facts)}"
+    for note in r.notes:
+        line += f" — {note}"
     return line
 
 
 _VERB = {"applies_if": "Applies?", "applicable_date": "Applicable date",
-         "requires": "Condition", "unless": "Exception", "amount": "Amount",
+         "requires": "Condition", "unless": "Exception", "value": "Value",
          "adjust": "Adjustment", "rounding": "Rounding", "coverage": "Coverage",
          "version": "Version", "parameter": "Parameter"}
 
 
-def _trace(r: DecisionResult) -> list[str]:
+def trace_lines(r: DecisionResult) -> list[str]:
     lines = []
     for i, s in enumerate(r.trace, 1):
         head = f"  {i}. {_VERB.get(s.kind, s.kind)}"
@@ -69,7 +71,7 @@ def _trace(r: DecisionResult) -> list[str]:
         arithmetic = False
         if s.expression:
             lines.append(f"       {s.expression}")
-            arithmetic = s.kind in ("amount", "adjust") and bool(s.parameters) \
+            arithmetic = s.kind in ("value", "adjust") and bool(s.parameters) \
                 and not isinstance(s.outcome, str)
             if arithmetic:
                 lines.append(f"       = {_substitute(s)} = {_outcome(s)}")
@@ -101,9 +103,8 @@ def _substitute(s: Step) -> str:
 
 # what true, false and unknown mean for a condition and for an exception
 _VERDICTS = {
-    "requires": ("holds", "does not hold: the benefit is refused", "unknown"),
-    "unless": ("established: the benefit is refused", "not established",
-               "unknown, treated as not established"),
+    "requires": ("holds", "does not hold", "unknown"),
+    "unless": ("established", "not established", "unknown"),
 }
 
 
@@ -112,7 +113,7 @@ def _outcome(s: Step) -> str:
     verdicts = _VERDICTS.get(s.kind)
     if verdicts is not None and not isinstance(o, str):  # str: "does not apply", ...
         return verdicts[0] if o is True else verdicts[1] if o is False else verdicts[2]
-    if s.kind == "amount" and s.parameters and not isinstance(o, str):
+    if s.kind == "value" and s.parameters and not isinstance(o, str):
         p = s.parameters[0]
         return f"{_show(o)} {p.currency or ''}".rstrip()
     return _show(o)
@@ -134,7 +135,7 @@ _SHORT = {"refused": "refused", "not_applicable": "—", "undetermined": "undete
 
 
 def render_schedule(schedule: Schedule, trace: bool = False) -> str:
-    """A month-by-month table: one column per benefit, the parameter values used, totals."""
+    """A month-by-month table: one column per decision, the parameter values used, totals."""
     ids = list(schedule.decisions)
     params = sorted({p for m in schedule.parameters for p in m})
     head = ["month", *ids, *params]
@@ -142,9 +143,9 @@ def render_schedule(schedule: Schedule, trace: bool = False) -> str:
     for month, used in zip(schedule.months, schedule.parameters):
         row = [month.period]
         for i in ids:
-            res = month.benefits[i]
-            row.append(f"{res.amount} {res.currency or ''}".strip() if res.status == "granted"
-                       else _SHORT.get(res.status, res.status))
+            res = month.decisions[i]
+            row.append(text_value(res.type, res.value, res.currency)
+                       if res.value is not None else _SHORT.get(res.status, res.status))
         for p in params:
             v = used.get(p)
             row.append(f"{v['value']} {v['currency'] or ''} (from {v['effective_from']})".strip()
@@ -162,14 +163,14 @@ def render_schedule(schedule: Schedule, trace: bool = False) -> str:
         out.append("  ".join(str(c).ljust(w) for c, w in zip(cells, widths)).rstrip())
     total = schedule.total()
     out.append("")
-    out.append("all benefits: " + ("; ".join(f"{a} {c}" for c, a in total.items()) or "0"))
+    out.append("all decisions: " + ("; ".join(f"{a} {c}" for c, a in total.items()) or "0"))
     if trace:
         for month in schedule.months:
             out.append("")
             out.append(f"== {month.period} ==")
-            for r in month.benefits.values():
-                out.append(_headline(r))
-                out.extend(_trace(r))
+            for r in month.decisions.values():
+                out.append(headline(r))
+                out.extend(trace_lines(r))
     warnings = schedule.warnings()
     if warnings:
         out.append("")

@@ -1,16 +1,16 @@
 """YAML regression tests pinned to dates: the cases in `rules/<law>/tests/*.yaml`.
 
 A test file (schema `test`) lists cases, each with a date, an optional period, the facts
-and the expected parts of the result of one or more benefits:
+and the expected parts of the result of one or more decisions:
 
     cases:
-      - name: newborn in 2010 is granted 11 BSB
-        cite: Art. 5(1), Art. 13(1)
-        why: 11 x 130 LTL = 1430.00 LTL (BSB on the birth date, Art. 12(7))
-        on: 2010-07-01
-        facts: {child: {birth_date: 2010-06-14}}
+      - name: what the case is
+        cite: the provision it checks
+        why: why the expected value is right, from the law's text
+        on: 2024-03-01
+        facts: {person: {birth_date: 2000-01-31}}
         expect:
-          lump_sum_child_benefit: {status: granted, amount: 1430.00, currency: LTL}
+          some_decision: {status: determined, value: 28, exact_citations: [§ 1(2)]}
 
 The rulebook of a test file is the folder holding its `tests/` folder. `statute test`
 and the pytest plugin (`engine.pytest_plugin`) both run the cases through this module:
@@ -36,7 +36,8 @@ from engine.load.schema import schema_errors
 from engine.load.yaml import Document, read_yaml
 from engine.errors import ErrorList, LoadError, Position, StatuteError
 from engine.load.build import load
-from engine.render.text import _headline, _trace
+from engine.kinds import json_value
+from engine.render.text import headline, trace_lines
 from engine.result import DecisionResult, Result
 from engine.rulebook import Rulebook
 
@@ -69,12 +70,12 @@ class TestCase:
         return self.document.pos(("cases", self.index))
 
     def pos(self, *path: Any) -> Position:
-        """Position of a value inside this case (e.g. `pos("expect", benefit)`)."""
+        """Position of a value inside this case (e.g. `pos("expect", decision)`)."""
         return self.document.pos(("cases", self.index, *path))
 
 
 class Mismatch(NamedTuple):
-    benefit: str
+    decision: str
     field: str
     expected: Any
     actual: Any
@@ -193,7 +194,7 @@ def _rulebook(root: Path, cache: Rulebooks) -> Rulebook | StatuteError:
 
 
 def _case_errors(doc: Document, i: int, data: Mapping[str, Any], rb: Rulebook) -> list[LoadError]:
-    """What the schema cannot see: a month that does not exist, a benefit the rulebook lacks."""
+    """What the schema cannot see: a month that does not exist, a decision the rulebook lacks."""
     errors = []
     if isinstance(data.get("period"), str):
         try:
@@ -202,14 +203,14 @@ def _case_errors(doc: Document, i: int, data: Mapping[str, Any], rb: Rulebook) -
             errors.append(LoadError(str(e), doc.pos(("cases", i, "period")),
                                     field=f"cases.{i}.period"))
     expect = data.get("expect")
-    for benefit in expect if isinstance(expect, dict) else ():
-        if benefit not in rb.decisions:
-            close = difflib.get_close_matches(benefit, list(rb.decisions), n=1)
+    for decision in expect if isinstance(expect, dict) else ():
+        if decision not in rb.decisions:
+            close = difflib.get_close_matches(decision, list(rb.decisions), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            errors.append(LoadError(f"unknown benefit {benefit!r}{hint}; {rb.id} decides "
+            errors.append(LoadError(f"unknown decision {decision!r}{hint}; {rb.id} decides "
                                     f"{', '.join(rb.decisions)}",
-                                    doc.key_pos(("cases", i, "expect", benefit)),
-                                    field=f"cases.{i}.expect.{benefit}"))
+                                    doc.key_pos(("cases", i, "expect", decision)),
+                                    field=f"cases.{i}.expect.{decision}"))
     return errors
 
 
@@ -232,7 +233,8 @@ def _dates_as_text(doc: Document) -> Document:
 
 # -- running a case --------------------------------------------------------------------------
 
-FIELDS = ("status", "amount", "currency", "applicable_date", "citations", "missing_facts")
+FIELDS = ("status", "type", "value", "amount", "currency", "applicable_date", "citations",
+          "exact_citations", "missing_facts")
 
 
 def _amount(v: Any) -> Decimal | None:
@@ -243,14 +245,46 @@ def _date(v: Any) -> _dt.date | None:
     return v if v is None or isinstance(v, _dt.date) else _dt.date.fromisoformat(v)
 
 
-# field -> does the expected value (as written) match the actual one?
-_MATCH: dict[str, Callable[[Any, Any], bool]] = {
-    "status": lambda e, a: e == a,
-    "amount": lambda e, a: _amount(e) == a,
-    "currency": lambda e, a: e == a,
-    "applicable_date": lambda e, a: _date(e) == a,
-    "citations": lambda e, a: set(e) <= set(a),
-    "missing_facts": lambda e, a: sorted(e) == sorted(a),
+def _same(want: Any, have: Any) -> bool:
+    """JSON equality, with decimals (and decimal strings) equal when their numbers are."""
+    if isinstance(want, dict) and isinstance(have, dict):
+        return want.keys() == have.keys() and all(_same(want[k], have[k]) for k in want)
+    if isinstance(want, (list, tuple)) and isinstance(have, (list, tuple)):
+        return len(want) == len(have) and all(_same(a, b) for a, b in zip(want, have))
+    if isinstance(want, bool) or isinstance(have, bool):
+        return want is have
+    if isinstance(want, _dt.date):
+        want = want.isoformat()
+    if want == have:
+        return True
+    try:
+        return Decimal(str(want)) == Decimal(str(have))
+    except (ArithmeticError, ValueError):
+        return False
+
+
+def _value(e: Any, r: DecisionResult) -> bool:
+    have = json_value(r.type, r.value, r.currency)
+    if r.type == "money" and not isinstance(e, dict) and have is not None:
+        have = have["amount"]  # a money value may be written as its amount alone
+    return _same(e, have)
+
+
+# field -> does the expected value (as written) match the decision's result?
+_MATCH: dict[str, Callable[[Any, DecisionResult], bool]] = {
+    "status": lambda e, r: e == r.status,
+    "type": lambda e, r: e == r.type,
+    "value": _value,
+    "amount": lambda e, r: _amount(e) == r.amount,
+    "currency": lambda e, r: e == r.currency,
+    "applicable_date": lambda e, r: _date(e) == r.applicable_date,
+    "citations": lambda e, r: set(e) <= set(r.citations),
+    "exact_citations": lambda e, r: list(e) == list(r.citations),
+    "missing_facts": lambda e, r: sorted(e) == sorted(r.missing_facts),
+}
+_ACTUAL: dict[str, Callable[[DecisionResult], Any]] = {
+    "value": lambda r: json_value(r.type, r.value, r.currency),
+    "exact_citations": lambda r: r.citations,
 }
 
 
@@ -275,11 +309,12 @@ def run_case(tc: TestCase) -> Outcome:
             f"{tc.position}: the engine failed on this case:\n"
             + "".join(traceback.format_exception(e)).rstrip(),))
     mismatches = tuple(
-        Mismatch(benefit, f, expected[f], actual)
-        for benefit, expected in data["expect"].items()
+        Mismatch(decision, f, expected[f], actual)
+        for decision, expected in data["expect"].items()
         for f in FIELDS if f in expected
-        for actual in (getattr(result[benefit], f),)
-        if not _MATCH[f](expected[f], actual))
+        for r in (result[decision],)
+        if not _MATCH[f](expected[f], r)
+        for actual in (_ACTUAL[f](r) if f in _ACTUAL else getattr(r, f),))
     return Outcome(tc, not mismatches, mismatches, result)
 
 
@@ -325,11 +360,11 @@ def format_failure(outcome: Outcome) -> str:
             + (f", as known on {_show(tc.data['as_known_on'])}"
                if "as_known_on" in tc.data else "")]
     out = head + [f"  {e}" for e in "\n".join(outcome.errors).splitlines()]
-    by_benefit: dict[str, list[Mismatch]] = {}
+    by_decision: dict[str, list[Mismatch]] = {}
     for m in outcome.mismatches:
-        by_benefit.setdefault(m.benefit, []).append(m)
-    for benefit, ms in by_benefit.items():
-        rows = [(benefit, "expected", "actual")] + [
+        by_decision.setdefault(m.decision, []).append(m)
+    for decision, ms in by_decision.items():
+        rows = [(decision, "expected", "actual")] + [
             (f"  {m.field}", _show(m.expected, m.field), _show(m.actual, m.field)) for m in ms]
         widths = [max(len(r[k]) for r in rows) for k in range(3)]
         out.append("")
@@ -339,12 +374,12 @@ def format_failure(outcome: Outcome) -> str:
                    if m.field == "citations" for c in m.expected if c not in m.actual)
         assert outcome.result is not None
         out.append("")
-        out.extend(_trace_lines(outcome.result[benefit]))
+        out.extend(_trace_lines(outcome.result[decision]))
     return "\n".join(out) + "\n"
 
 
 def _trace_lines(r: DecisionResult) -> list[str]:
-    return [f"  trace of {r.id}:", f"  {_headline(r)}", *(f"  {line}" for line in _trace(r))]
+    return [f"  trace of {r.id}:", f"  {headline(r)}", *(f"  {line}" for line in trace_lines(r))]
 
 
 def _show(v: Any, field: str | None = None) -> str:

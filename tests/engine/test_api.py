@@ -70,7 +70,7 @@ def test_one_rulebook_shared_by_threads_gives_the_same_answers(rb):
 def test_unknown_benefit_is_an_error(rb):
     with pytest.raises(engine.ErrorList) as e:
         rb.evaluate({}, on="2010-01-01", decisions=["no_such_benefit"])
-    assert "unknown benefit" in str(e.value)
+    assert "unknown decision" in str(e.value)
 
 
 @pytest.mark.parametrize("on", ["2010-13-01", "1700-01-01", "10.01.2010", ""])

@@ -58,26 +58,26 @@ def assert_input_error(r: subprocess.CompletedProcess, *fragments: str) -> None:
 
 def test_eval_json_matches_the_result_contract():
     data = eval_json(NEWBORN)
-    assert list(data) == ["rulebook", "on", "period", "benefits", "warnings"]
+    assert list(data) == ["rulebook", "on", "period", "decisions", "warnings"]
     assert data["rulebook"] == "lt/benefits-for-children"
     assert data["on"] == "2010-07-01"
     assert data["period"] == "2010-07"
-    assert list(data["benefits"]) == BENEFITS
-    lump = data["benefits"]["lump_sum_child_benefit"]
+    assert list(data["decisions"]) == BENEFITS
+    lump = data["decisions"]["lump_sum_child_benefit"]
     assert lump["status"] == "granted"
     assert (lump["amount"], lump["currency"]) == ("1430.00", "LTL")
     assert lump["applicable_date"] == "2010-06-14"
     assert lump["citations"][0] == "Art. 5(1)"
     assert "trace" not in lump
-    assert data["benefits"]["pregnant_woman_benefit"]["status"] == "not_applicable"
-    assert data["benefits"]["child_benefit"]["missing_facts"] == ["household.income_per_person"]
+    assert data["decisions"]["pregnant_woman_benefit"]["status"] == "not_applicable"
+    assert data["decisions"]["child_benefit"]["missing_facts"] == ["household.income_per_person"]
     assert any("confidence 'assumed'" in w for w in data["warnings"])
 
 
 def test_eval_json_with_trace_matches_the_result_contract():
     data = eval_json(NEWBORN, "--trace")
-    trace = data["benefits"]["lump_sum_child_benefit"]["trace"]
-    amount = [s for s in trace if s["kind"] == "amount" and s["citation"] == "Art. 5(1)"]
+    trace = data["decisions"]["lump_sum_child_benefit"]["trace"]
+    amount = [s for s in trace if s["kind"] == "value" and s["citation"] == "Art. 5(1)"]
     assert len(amount) == 1
     step = amount[0]
     assert step["expression"] == "11 * base_social_benefit"
@@ -92,7 +92,7 @@ def test_eval_text_with_trace_shows_the_citation_and_the_arithmetic():
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert "lump_sum_child_benefit: GRANTED 1430.00 LTL (applicable date 2010-06-14)" in out
-    assert "Amount [Art. 5(1)] benefit for a newborn child" in out
+    assert "Value [Art. 5(1)] benefit for a newborn child" in out
     assert "11 * base_social_benefit" in out
     assert "= 11 × 130 LTL = 1430 LTL" in out  # Art. 5(1): 11 BSB, BSB 130 LTL in 2010
     assert "=> 1430.00 LTL" in out  # rounded once to 0.01
@@ -110,22 +110,22 @@ def test_eval_text_without_trace_is_one_line_per_benefit():
 
 
 def test_benefit_filter_decides_only_the_benefits_named():
-    data = eval_json(NEWBORN, "--benefit", "lump_sum_child_benefit")
-    assert list(data["benefits"]) == ["lump_sum_child_benefit"]
-    data = eval_json(NEWBORN, "--benefit", "pregnant_woman_benefit",
-                     "--benefit", "lump_sum_child_benefit")
-    assert list(data["benefits"]) == ["pregnant_woman_benefit", "lump_sum_child_benefit"]
+    data = eval_json(NEWBORN, "--decision", "lump_sum_child_benefit")
+    assert list(data["decisions"]) == ["lump_sum_child_benefit"]
+    data = eval_json(NEWBORN, "--decision", "pregnant_woman_benefit",
+                     "--decision", "lump_sum_child_benefit")
+    assert list(data["decisions"]) == ["pregnant_woman_benefit", "lump_sum_child_benefit"]
 
 
 def test_on_overrides_the_case_date(tmp_path):
     """Without application.date, the application is made on `on` (default_from: on)."""
     case = case_file(tmp_path, '"on": 2010-07-01\nfacts:\n  child:\n    birth_date: 2010-06-14\n')
-    inside = eval_json(case, "--benefit", "lump_sum_child_benefit")
+    inside = eval_json(case, "--decision", "lump_sum_child_benefit")
     assert inside["on"] == "2010-07-01"
-    assert inside["benefits"]["lump_sum_child_benefit"]["status"] == "granted"
-    late = eval_json(case, "--benefit", "lump_sum_child_benefit", "--on", "2011-07-01")
+    assert inside["decisions"]["lump_sum_child_benefit"]["status"] == "granted"
+    late = eval_json(case, "--decision", "lump_sum_child_benefit", "--on", "2011-07-01")
     assert (late["on"], late["period"]) == ("2011-07-01", "2011-07")
-    lump = late["benefits"]["lump_sum_child_benefit"]
+    lump = late["decisions"]["lump_sum_child_benefit"]
     assert (lump["status"], lump["citations"]) == ("refused", ["Art. 13(1)"])
     r = statute("eval", LT, case, "--on", "2011-07-01")
     assert "evaluated on 2011-07-01" in r.stdout
@@ -135,9 +135,9 @@ def test_period_selects_the_month_of_a_monthly_benefit(tmp_path):
     case = case_file(tmp_path, '"on": 2011-12-05\nfacts:\n  child: {birth_date: 2009-11-03}\n'
                                '  household: {income_per_person: 300}\n'
                                '  application: {date: 2011-06-01}\n')
-    data = eval_json(case, "--benefit", "child_benefit", "--period", "2011-11")
+    data = eval_json(case, "--decision", "child_benefit", "--period", "2011-11")
     assert data["period"] == "2011-11"
-    cb = data["benefits"]["child_benefit"]
+    cb = data["decisions"]["child_benefit"]
     assert (cb["status"], cb["amount"], cb["currency"]) == ("granted", "55.03", "LTL")
 
 
@@ -146,8 +146,8 @@ def test_a_json_case_with_a_float_income_is_read_as_an_exact_decimal(tmp_path):
                                ' "facts": {"child": {"birth_date": "2010-06-14"},\n'
                                '           "household": {"income_per_person": 300.10}}}\n',
                      "case.json")
-    data = eval_json(case, "--benefit", "child_benefit", "--trace")
-    cb = data["benefits"]["child_benefit"]
+    data = eval_json(case, "--decision", "child_benefit", "--trace")
+    cb = data["decisions"]["child_benefit"]
     assert (cb["status"], cb["amount"], cb["currency"]) == ("granted", "97.50", "LTL")
     seen = [s["facts"]["household.income_per_person"] for s in cb["trace"]
             if "household.income_per_person" in s["facts"]]
@@ -206,8 +206,8 @@ def test_a_missing_case_file_exits_2(tmp_path):
 
 
 def test_an_unknown_benefit_exits_2():
-    assert_input_error(statute("eval", LT, NEWBORN, "--benefit", "no_such_benefit"),
-                       "unknown benefit 'no_such_benefit'", "lump_sum_child_benefit")
+    assert_input_error(statute("eval", LT, NEWBORN, "--decision", "no_such_benefit"),
+                       "unknown decision 'no_such_benefit'", "lump_sum_child_benefit")
 
 
 @pytest.mark.parametrize("option, value, fragment", [
@@ -243,10 +243,10 @@ def test_a_deeply_nested_case_file_exits_2(tmp_path):
 def test_a_guardian_claim_without_the_guardianship_start_is_undetermined(tmp_path):
     case = case_file(tmp_path, '"on": 2010-07-01\nfacts:\n  child:\n    birth_date: 2010-06-14\n'
                                '  application:\n    by_guardian: true\n')
-    r = statute("eval", LT, case, "--format", "json", "--benefit", "lump_sum_child_benefit")
+    r = statute("eval", LT, case, "--format", "json", "--decision", "lump_sum_child_benefit")
     assert "Traceback" not in r.stderr
     assert r.returncode == 0, r.stderr
-    lump = json.loads(r.stdout)["benefits"]["lump_sum_child_benefit"]
+    lump = json.loads(r.stdout)["decisions"]["lump_sum_child_benefit"]
     assert lump["status"] == "undetermined"
     assert "guardianship.start_date" in lump["missing_facts"]
 

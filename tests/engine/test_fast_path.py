@@ -1,9 +1,10 @@
-"""The compiled fast path and the rule-by-rule interpreter must give the same answers.
+"""The fast and the three-valued mode of every compiled decision give the same answers.
 
-`_codegen.py` writes each event decision out as straight-line Python; the interpreter
-in `evaluator.py` is the reference (three-valued, any missing facts). On every
-generated case both must agree on status, amount, currency, applicable date,
-citations, missing facts, warnings and the whole trace.
+`engine.compile.codegen` writes each decision out twice from one definition of the
+rule roles: with expressions inlined (fast; falls back on a missing fact) and with
+three-valued evaluation (any missing facts). On every generated case both must agree
+on status, value, currency, applicable date, citations, missing facts, warnings and
+the whole trace.
 """
 from __future__ import annotations
 
@@ -14,7 +15,6 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.evaluate.decide import interpret_decision
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -26,23 +26,24 @@ def rb() -> engine.Rulebook:
     return engine.load(ROOT / "rules" / "lt" / "benefits-for-children")
 
 
-def test_every_event_decision_is_compiled(rb):
-    events = {i for i, d in rb.decisions.items() if d.per == "event"}
-    assert events and set(rb.fast) == events
+def test_every_decision_is_compiled_in_four_variants(rb):
+    assert set(rb.compiled) == set(rb.decisions)
+    for c in rb.compiled.values():
+        assert len(c.sources) == 4 and len(set(c.sources)) == 4
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_fast_path_agrees_with_the_interpreter(rb, seed):
+def test_fast_mode_agrees_with_the_three_valued_mode(rb, seed):
     rng = random.Random(seed)
+    ids = tuple(rb.decisions)
     compared = 0
-    for _ in range(300):
+    for _ in range(150):
         facts, on = handwritten.random_case(rng)
-        fast = rb.evaluate(facts, on=on, decisions=tuple(rb.fast), trace=True)
-        F = rb.vocabulary.prepare(facts, on)
-        warnings: set[str] = set()
-        for i in rb.fast:
-            slow = interpret_decision(rb, rb.decisions[i], F, on, None, True, warnings)
-            assert fast[i].as_dict(trace=True) == slow.as_dict(trace=True), (facts, on, i)
+        fast = rb.evaluate(facts, on=on, decisions=ids, trace=True)
+        slow = rb._decide_all(rb.vocabulary.prepare(facts, on), on, None, ids, True,
+                              three_valued=True)
+        for i in ids:
+            assert fast[i].as_dict(trace=True) == slow[i].as_dict(trace=True), (facts, on, i)
             compared += 1
-        assert set(fast.warnings) == warnings
-    assert compared == 300 * len(rb.fast)
+        assert fast.warnings == slow.warnings
+    assert compared == 150 * len(ids)

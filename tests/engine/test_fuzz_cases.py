@@ -38,7 +38,7 @@ def test_any_facts_give_an_answer_or_a_case_error(facts, on, trace):
         assert e.errors and all(isinstance(x, engine.CaseError) for x in e.errors)
         assert all(x.field for x in e.errors)
         return
-    for r in result.benefits.values():
+    for r in result.decisions.values():
         assert r.status in ("granted", "refused", "not_applicable", "undetermined",
                             "not_covered")
         assert (r.amount is None) == (r.status != "granted")

@@ -109,8 +109,8 @@ def test_a_dated_version_without_an_act_is_a_load_error(tmp_path):
     copy = tmp_path / "rb"
     shutil.copytree(LT, copy)
     art = copy / "articles" / "art-09.yaml"
-    art.write_text(art.read_text().replace("        act: art9-1-as-of-2009\n",
-                                           "        act: no-such-act\n"))
+    art.write_text(art.read_text().replace("        amended_by: art9-1-as-of-2009\n",
+                                           "        amended_by: no-such-act\n"))
     with pytest.raises(engine.ErrorList) as e:
         engine.load(copy)
     assert any("no-such-act" in err.message and err.position.file.endswith("art-09.yaml")

@@ -25,15 +25,15 @@ def amended(tmp_path_factory) -> Path:
     copy = tmp_path_factory.mktemp("amended") / "rb"
     shutil.copytree(LT, copy)
     art = copy / "articles" / "art-09.yaml"
-    old = ("      - from: 2009-01-01\n        to: 2017-12-31\n        act: art9-1-as-of-2009\n"
-           "        amount: 75 * base_social_benefit\n")
+    old = ("      - from: 2009-01-01\n        to: 2017-12-31\n        amended_by: art9-1-as-of-2009\n"
+           "        value: 75 * base_social_benefit\n")
     text = art.read_text()
     assert text.count(old) == 1
     art.write_text(text.replace(old, (
-        "      - from: 2009-01-01\n        to: 2015-12-31\n        act: art9-1-as-of-2009\n"
-        "        amount: 75 * base_social_benefit\n"
-        "      - from: 2016-01-01\n        act: art9-1-80-bsb\n"
-        "        amount: 80 * base_social_benefit\n")))
+        "      - from: 2009-01-01\n        to: 2015-12-31\n        amended_by: art9-1-as-of-2009\n"
+        "        value: 75 * base_social_benefit\n"
+        "      - from: 2016-01-01\n        amended_by: art9-1-80-bsb\n"
+        "        value: 80 * base_social_benefit\n")))
     with (copy / "amendments.yaml").open("a") as f:
         f.write("  - {id: art9-1-80-bsb, title: hypothetical, published: 2015-10-01, "
                 "in_force: 2016-01-01, source: test}\n")
@@ -46,7 +46,7 @@ def test_impact_finds_exactly_the_settlements_after_the_change(amended):
     assert result.cases == 200
     assert result.changes, "the shipped cases must include settlements after 2016-01-01"
     for c in result.changes:
-        assert c.benefit == "lump_sum_settlement_benefit"
+        assert c.decision == "lump_sum_settlement_benefit"
         assert c.applicable_date.year >= 2016
         assert (c.before[1], c.after[1], c.after[2]) == (Decimal("2850.00"), Decimal("3040.00"),
                                                           "EUR")

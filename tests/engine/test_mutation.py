@@ -19,26 +19,26 @@ LT = ROOT / "rules" / "lt" / "benefits-for-children"
 MUTANTS = [
     # (name, file, text, replacement)
     ("Art. 5(1) 11 -> 12 BSB", "articles/art-05.yaml",
-     "    when: not given(child.adoption_date)\n    amount: 11 * base_social_benefit",
-     "    when: not given(child.adoption_date)\n    amount: 12 * base_social_benefit"),
+     "    when: not given(child.adoption_date)\n    value: 11 * base_social_benefit",
+     "    when: not given(child.adoption_date)\n    value: 12 * base_social_benefit"),
     ("Art. 9(1) 75 -> 76 BSB", "articles/art-09.yaml",
-     "amount: 75 * base_social_benefit", "amount: 76 * base_social_benefit"),
+     "value: 75 * base_social_benefit", "value: 76 * base_social_benefit"),
     ("Art. 9(1) change moved to 2009-02-01", "articles/art-09.yaml",
-     "        to: 2008-12-31\n        act: I-621\n        amount: 50 * base_social_benefit\n"
+     "        to: 2008-12-31\n        amended_by: I-621\n        value: 50 * base_social_benefit\n"
      "        note: 50 base social benefits until 31 December 2008 (the text's own dated variant)\n"
      "      - from: 2009-01-01\n",
-     "        to: 2009-01-31\n        act: I-621\n        amount: 50 * base_social_benefit\n"
+     "        to: 2009-01-31\n        amended_by: I-621\n        value: 50 * base_social_benefit\n"
      "        note: 50 base social benefits until 31 December 2008 (the text's own dated variant)\n"
      "      - from: 2009-02-01\n"),
     ("Art. 10 2 -> 3 BSB", "articles/art-10.yaml",
-     "amount: 2 * base_social_benefit", "amount: 3 * base_social_benefit"),
+     "value: 2 * base_social_benefit", "value: 3 * base_social_benefit"),
     ("Art. 6(1) 0.75 -> 0.7 BSB", "articles/art-06.yaml",
-     "amount: 0.75 * base_social_benefit", "amount: 0.7 * base_social_benefit"),
+     "value: 0.75 * base_social_benefit", "value: 0.7 * base_social_benefit"),
     ("Art. 7(1) 1.5 -> 2 BSB", "articles/art-07.yaml",
-     "amount: 1.5 * base_social_benefit", "amount: 2 * base_social_benefit"),
+     "value: 1.5 * base_social_benefit", "value: 2 * base_social_benefit"),
     ("BSB in euro from 2015-02-01", "parameters/base_social_benefit.yaml",
-     "  - from: 2015-01-01\n    act: gov-res-923-924-2014\n    value: 38",
-     "  - from: 2015-02-01\n    act: gov-res-923-924-2014\n    value: 38"),
+     "  - from: 2015-01-01\n    amended_by: gov-res-923-924-2014\n    value: 38",
+     "  - from: 2015-02-01\n    amended_by: gov-res-923-924-2014\n    value: 38"),
     ("SSI 350 LTL from 2008-09-01", "parameters/state_supported_income.yaml",
      "{from: 2008-08-01,", "{from: 2008-09-01,"),
     ("Art. 13(1) 12 -> 13 months", "articles/art-13.yaml",

@@ -35,7 +35,7 @@ ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"
 RB = engine.load(LT)
 
-SPECIAL_TYPES = {"day": "date", "on": "date", "amount": "money"}
+SPECIAL_TYPES = {"day": "date", "on": "date", "applicable_date": "date", "value": "money"}
 
 HAND_WRITTEN = [
     "household.income_per_person * 0.75 + base_social_benefit / 3",
