@@ -98,17 +98,21 @@ def make_result(id: str, status: str, type: str, value: Any, currency: str | Non
 class Result:
     """The answers for one case: `result["decision_id"]` is a DecisionResult."""
 
-    __slots__ = ("rulebook", "on", "_month", "decisions", "_warnings", "qualifiers")
+    __slots__ = ("rulebook", "on", "_month", "decisions", "_warnings", "qualifiers",
+                 "per_month")
 
     def __init__(self, rulebook: str, on: _dt.date, month: _dt.date | None,
                  decisions: dict[str, DecisionResult], warnings: Any,
-                 qualifiers: Mapping[str, Any] | None = None):
+                 qualifiers: Mapping[str, Any] | None = None, per_month: bool = True):
         self.rulebook = rulebook
         self.on = on
         self._month = month
         self.decisions = decisions
         self._warnings = warnings
-        self.qualifiers = dict(qualifiers or {})  # as_known_on, content hash, version
+        # what pins the answer: as_known_on, the rulebook's content hash and version
+        # (shared, read-only: the rulebook's own mapping)
+        self.qualifiers: Mapping[str, Any] = qualifiers or {}
+        self.per_month = per_month  # the rulebook decides per month: `period` is shown
 
     @property
     def month(self) -> _dt.date:
@@ -134,10 +138,10 @@ class Result:
     def __repr__(self) -> str:
         return f"Result({self.rulebook!r}, on={self.on}, decisions={list(self.decisions)})"
 
-    def as_dict(self, trace: bool = False, period: bool = True) -> dict:
+    def as_dict(self, trace: bool = False) -> dict:
         """The result contract; `period` only for a rulebook with monthly decisions."""
         d: dict[str, Any] = {"rulebook": self.rulebook, "on": self.on.isoformat()}
-        if period:
+        if self.per_month:
             d["period"] = self.period
         d["decisions"] = {k: v.as_dict(trace) for k, v in self.decisions.items()}
         d["warnings"] = list(self.warnings)

@@ -40,10 +40,14 @@ class Rulebook:
     baseline_act: str | None = None
     verified_through: _dt.date | None = None
     order: tuple[str, ...] = ()  # every decision after the decisions it reads
+    content_hash: str = ""  # sha256 over the sorted relative paths and bytes of its files
+    as_known_on: _dt.date | None = None  # set on the view `known_on` returns
     compiled: dict[str, Compiled] = field(default_factory=dict, repr=False)  # filled at load
     known_cache: dict = field(default_factory=dict, repr=False)  # as_known_on date -> Rulebook
     vocabulary: Vocabulary = field(init=False, repr=False)
     read_by: frozenset[str] = field(init=False, repr=False)  # decisions others read
+    pins: Mapping[str, Any] = field(init=False, repr=False)  # what qualifies every answer
+    per_month: bool = field(init=False, repr=False)
     _plans: dict = field(default_factory=dict, repr=False)  # requested ids -> order to decide
 
     # `compiled` is filled once by the loader before the rulebook is returned; the two
@@ -57,6 +61,25 @@ class Rulebook:
             object.__setattr__(self, "order", tuple(self.decisions))
         object.__setattr__(self, "read_by", frozenset(
             dep for d in self.decisions.values() for dep in d.depends))
+        pins: dict[str, Any] = {}
+        if self.as_known_on is not None:
+            pins["as_known_on"] = self.as_known_on.isoformat()
+        if self.content_hash:
+            pins["rulebook_hash"] = self.content_hash
+        if self.version:
+            pins["rulebook_version"] = self.version
+        object.__setattr__(self, "pins", pins)
+        # some decision is decided per month: answers name the month (`period`)
+        object.__setattr__(self, "per_month",
+                           any(d.per == "month" for d in self.decisions.values()))
+
+    @property
+    def version(self) -> str | None:
+        """The consolidated version the rulebook encodes (rulebook.yaml source)."""
+        src = self.meta.get("source") if isinstance(self.meta, Mapping) else None
+        return src.get("consolidated_version") if isinstance(src, Mapping) else None
+
+
 
     def evaluate(self, facts: Mapping[str, Any], on: _dt.date | str,
                  period: _dt.date | str | None = None,
@@ -133,9 +156,10 @@ class Rulebook:
                 return self._decide_all(F, on_date, month, ids, trace)
         return self._decide_all(F, on_date, month, ids, trace)
 
-    def plan(self, ids: tuple[str, ...]) -> tuple[tuple[str, ...], frozenset[str]]:
+    def plan(self, ids: tuple[str, ...]) -> tuple[tuple, bool]:
         """The decisions to decide for `ids` (with those they read, in dependency order),
-        and which of them are only read, not reported."""
+        each as (id, compiled, decision, reads others, read by others), and whether the
+        answer must be narrowed or reordered to what was asked."""
         plan = self._plans.get(ids)
         if plan is None:
             need: set[str] = set()
@@ -146,7 +170,9 @@ class Rulebook:
                     need.add(i)
                     todo.extend(self.decisions[i].depends)
             order = tuple(i for i in self.order if i in need)
-            plan = (order, frozenset(need - set(ids)))
+            steps = tuple((i, self.compiled[i], self.decisions[i], bool(self.decisions[i].depends),
+                           i in self.read_by) for i in order)
+            plan = (steps, order != ids)
             self._plans[ids] = plan
         return plan
 
@@ -156,12 +182,9 @@ class Rulebook:
         compare the two)."""
         warnings: set[str] = set()
         results: dict[str, Any] = {}
-        order, hidden = self.plan(ids)
-        compiled = self.compiled
+        steps, narrow = self.plan(ids)
         month_start = month or _dt.date(on_date.year, on_date.month, 1)
-        read_by = self.read_by
-        for i in order:  # this loop is the hot path
-            c = compiled[i]
+        for i, c, d, reads, read in steps:  # this loop is the hot path
             try:
                 try:
                     if three_valued:
@@ -172,12 +195,11 @@ class Rulebook:
                     r = c.three_traced(F, {"on": on_date}, warnings, Tracer(F), month_start) \
                         if trace else c.three(F, {"on": on_date}, warnings, None, month_start)
             except NoValue as e:
-                r = no_value_result(self.decisions[i], results[e.decision],
-                                    Tracer(F) if trace else None)
-            if r[7] and self.decisions[i].depends:
+                r = no_value_result(d, results[e.decision], Tracer(F) if trace else None)
+            if reads and r[7]:
                 r = _name_missing_facts(r, results)
             results[i] = r
-            if i in read_by:  # what the decisions that read it will see
+            if read:  # what the decisions that read it will see
                 F["status:" + i] = r.status
                 if r.status in VALUED:
                     F[i] = r.value
@@ -185,9 +207,9 @@ class Rulebook:
                     F[i] = NOVALUE
                 # an undetermined one stays out: a reader is unknown in it, and names its
                 # missing facts (_name_missing_facts)
-        if hidden or order != ids:  # report what was asked, in the order asked
+        if narrow:  # report what was asked, in the order asked
             results = {i: results[i] for i in ids}
-        return Result(self.id, on_date, month, results, warnings)
+        return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month)
 
 
 def _name_missing_facts(r: Any, results: Mapping[str, Any]) -> Any:

@@ -172,7 +172,7 @@ def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
                    rounding=rb.rounding, facts=rb.facts, parameters=params,
                    decisions=decisions, position=rb.position, acts=rb.acts,
                    baseline_act=rb.baseline_act, verified_through=rb.verified_through,
-                   order=rb.order)
+                   order=rb.order, content_hash=rb.content_hash, as_known_on=day)
     helpers = decide_helpers()
     for d in decisions.values():
         out.compiled[d.id] = compile_decision(out, d, helpers)

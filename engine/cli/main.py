@@ -17,6 +17,7 @@ from engine import dates
 from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.evaluate.facts import read_case
 from engine.cli import history as cli_history
+from engine.cli import show as cli_show
 from engine.amend.history import freshness_warnings
 from engine.load.build import load
 from engine.render.text import render_schedule, render_text
@@ -62,6 +63,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_history.add_parsers(sub)
 
     cli_test.add_parser(sub)
+    cli_show.add_parser(sub)
     return p
 
 

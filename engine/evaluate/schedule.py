@@ -23,7 +23,7 @@ class Schedule:
     """One Result per month, and what was granted summed per decision and currency.
 
     Amounts in different currencies are never added together: a schedule across the
-    euro changeover has one total in LTL and one in EUR.
+    change of currency has one total in each currency.
     """
 
     rulebook: str

@@ -10,10 +10,11 @@ import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from engine.load.schema import schema_errors
-from engine.load.yaml import Document, read_yaml
+from engine.load.source import Source
+from engine.load.yaml import Document
 from engine.errors import ErrorList, LoadError, Position, StatuteError
 from engine.expr import Record, Scope, compile_expression, parse_definition
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
@@ -38,14 +39,17 @@ _FACT_TYPE_CHECK: dict[str, Callable[[Any], bool]] = {
 }
 
 
-def load(path: str | Path) -> Rulebook:
-    """Load and compile the rulebook in folder `path`; raise ErrorList listing every problem."""
-    return _Loader(Path(path)).run()
+def load(path: str | Path, files: Mapping[str, str] | None = None) -> Rulebook:
+    """Load, check and compile the rulebook in folder `path`; raise ErrorList listing every
+    problem. `files` (relative path -> text) are read in place of the disk's: an editor's
+    unsaved buffers, or a whole rulebook that exists only in memory."""
+    return _Loader(Source(path, files)).run()
 
 
 class _Loader:
-    def __init__(self, root: Path):
-        self.root = root
+    def __init__(self, source: Source):
+        self.source = source
+        self.root = source.root
         self.monthly: set[str] = set()
         self.incomplete = False  # an article file failed: decision checks would only echo it
         self.errors: list[StatuteError] = []
@@ -57,13 +61,13 @@ class _Loader:
     def read(self, rel: str | Path, schema: str, partial: list | None = None) -> Document | None:
         """The document if it is valid; with `partial`, an invalid one is appended there."""
         path = self.root / rel
-        if not path.is_file():
-            why = ("not a regular file" if path.exists()
+        if not self.source.is_file(rel):
+            why = ("not a regular file" if self.source.exists(rel)
                    else f"missing file (every rulebook has {rel})")
             self.error(why, Position(str(path)))
             return None
         try:
-            doc = read_yaml(path)
+            doc = self.source.read(rel)
         except StatuteError as e:
             self.errors.append(e)
             return None
@@ -84,7 +88,7 @@ class _Loader:
 
     # -- the run ------------------------------------------------------------
     def run(self) -> Rulebook:
-        if not self.root.is_dir():
+        if not self.source.is_folder():
             raise ErrorList([LoadError("not a rulebook folder", Position(str(self.root)))])
         meta = self.read("rulebook.yaml", "rulebook")
         facts_doc = self.read("facts.yaml", "facts")
@@ -128,7 +132,8 @@ class _Loader:
             id=data["id"], title=data["title"], root=str(self.root), meta=data,
             coverage=coverage, rounding=rounding, facts=facts, parameters=params,
             decisions=decisions, position=meta.pos(), acts=acts, baseline_act=data["baseline"],
-            verified_through=data["verified_through"], order=order)
+            verified_through=data["verified_through"], order=order,
+            content_hash=self.source.content_hash())
         helpers = decide_helpers()
         for d in decisions.values():
             rb.compiled[d.id] = compile_decision(rb, d, helpers)
@@ -237,7 +242,7 @@ class _Loader:
 
     def definitions(self, base: Scope) -> dict[str, Any]:
         """Named expressions (definitions.yaml, optional), each checked where it is written."""
-        if not (self.root / "definitions.yaml").is_file():
+        if not self.source.is_file("definitions.yaml"):
             return {}
         doc = self.read("definitions.yaml", "definitions")
         if doc is None:
@@ -268,10 +273,10 @@ class _Loader:
 
     def parameters(self) -> dict[str, Parameter]:
         out: dict[str, Parameter] = {}
-        folder = self.root / "parameters"
-        for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        for rel in self.source.glob("parameters"):
+            path = Path(rel)
             invalid: list[Document] = []
-            doc = self.read(path.relative_to(self.root), "parameter", invalid)
+            doc = self.read(rel, "parameter", invalid)
             if doc is None:
                 # keep the name known so its readers do not report it as unknown too
                 d = invalid[0].data if invalid else None
@@ -319,11 +324,11 @@ class _Loader:
         self.monthly = {k for k, v in decisions_doc.data["decisions"].items()
                         if v["per"] == "month"}
         folder = self.root / "articles"
-        paths = sorted(folder.glob("*.yaml"), key=_natural) if folder.is_dir() else []
+        paths = sorted(self.source.glob("articles"), key=lambda r: _natural(Path(r)))
         if not paths:
             self.error("no article files (articles/*.yaml)", Position(str(folder)))
         for path in paths:
-            doc = self.read(path.relative_to(self.root), "article")
+            doc = self.read(path, "article")
             if doc is None:
                 self.incomplete = True
                 continue
@@ -666,7 +671,7 @@ def _natural(path: Path) -> list:
 
 
 def _cites_within(cite: str, citation: str) -> bool:
-    """`Art. 9(2)(1)` lies within `Art. 9`; `Art. 90` does not."""
+    """`§ 9(2)(1)` lies within `§ 9`; `§ 90` does not."""
     if not cite.startswith(citation):
         return False
     rest = cite[len(citation):]

@@ -92,7 +92,7 @@ def trace_lines(r: DecisionResult) -> list[str]:
 
 
 def _substitute(s: Step) -> str:
-    """The expression with the values it read written in: 11 × 130 LTL."""
+    """The expression with the values it read written in: 11 × 130 XTS."""
     text = s.expression or ""
     values = {p.name: f"{p.value} {p.currency or ''}".rstrip() for p in s.parameters}
     values.update({n: _show(v) for n, v in s.facts})

@@ -1,0 +1,94 @@
+"""`statute show RULEBOOK DECISION`: a drafter's view of one decision.
+
+A decision is spread over several article files; this lists its rules together,
+grouped by role in the order they are applied, each with its citation, `file:line`,
+title and expression (every dated version), and the decisions it reads.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from typing import Any
+
+from engine.errors import StatuteError
+from engine.load.build import load
+from engine.model import ROLES, Decision, Rule
+
+__all__ = ["add_parser", "describe"]
+
+
+def add_parser(sub: Any) -> None:
+    s = sub.add_parser("show", help="a decision's rules, grouped by role in evaluation order")
+    s.add_argument("rulebook")
+    s.add_argument("decision", nargs="?", help="a decision id (default: list the decisions)")
+    s.add_argument("--format", choices=("text", "json"), default="text")
+    s.set_defaults(run=_show)
+
+
+def describe(d: Decision, root: str) -> dict[str, Any]:
+    """The decision as data: its kind, what it reads, and its rules by role."""
+    def where(r: Rule) -> str:
+        return f"{os.path.relpath(r.position.file, root)}:{r.position.line}"
+
+    def rule(r: Rule) -> dict[str, Any]:
+        return {"id": r.id, "cite": r.cite, "at": where(r), "title": r.title,
+                "overrides": list(r.overrides), "order": r.order,
+                "versions": [{"from": v.start.isoformat(), "to": v.end.isoformat(),
+                              "when": v.when.source if v.when else None,
+                              "expression": v.expr.source if v.expr else None,
+                              "in_force": v.expr is not None} for v in r.versions]}
+
+    groups = {role: [rule(r) for r in (d.applicable_date, *d.rules) if r.role == role]
+              for role in ROLES}
+    return {"id": d.id, "title": d.title, "type": d.type, "entitlement": d.entitlement,
+            "per": d.per, "applies_if": d.applies_if.source, "reads": list(d.depends),
+            "values": list(d.values), "rules": {k: v for k, v in groups.items() if v}}
+
+
+def _show(args: argparse.Namespace) -> int:
+    try:
+        rb = load(args.rulebook)
+    except StatuteError as e:
+        for err in getattr(e, "errors", [e]):
+            print(err, file=sys.stderr)
+        return 1
+    if args.decision is None:
+        for d in rb.decisions.values():
+            print(f"{d.id}  ({d.type}{', entitlement' if d.entitlement else ''}, per {d.per})"
+                  f"  {d.title}")
+        return 0
+    if args.decision not in rb.decisions:
+        print(f"statute: unknown decision {args.decision!r}; {rb.id} decides "
+              f"{', '.join(rb.decisions)}", file=sys.stderr)
+        return 2
+    data = describe(rb.decisions[args.decision], rb.root)
+    if args.format == "json":
+        json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+        return 0
+    kind = data["type"] + (", entitlement: granted or refused" if data["entitlement"]
+                           else ", determined")
+    print(f"{data['id']} — {data['title']} ({kind}; per {data['per']})")
+    print(f"  applies if: {data['applies_if']}")
+    if data["reads"]:
+        print(f"  reads the decisions: {', '.join(data['reads'])}")
+    if data["values"]:
+        print(f"  values: {', '.join(data['values'])}")
+    for role, rules in data["rules"].items():
+        print(f"\n{role} — {ROLES[role].doc}")
+        for r in rules:
+            extra = f" (order {r['order']})" if r["order"] else ""
+            extra += f" (overrides {', '.join(r['overrides'])})" if r["overrides"] else ""
+            print(f"  [{r['cite']}] {r['id']}{extra}  {r['at']}")
+            if r["title"]:
+                print(f"      {r['title']}")
+            for v in r["versions"]:
+                span = f"{v['from']}..{v['to']}"
+                if not v["in_force"]:
+                    print(f"      {span}: not in force")
+                    continue
+                when = f" when {v['when']}" if v["when"] else ""
+                print(f"      {span}{when}: {v['expression']}")
+    return 0
