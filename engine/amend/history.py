@@ -15,7 +15,7 @@ from engine.model import Decision, Parameter, Rule, Version
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
 
-__all__ = ["Change", "timeline", "diff", "known_on", "freshness_warnings"]
+__all__ = ["Change", "timeline", "diff", "known_on"]
 
 _DAY = _dt.timedelta(days=1)
 
@@ -182,16 +182,3 @@ def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
 def _rebuilt(d: Decision, rules: dict[str, Rule]) -> Decision:
     return replace(d, applicable_date=rules[d.applicable_date.id],
                    rules=tuple(rules[r.id] for r in d.rules))
-
-
-def freshness_warnings(rb: "Rulebook", today: _dt.date) -> list[str]:
-    """Series whose newest value is over a year old may have missed a newer value."""
-    out = []
-    year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
-        else today.replace(year=today.year - 1, day=28)
-    for p in rb.parameters.values():
-        last = p.values[-1].start if p.values else None
-        if last is not None and last < year_ago:
-            out.append(f"{p.id}: the newest value is from {last}, over a year before {today}; "
-                       f"check for a newer one (verified through {p.verified_through})")
-    return out

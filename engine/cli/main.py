@@ -18,7 +18,7 @@ from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.evaluate.facts import read_case
 from engine.cli import history as cli_history
 from engine.cli import show as cli_show
-from engine.amend.history import freshness_warnings
+from engine.check import check
 from engine.load.build import load
 from engine.render.text import render_schedule, render_text
 
@@ -81,26 +81,22 @@ def _check(args: argparse.Namespace) -> int:
     if not roots:
         print(f"{', '.join(args.paths)}: no rulebook.yaml found", file=sys.stderr)
         return 1
+    try:
+        today = _today(args)
+    except ValueError as e:
+        print(f"statute: --today: {e}", file=sys.stderr)
+        return 2
     failed = 0
     for root in roots:
-        try:
-            rb = load(root)
-        except StatuteError as e:
+        report = check(root, today=today)
+        for err in report.errors:
+            print(err, file=sys.stderr)
+        if report.ok:
+            print(report.summary())
+        else:
             failed += 1
-            errors = e.errors if isinstance(e, ErrorList) else [e]
-            for err in errors:
-                print(err, file=sys.stderr)
-            print(f"{root}: {len(errors)} error(s)", file=sys.stderr)
-            continue
-        rules = {r.id for d in rb.decisions.values() for r in d.rules}
-        print(f"{root}: ok ({len(rb.decisions)} decisions, {len(rules)} rules, "
-              f"{len(rb.parameters)} parameters, {len(rb.facts)} facts)")
-        try:
-            today = _today(args)
-        except ValueError as e:
-            print(f"statute: --today: {e}", file=sys.stderr)
-            return 2
-        for w in freshness_warnings(rb, today):
+            print(report.summary(), file=sys.stderr)
+        for w in report.warnings:
             print(f"{root}: warning: {w}", file=sys.stderr)
     return 1 if failed else 0
 

@@ -21,6 +21,10 @@ from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
 from engine.model import (NO_DEFAULT, ROLES, Act, Coverage, Decision, Fact, Parameter,
                           ParameterValue, Rounding, Rule, Version)
+from engine.check.acts import check_acts
+from engine.check.citations import cites_within
+from engine.check.dependencies import dependency_order
+from engine.check.versions import Span, check_tiling
 from engine.compile.codegen import compile_decision
 from engine.evaluate.decide import helpers as decide_helpers
 from engine.rulebook import Rulebook
@@ -122,10 +126,16 @@ class _Loader:
                            scope_base.rounding)
         rules = self.articles(scope_base, coverage, decisions_doc)
         decisions = self.decisions(decisions_doc, rules, scope_base, data.get("currency"))
-        order = self.dependency_order(decisions, decisions_doc)
+        order, cycles = dependency_order(
+            decisions, lambda d: decisions_doc.key_pos(("decisions", d)))
+        self.errors.extend(cycles)
         if self.errors:
             raise ErrorList(self.errors)
-        self.check_acts(acts, meta, params, decisions)
+        cov = data["coverage"]
+        self.errors.extend(check_acts(
+            acts, data["baseline"], meta.pos(("baseline",)),
+            (cov["ended_by"], meta.pos(("coverage", "ended_by"))) if "ended_by" in cov else None,
+            params, decisions))
         if self.errors:
             raise ErrorList(self.errors)
         rb = Rulebook(
@@ -138,32 +148,6 @@ class _Loader:
         for d in decisions.values():
             rb.compiled[d.id] = compile_decision(rb, d, helpers)
         return rb
-
-    def dependency_order(self, decisions: dict[str, Decision],
-                         doc: Document) -> tuple[str, ...]:
-        """Decisions in an order where each comes after those it reads; a cycle is an
-        error at the first decision on it, naming the cycle."""
-        order: list[str] = []
-        state: dict[str, int] = {}  # 1: on the current path, 2: done
-
-        def visit(d: str, path: list[str]) -> None:
-            if state.get(d) == 2:
-                return
-            if state.get(d) == 1:
-                cycle = path[path.index(d):] + [d]
-                self.error(f"decisions read each other in a cycle: {' -> '.join(cycle)}",
-                           doc.key_pos(("decisions", cycle[0])), "decisions")
-                return
-            state[d] = 1
-            for dep in decisions[d].depends if d in decisions else ():
-                if dep in decisions:
-                    visit(dep, path + [d])
-            state[d] = 2
-            order.append(d)
-
-        for d in decisions:
-            visit(d, [])
-        return tuple(order)
 
     def acts(self) -> dict[str, Act]:
         doc = self.read("amendments.yaml", "amendments")
@@ -179,39 +163,6 @@ class _Loader:
                                a.get("known", True), a.get("baseline", False),
                                " ".join(a["note"].split()) if "note" in a else None, pos)
         return out
-
-    def check_acts(self, acts: dict[str, Act], meta: Document, params: dict[str, Parameter],
-                   decisions: dict[str, Decision]) -> None:
-        """Every dated change names a listed act; the baseline act is marked as such."""
-        def need(act: str | None, pos: Position, what: str) -> None:
-            if act is None:
-                self.error(f"{what} names no act; add amended_by: <id from amendments.yaml>",
-                           pos, "amended_by")
-            elif act not in acts:
-                known = ", ".join(sorted(acts)) or "none"
-                self.error(f"{what} names act {act!r}, which amendments.yaml does not list "
-                           f"(it lists {known})", pos, "amended_by")
-
-        need(meta.data["baseline"], meta.pos(("baseline",)), "the rulebook")
-        if "ended_by" in meta.data["coverage"]:
-            need(meta.data["coverage"]["ended_by"], meta.pos(("coverage", "ended_by")),
-                 "the end of coverage")
-        base = meta.data["baseline"]
-        if base in acts and not acts[base].baseline:
-            self.error(f"act {base!r} is the rulebook's baseline wording; mark it "
-                       "baseline: true in amendments.yaml", acts[base].position)
-        for p in params.values():
-            for pv in p.values:
-                need(pv.amended_by, pv.position, f"{p.id} value from {pv.start}")
-        seen = set()
-        for d in decisions.values():
-            for r in (d.applicable_date, *d.rules):
-                if r.id in seen:
-                    continue
-                seen.add(r.id)
-                for v in r.versions:
-                    if not v.assumed:
-                        need(v.amended_by, v.position, f"version of {r.id} from {v.start}")
 
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
@@ -350,7 +301,7 @@ class _Loader:
         at = ("rules", i)
         pos = doc.pos(at)
         cite = spec["cite"]
-        if not _cites_within(cite, citation):
+        if not cites_within(cite, citation):
             self.error(f"citation {cite!r} is not within this file's {citation!r}",
                        doc.pos(at + ("cite",)), "cite")
         decisions = (spec["decision"],) if isinstance(spec["decision"], str) else tuple(
@@ -538,6 +489,7 @@ class _Loader:
             return None
         raw = spec["versions"]
         out: list[Version] = []
+        spans: list[Span] = []
         for j, v in enumerate(raw):
             vpath = at + ("versions", j)
             vpos = doc.pos(vpath)
@@ -551,30 +503,11 @@ class _Loader:
             in_force = v.get("in_force", True)
             if in_force and role not in v:
                 self.error(f"version needs '{role}' (or in_force: false)", vpos)
-            if end < start:
-                self.error(f"version ends ({end}) before it starts ({start})", vpos, "to")
-            if start < coverage.start or end > coverage.end:
-                self.error(f"version {start}..{end} lies outside the rulebook's coverage "
-                           f"{coverage.start}..{coverage.end}", vpos)
-            if out:
-                prev = out[-1]
-                if start <= prev.end:
-                    self.error(f"version from {start} overlaps the previous one "
-                               f"({prev.start}..{prev.end})", doc.pos(vpath + ("from",)), "from")
-                elif start != prev.end + _ONE_DAY:
-                    self.error(f"gap between versions: nothing is in force from "
-                               f"{prev.end + _ONE_DAY} to {start - _ONE_DAY}",
-                               doc.pos(vpath + ("from",)), "from")
+            spans.append(Span(start, end, vpos, doc.pos(vpath + ("from",))))
             expr, when = compile_body(v, vpath) if in_force else (None, None)
             out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos,
                                v.get("amended_by")))
-        if out and (out[0].start != coverage.start or out[-1].end != coverage.end):
-            first, last = out[0], out[-1]
-            hole = (f"{coverage.start}..{first.start - _ONE_DAY}" if first.start != coverage.start
-                    else f"{last.end + _ONE_DAY}..{coverage.end}")
-            self.error(f"no version is in force from {hole}, inside the coverage "
-                       f"{coverage.start}..{coverage.end}; add a version (in_force: false for "
-                       "a period the rule did not exist)", doc.pos(at + ("versions",)), "versions")
+        self.errors.extend(check_tiling(spans, coverage, doc.pos(at + ("versions",))))
         return tuple(out)
 
     def decisions(self, doc: Document, rules: list[Rule], base: Scope,
@@ -668,11 +601,3 @@ def _get(data: Any, path: tuple) -> Any:
 
 def _natural(path: Path) -> list:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
-
-
-def _cites_within(cite: str, citation: str) -> bool:
-    """`§ 9(2)(1)` lies within `§ 9`; `§ 90` does not."""
-    if not cite.startswith(citation):
-        return False
-    rest = cite[len(citation):]
-    return not rest or not rest[0].isalnum()

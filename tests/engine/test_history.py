@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 
 import engine
-from engine.amend.history import diff, freshness_warnings, timeline
+from engine.amend.history import diff, timeline
+from engine.check import freshness_warnings
 
 ROOT = Path(__file__).resolve().parents[2]
 LT = ROOT / "rules" / "lt" / "benefits-for-children"

@@ -1,0 +1,23 @@
+"""Freshness: a parameter series whose newest value is over a year old may be stale."""
+from __future__ import annotations
+
+import datetime as _dt
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from engine.rulebook import Rulebook
+
+__all__ = ["freshness_warnings"]
+
+
+def freshness_warnings(rb: "Rulebook", today: _dt.date) -> list[str]:
+    """Series whose newest value is over a year old may have missed a newer value."""
+    out = []
+    year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
+        else today.replace(year=today.year - 1, day=28)
+    for p in rb.parameters.values():
+        last = p.values[-1].start if p.values else None
+        if last is not None and last < year_ago:
+            out.append(f"{p.id}: the newest value is from {last}, over a year before {today}; "
+                       f"check for a newer one (verified through {p.verified_through})")
+    return out
