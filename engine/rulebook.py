@@ -199,14 +199,16 @@ class Rulebook:
             if reads and r[7]:
                 r = _name_missing_facts(r, results)
             results[i] = r
-            if read:  # what the decisions that read it will see
+            if read and r.status != "undetermined":  # what the decisions reading it see
                 F["status:" + i] = r.status
                 if r.status in VALUED:
                     F[i] = r.value
-                elif r.status != "undetermined":
+                    if r.currency:
+                        F["currency:" + i] = r.currency
+                else:
                     F[i] = NOVALUE
-                # an undetermined one stays out: a reader is unknown in it, and names its
-                # missing facts (_name_missing_facts)
+            # an undetermined one stays out: its value and status are unknown to a reader,
+            # which names its missing facts (_name_missing_facts)
         if narrow:  # report what was asked, in the order asked
             results = {i: results[i] for i in ids}
         return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month)

@@ -168,15 +168,18 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     if d.values and value not in d.values:
         raise EvaluationError(f"{d.id}: {value!r} is not one of its values "
                               f"{', '.join(d.values)}", rule.position)
-    currency = _currency(rb, d, exprs, day) if KINDS[d.type].money else None
+    currency = _currency(rb, d, exprs, day, F) if KINDS[d.type].money else None
     return Day(d.yes, value, currency, _unique(cited), rule=rule.id)
 
 
-def _currency(rb: "Rulebook", d: Decision, exprs: list, day: _dt.date) -> str | None:
-    """The currency of the money parameters a value was computed from (never mixed), or
-    the one the decision or the rulebook declares."""
+def _currency(rb: "Rulebook", d: Decision, exprs: list, day: _dt.date,
+              F: Mapping[str, Any]) -> str | None:
+    """The currency of the money parameters and money decisions a value was computed from
+    (never mixed), or the one the decision or the rulebook declares."""
     found = {pv.currency for e in exprs for p in e.params if rb.parameters[p].type == "money"
              for pv in (rb.parameters[p].at(day),) if pv is not None and pv.currency}
+    found.update(c for e in exprs for dep in e.decisions
+                 for c in (F.get("currency:" + dep),) if c)
     if len(found) > 1:
         raise EvaluationError(f"{d.id}: the value mixes currencies {sorted(found)}",
                               d.position)
@@ -280,13 +283,13 @@ def _segment_step(first: _dt.date, last: _dt.date, out: Day) -> Step:
 
 
 def no_value_result(d: Decision, dep: DecisionResult, tr: Tracer | None) -> DecisionResult:
-    """`d` read the value of `dep`, which has none: `d` takes its declared status."""
-    note = (f"{d.id} reads the value of {dep.id}, which is {dep.status}: "
-            f"{d.id} is {d.no_value}")
+    """`d` read the value of `dep`, which has none: `d` takes its declared status, or is
+    not_covered when `dep` is (no law in force says what it would be)."""
+    status = "not_covered" if dep.status == "not_covered" else d.no_value
+    note = f"{d.id} reads the value of {dep.id}, which is {dep.status}: {d.id} is {status}"
     if tr:
-        tr.add("dependency", None, None, d.no_value, None, note, title=f"the value of {dep.id}")
-    return make_result(d.id, d.no_value, d.type, None, None, None, dep.citations,
-                       dep.missing_facts if d.no_value == "undetermined" else (),
+        tr.add("dependency", None, None, status, None, note, title=f"the value of {dep.id}")
+    return make_result(d.id, status, d.type, None, None, dep.applicable_date, dep.citations, (),
                        tr.steps if tr else None, tr.facts if tr else None, (note,))
 
 

@@ -158,11 +158,14 @@ class _Checker:
             t = self.scope.decisions[n]
             if t in ("range", "period"):
                 raise CheckError(f"decision {n!r} is a {t}; its value cannot be used in an "
-                                 "expression (read status({n}) instead)", node)
+                                 f"expression (read status({n}) instead)", node)
             _add(self.decisions, n)
             return t, f"_dep(F[{n!r}], {n!r})"
         if n in HELPERS or n in SPECIAL_FORMS:
             raise CheckError(f"{n} is a function: call it as {n}(...)", node)
+        if n in ("true", "false", "null", "none"):
+            raise CheckError(f"unknown name {n!r}; in an expression write "
+                             f"{ {'true': 'True', 'false': 'False'}.get(n, 'None')}", node)
         known = [*self.scope.params, *self.scope.specials, *self.scope.facts,
                  *self.scope.decisions]
         raise CheckError(f"unknown name {n!r}{_suggest(n, known)}", node)
@@ -341,9 +344,14 @@ class _Checker:
                 raise CheckError(str(e), arg) from None
         if fname == "status":
             arg = node.args[0] if len(node.args) == 1 else None
-            if not isinstance(arg, ast.Name) or arg.id not in self.scope.decisions:
-                raise CheckError("status() takes one decision id, e.g. status(annual_leave_days)"
-                                 + _suggest(getattr(arg, "id", ""), self.scope.decisions), node)
+            if not isinstance(arg, ast.Name):
+                raise CheckError("status() takes one decision id, e.g. status(some_decision)",
+                                 node)
+            if arg.id not in self.scope.decisions:
+                raise CheckError(f"unknown decision {arg.id!r}"
+                                 + _suggest(arg.id, self.scope.decisions)
+                                 + f"; the decisions are {', '.join(sorted(self.scope.decisions))}",
+                                 arg)
             _add(self.decisions, arg.id)
             return "str", f"F[{'status:' + arg.id!r}]"
         if fname == "round":

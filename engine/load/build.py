@@ -110,7 +110,8 @@ class _Loader:
         dspecs = decisions_doc.data["decisions"]
         enums: dict[str, frozenset[str]] = {n: f.values for n, f in facts.items() if f.values}
         enums.update({k: frozenset(v["values"]) for k, v in dspecs.items() if "values" in v})
-        enums["status()"] = frozenset(STATUSES)
+        # an undetermined decision's status is unknown to its readers, never 'undetermined'
+        enums["status()"] = frozenset(STATUSES) - {"undetermined"}
         scope_base = Scope(
             facts={n: f.expr_type for n, f in facts.items()},
             enums=enums,
@@ -359,7 +360,8 @@ class _Loader:
             self.error(f"an applicable date cannot read parameters "
                        f"({', '.join(versions[0].expr.params)}): it is what selects their values",
                        doc.pos(at + ("applicable_date",)), "applicable_date")
-        if role == "value" and kind is not None and kind.declares_values:
+        if role == "value" and kind is not None and kind.declares_values and \
+                self.finding_values[decisions[0]]:
             for v in versions:
                 if v.expr is not None:
                     self.check_finding(doc, at, v.expr, self.finding_values[decisions[0]])
@@ -385,8 +387,12 @@ class _Loader:
             elif leaf.value not in values:
                 close = difflib.get_close_matches(leaf.value, values, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
+                at_leaf = expr.position
+                if isinstance(_get(doc.data, at).get("value"), str):  # where the literal is
+                    at_leaf = doc.locate(at + ("value",), expr.source)(
+                        leaf.col_offset)  # type: ignore[attr-defined]
                 self.error(f"{leaf.value!r} is not a value of this finding; it is one of "
-                           f"{', '.join(values)}{hint}", expr.position, "value")
+                           f"{', '.join(values)}{hint}", at_leaf, "value")
 
     def compile_value(self, doc: Document, path: tuple, scope: Scope, expect: str) -> Any:
         """A rule's value: an expression, or for a record kind one expression per field."""
@@ -544,6 +550,9 @@ class _Loader:
             if kind.declares_values != ("values" in spec):
                 self.error(f"a {kind.name} decision {'needs' if kind.declares_values else 'has no'}"
                            " 'values'", pos, "values")
+            if spec["per"] == "month" and spec["type"] != "money":
+                self.error(f"a per-month decision is money prorated by calendar days; "
+                           f"{did!r} is a {spec['type']}", pos, "per")
             if "currency" in spec and not kind.money:
                 self.error(f"a {kind.name} decision has no currency", pos, "currency")
             applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
@@ -565,11 +574,14 @@ class _Loader:
                             if dep not in depends:
                                 depends.append(dep)
             dcur = spec.get("currency", currency)
+            money_decisions = {k for k, v in doc.data["decisions"].items() if v["type"] == "money"}
             if kind.money and dcur is None and not self.incomplete:
                 for r in body:
-                    if r.role == "value" and not any(
-                            self.param_types.get(p) == "money"
-                            for v in r.versions if v.expr for p in v.expr.params):
+                    exprs = [v.expr for v in r.versions if v.expr]
+                    if r.role == "value" and exprs and not any(
+                            self.param_types.get(p) == "money" for e in exprs for p in e.params) \
+                            and not any(dep in money_decisions for e in exprs
+                                        for dep in e.decisions):
                         self.error(f"money decision {did!r}: value rule {r.id!r} reads no money "
                                    "parameter, so its currency is unknown; declare currency: in "
                                    "rulebook.yaml or on the decision", r.position, "currency")
