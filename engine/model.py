@@ -16,7 +16,7 @@ from engine.expr import Expr
 
 __all__ = [
     "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",
-    "Coverage", "Rounding", "Act", "Role", "ROLES",
+    "Coverage", "Rounding", "Act", "Role", "ROLES", "Sum",
 ]
 
 
@@ -150,6 +150,24 @@ class Rule:
         return None
 
 
+@dataclass(frozen=True)
+class Sum:
+    """A decision summed over a range of days: its rules decided for each day (`day`),
+    the selecting date of each day given by its applicable_date rule, each day's value
+    turned into the day's share by `each` (default: the value itself), the shares added
+    and rounded once (or where the rules round). `plan` says where the per-day outcome
+    can change (None: decide every day)."""
+
+    start: Expr
+    end: Expr
+    each: Expr | None
+    cite: str
+    text: str | None
+    reading: str | None
+    position: Position
+    plan: Any = None  # engine.compile.segments.SegmentPlan | None
+
+
 @dataclass(frozen=True, slots=True)
 class Decision:
     id: str
@@ -167,6 +185,7 @@ class Decision:
     values: tuple[str, ...] = ()  # the values a finding may take
     depends: tuple[str, ...] = ()  # the decisions its expressions read
     no_value: str = "not_applicable"  # the status when a decision it reads has no value
+    sum: Sum | None = None  # summed over a range of days
 
     @property
     def yes(self) -> str:

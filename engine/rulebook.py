@@ -177,9 +177,10 @@ class Rulebook:
         return plan
 
     def _decide_all(self, F: dict[str, Any], on_date: _dt.date, month: _dt.date | None,
-                    ids: tuple[str, ...], trace: bool, three_valued: bool = False) -> Result:
-        """Decide `ids` on prepared facts `F`. `three_valued` skips the fast mode (tests
-        compare the two)."""
+                    ids: tuple[str, ...], trace: bool, three_valued: bool = False,
+                    by_day: bool = False) -> Result:
+        """Decide `ids` on prepared facts `F`. `three_valued` skips the fast mode and
+        `by_day` decides a sum day by day, not by segments (tests compare them)."""
         warnings: set[str] = set()
         results: dict[str, Any] = {}
         steps, narrow = self.plan(ids)
@@ -189,11 +190,15 @@ class Rulebook:
                 try:
                     if three_valued:
                         raise _Reinterpret
-                    r = c.fast_traced(F, {"on": on_date}, warnings, Tracer(F), month_start) \
-                        if trace else c.fast(F, {"on": on_date}, warnings, None, month_start)
+                    r = c.fast_traced(F, {"on": on_date, "period_start": month_start}, warnings,
+                                      Tracer(F), by_day) if trace else \
+                        c.fast(F, {"on": on_date, "period_start": month_start}, warnings, None,
+                               by_day)
                 except REINTERPRET:  # a fact is missing: decide it three-valued
-                    r = c.three_traced(F, {"on": on_date}, warnings, Tracer(F), month_start) \
-                        if trace else c.three(F, {"on": on_date}, warnings, None, month_start)
+                    r = c.three_traced(F, {"on": on_date, "period_start": month_start},
+                                       warnings, Tracer(F), by_day) if trace else \
+                        c.three(F, {"on": on_date, "period_start": month_start}, warnings, None,
+                                by_day)
             except NoValue as e:
                 r = no_value_result(d, results[e.decision], Tracer(F) if trace else None)
             if reads and r[7]:

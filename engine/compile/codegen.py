@@ -21,8 +21,8 @@ unknown exception or an applying value rule does — are written once, here, in
 Generated functions:
     at(F, S, day, W, TR) -> Day        the rules on selecting date `day`
     decide(F, S, W, TR) -> result      event decisions: applies_if, applicable date, at
-    decide(F, S, W, TR, month)         per-month decisions: applies_if, then each day
-    each_day(F, S, W, TR) -> Day       per-month decisions: the selecting date of S['day'], at
+    decide(F, S, W, TR, by_day)        summed decisions: applies_if, then the days' shares
+    each_day(F, S, W, TR) -> Day       summed decisions: the selecting date of S['day'], at
 """
 from __future__ import annotations
 
@@ -100,11 +100,11 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
     w.g.update({"_div": div, "RB": rb, "D": d, "DATE": _dt.date, "NO_PARAMETERS": {},
                 "EV": helpers["THREE_EV"] if three else helpers["FAST_EV"]})
     _at(w, rb, d)
-    if d.per == "event":
+    if d.sum is None:
         _event(w, d)
     else:
         _each_day(w, d)
-        _monthly(w, d)
+        _summed(w, d)
     source = "\n".join(w.lines)
     variant = f"{'three-valued' if three else 'fast'}{' traced' if traced else ''}"
     code = compile(source, f"<decision {d.id} {variant}>", "exec")
@@ -140,7 +140,7 @@ def _select(w: _Writer, d: Decision, indent: int, unknown: str) -> None:
 
 
 def _event(w: _Writer, d: Decision) -> None:
-    w.line(0, "def decide(F, S, W, TR, month=None):")
+    w.line(0, "def decide(F, S, W, TR, by_day=False):")
     _applies(w, d)
     _select(w, d, 1, "return UNKNOWN_DATE(D, day, TR)")
     w.line(1, "return EVENT_RESULT(RB, D, at(F, S, day, W, TR), day, TR)")
@@ -153,10 +153,10 @@ def _each_day(w: _Writer, d: Decision) -> None:
     w.line(1, "return at(F, S, day, W, TR)")
 
 
-def _monthly(w: _Writer, d: Decision) -> None:
-    w.line(0, "def decide(F, S, W, TR, month):")
+def _summed(w: _Writer, d: Decision) -> None:
+    w.line(0, "def decide(F, S, W, TR, by_day=False):")
     _applies(w, d)
-    w.line(1, "return MONTH_RESULT(RB, D, F, S, W, TR, month, each_day)")
+    w.line(1, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
 
 
 def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:

@@ -16,8 +16,8 @@ import datetime as _dt
 from decimal import Decimal, DecimalException
 from typing import TYPE_CHECKING, Any, Callable, Mapping
 
-from engine import dates
-from engine.errors import EvaluationError
+from engine.compile.segments import cut_points
+from engine.errors import CaseError, ErrorList, EvaluationError
 from engine.expr import FALLBACK, NOVALUE, NoValue, Unknown
 from engine.kinds import KINDS, VALUED
 from engine.model import Decision, Rule
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 __all__ = ["Day", "helpers", "REINTERPRET", "NoValue", "NOVALUE", "no_value_result"]
 
 EMPTY: frozenset[str] = frozenset()
+_NO_PARAMS: Mapping[str, Any] = {}
 
 
 class Day:
@@ -215,65 +216,128 @@ def _event_result(rb: "Rulebook", d: Decision, out: Day, day: _dt.date,
                    currency=out.currency)
 
 
-def _month_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
-                  W: set[str], tr: Tracer | None, period: _dt.date,
-                  each_day: Callable) -> DecisionResult:
-    """Decide each day of the month, merge equal days into segments, prorate.
+MAX_SUM_DAYS = 36_525  # a sum over days spans at most 100 years: more is a case error
 
-    A segment's share is the monthly value x days / calendar days of the month; the sum
-    is rounded once. Any undetermined day makes the month undetermined, and a day
-    outside the coverage makes it not_covered: a partial sum would be a silently wrong
-    answer. A refusal on some days (a time limit) is cited: it changed the amount.
+
+def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
+                W: set[str], tr: Tracer | None, each_day: Callable,
+                by_day: bool = False) -> DecisionResult:
+    """Decide `d` for each day of its range and add each day's share.
+
+    Days are decided once per segment between the points where an outcome can change
+    (engine.compile.segments); with `by_day`, or no plan, every day. A day outside the
+    coverage makes the answer not_covered and an undetermined day undetermined: a
+    partial sum would be a silently wrong answer. A refusal on some days (a time limit)
+    is cited after the rules that gave the value: it changed the sum.
     """
-    dim = dates.days_in_month(period.year, period.month)
-    segments: list[tuple[_dt.date, _dt.date, Day]] = []
+    spec = d.sum
+    assert spec is not None
+    bounds = []
+    for e in (spec.start, spec.end):
+        v = e.evaluate(F, _NO_PARAMS, S)
+        if isinstance(v, Unknown):
+            return _result(d, "undetermined", tr, citations=(spec.cite,), missing=v.names)
+        bounds.append(v)
+    start, end = bounds
+    if tr:
+        tr.add("sum", None, spec.start, f"{start}..{end}", None, spec.reading,
+               spec.cite, f"the days summed: {spec.start.source} .. {spec.end.source}")
+    if end < start:  # no day in the range
+        return _result(d, d.no, tr, start, (spec.cite,))
+    count = (end - start).days + 1
+    if count > MAX_SUM_DAYS:
+        raise ErrorList([CaseError(f"{d.id}: the range {start}..{end} is {count} days long; "
+                                   f"the limit is {MAX_SUM_DAYS} days (100 years)", field=d.id)])
+    plan = None if by_day else spec.plan
+    one = _dt.timedelta(days=1)
+    if plan is None:
+        firsts = [start + one * n for n in range(count)]
+    else:
+        firsts = cut_points(plan, F, S, start, end, _version_dates(rb, d))
+    segments: list[tuple[_dt.date, _dt.date, Day, Any]] = []
     heads: list[int] = []  # index of each segment's step in the trace
-    for n in range(dim):
-        today = period + _dt.timedelta(days=n)
-        S["day"] = today
+    for k, first in enumerate(firsts):
+        last = firsts[k + 1] - one if k + 1 < len(firsts) else end
+        S["day"] = first
         day_tr = Tracer(F) if tr else None
         out = each_day(F, S, W, day_tr)
-        if segments and segments[-1][2].key() == out.key():
-            segments[-1] = (segments[-1][0], today, segments[-1][2])
+        if k == 0:  # the sum's applicable date: the selecting date of its first day
+            selected = S.get("applicable_date", start)
+        share = _share(spec, out, F, S, 1) if out.status == d.yes else None
+        if isinstance(share, Unknown):
+            out, share = Day("undetermined", missing=share.names), None
+        if segments and segments[-1][2].key() == out.key() and segments[-1][3] == share:
+            segments[-1] = (segments[-1][0], last, out, share)
         else:
-            segments.append((today, today, out))
+            segments.append((first, last, out, share))
             if tr and day_tr:
                 heads.append(len(tr.steps))
-                tr.steps.append(_segment_step(today, today, out))
+                tr.steps.append(None)
                 tr.steps.extend(day_tr.steps)
         if tr and heads:
-            first, last, o = segments[-1]
-            tr.steps[heads[-1]] = _segment_step(first, last, o)
-    statuses = {o.status for _, _, o in segments}
+            f0, l0, o0, _ = segments[-1]
+            tr.steps[heads[-1]] = _segment_step(f0, l0, o0)
+    if tr:
+        tr.add("decided", None, None, len(firsts), None,
+               f"the rules were decided on {len(firsts)} of the {count} day(s): once per run "
+               "of days whose outcome cannot differ" if plan is not None else
+               f"the rules were decided on each of the {count} day(s)",
+               title="days decided")
+    statuses = {o.status for _, _, o, _ in segments}
     for status in ("undetermined", "not_covered", d.yes, d.no):
         if status in statuses:
             break
     else:
-        return _result(d, "not_applicable", tr, period)
+        return _result(d, "not_applicable", tr, selected)
+    first_day = segments[0][0]
+    S["day"] = first_day
     if status != d.yes:
-        cites = _unique(c for _, _, o in segments if o.status == status for c in o.citations)
-        missing = frozenset().union(*(o.missing for _, _, o in segments))
-        return _result(d, status, tr, period, cites, missing)
-    total = Decimal(0)
+        cites = _unique(c for _, _, o, _ in segments if o.status == status for c in o.citations)
+        missing = frozenset().union(*(o.missing for _, _, o, _ in segments))
+        return _result(d, status, tr, selected, cites, missing)
+    total: Any = 0
     currencies = set()
-    for first, last, o in segments:
+    for first, last, o, _unit in segments:
         if o.status != d.yes:
             continue
         days = (last - first).days + 1
-        share = Decimal(o.value) * days / dim
-        total += share
+        # the share of the whole run of alike days at once (value × days / ... ), so the
+        # sum is exact where the law's arithmetic is: never a sum of rounded day shares
+        S["day"] = first
+        part = _share(spec, o, F, S, days)
+        total += part
         currencies.add(o.currency)
         if tr:
-            tr.add_step(Step("proration", None, o.rule, f"{first}..{last}", None, (), (),
-                             share, note=f"{o.value} × {days}/{dim} days = {share}"))
+            tr.add_step(Step("share", spec.cite, o.rule, f"{first}..{last}",
+                             spec.each.source if spec.each else None, (), (), part,
+                             note=f"{days} day(s): {part}"))
     if len(currencies) > 1:
-        raise EvaluationError(f"{d.id}: the month mixes currencies "
+        raise EvaluationError(f"{d.id}: the sum mixes currencies "
                               f"{sorted(map(str, currencies))}", d.position)
-    # the rules that gave the amount first, then the limits that cut days from it
-    cites = _unique([*(c for _, _, o in segments if o.status == d.yes for c in o.citations),
-                     *(c for _, _, o in segments if o.status == d.no for c in o.citations)])
-    rounded = _round_money(rb, total, tr)
-    return _result(d, d.yes, tr, period, cites, value=rounded, currency=currencies.pop())
+    cites = _unique([*(c for _, _, o, _ in segments if o.status == d.yes for c in o.citations),
+                     *(c for _, _, o, _ in segments if o.status == d.no for c in o.citations)])
+    return _result(d, d.yes, tr, selected, cites, value=_finish(rb, d, total, tr),
+                   currency=currencies.pop())
+
+
+def _share(spec: Any, out: Day, F: Mapping[str, Any], S: dict[str, Any], days: int) -> Any:
+    """The share of `days` alike days from the first of them (S['day']): `each` of the
+    day's value and the number of days, or the value × days."""
+    if spec.each is None:
+        return out.value * days
+    return spec.each.evaluate(F, _NO_PARAMS, {**S, "value": out.value, "days": days})
+
+
+def _version_dates(rb: "Rulebook", d: Decision) -> list[_dt.date]:
+    """Where a rule version or parameter value of `d` begins or ends, and the coverage."""
+    one = _dt.timedelta(days=1)
+    out = [rb.coverage.start, rb.coverage.end + one]
+    for r in (d.applicable_date, *d.rules):
+        for v in r.versions:
+            out.extend((v.start, v.end + one))
+    for name in d.params:
+        out.extend(pv.start for pv in rb.parameters[name].values)
+    return out
 
 
 def _segment_step(first: _dt.date, last: _dt.date, out: Day) -> Step:
@@ -311,7 +375,7 @@ def helpers() -> dict[str, Any]:
     """The pieces compiled decisions call (see engine.compile.codegen)."""
     return {"NOT_APPLIES": _not_applies, "UNKNOWN_DATE": _unknown_date,
             "UNKNOWN_DAY": _unknown_day, "EVENT_RESULT": _event_result,
-            "MONTH_RESULT": _month_result, "OUTSIDE_COVERAGE": _outside_coverage,
+            "SUM_RESULT": _sum_result, "OUTSIDE_COVERAGE": _outside_coverage,
             "NO_PARAMETER": _no_parameter, "NO_VERSION": _no_version,
             "PAST_VERIFIED": _past_verified, "CONCLUDE": _conclude, "NAMES": _names,
             "WHEN_NOTE": _when_note, "EMPTY": EMPTY, "FAST_EV": _fast_ev,

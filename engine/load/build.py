@@ -20,12 +20,13 @@ from engine.expr import Record, Scope, compile_expression, parse_definition
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
 from engine.model import (NO_DEFAULT, ROLES, Act, Coverage, Decision, Fact, Parameter,
-                          ParameterValue, Rounding, Rule, Version)
+                          ParameterValue, Rounding, Rule, Sum, Version)
 from engine.check.acts import check_acts
 from engine.check.citations import cites_within
 from engine.check.dependencies import dependency_order
 from engine.check.versions import Span, check_tiling
 from engine.compile.codegen import compile_decision
+from engine.compile.segments import plan_segments
 from engine.evaluate.decide import helpers as decide_helpers
 from engine.rulebook import Rulebook
 
@@ -54,7 +55,8 @@ class _Loader:
     def __init__(self, source: Source):
         self.source = source
         self.root = source.root
-        self.monthly: set[str] = set()
+        self.monthly: set[str] = set()  # decided per month: `period_start`
+        self.daily: set[str] = set()  # summed over days: `day`
         self.incomplete = False  # an article file failed: decision checks would only echo it
         self.errors: list[StatuteError] = []
 
@@ -275,6 +277,7 @@ class _Loader:
                                for k, v in decisions_doc.data["decisions"].items()}
         self.monthly = {k for k, v in decisions_doc.data["decisions"].items()
                         if v["per"] == "month"}
+        self.daily = {k for k, v in decisions_doc.data["decisions"].items() if "sum" in v}
         folder = self.root / "articles"
         paths = sorted(self.source.glob("articles"), key=lambda r: _natural(Path(r)))
         if not paths:
@@ -337,11 +340,13 @@ class _Loader:
         if "order" in spec and role != "adjust":
             self.error("'order' belongs to adjust rules only", doc.pos(at + ("order",)), "order")
         # `applicable_date` is the date that selects versions and values; `day` is each day
-        # of a per-month decision; `value` the value an adjustment starts from
-        monthly = bool(set(decisions) & self.monthly)
+        # of a summed decision; `period_start` the first day of the month asked about (a
+        # per-month decision); `value` the value an adjustment starts from
         specials = {"on": "date"}
-        if monthly:
+        if set(decisions) & self.daily:
             specials["day"] = "date"
+        if set(decisions) & self.monthly:
+            specials["period_start"] = "date"
         if role != "applicable_date":
             specials["applicable_date"] = "date"
         if role == "adjust":
@@ -550,9 +555,9 @@ class _Loader:
             if kind.declares_values != ("values" in spec):
                 self.error(f"a {kind.name} decision {'needs' if kind.declares_values else 'has no'}"
                            " 'values'", pos, "values")
-            if spec["per"] == "month" and spec["type"] != "money":
-                self.error(f"a per-month decision is money prorated by calendar days; "
-                           f"{did!r} is a {spec['type']}", pos, "per")
+            if "sum" in spec and spec["type"] not in _SUMMABLE:
+                self.error(f"a sum over days adds {', '.join(_SUMMABLE)}; {did!r} is a "
+                           f"{spec['type']}", doc.pos(("decisions", did, "sum")), "sum")
             if "currency" in spec and not kind.money:
                 self.error(f"a {kind.name} decision has no currency", pos, "currency")
             applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
@@ -573,6 +578,8 @@ class _Loader:
                         for dep in e.decisions if e else ():
                             if dep not in depends:
                                 depends.append(dep)
+            summed = self.sum_spec(doc, did, spec, kind, base, dates[0], body, params) \
+                if "sum" in spec and spec["type"] in _SUMMABLE else None
             dcur = spec.get("currency", currency)
             money_decisions = {k for k, v in doc.data["decisions"].items() if v["type"] == "money"}
             if kind.money and dcur is None and not self.incomplete:
@@ -590,11 +597,42 @@ class _Loader:
                                 tuple(body), tuple(params), pos,
                                 entitlement=spec.get("entitlement", False), currency=dcur,
                                 values=tuple(spec.get("values", ())), depends=tuple(depends),
-                                no_value=spec.get("no_value", "not_applicable"))
+                                no_value=spec.get("no_value", "not_applicable"), sum=summed)
         return out
 
+    def sum_spec(self, doc: Document, did: str, spec: dict, kind: Any, base: Scope,
+                 date_rule: Rule, body: list[Rule], params: list[str]) -> Sum | None:
+        """The range of days a decision is summed over, and its segment plan."""
+        sp = spec["sum"]
+        at = ("decisions", did, "sum")
+        constant = {"on": "date"}
+        if spec["per"] == "month":
+            constant["period_start"] = "date"
+        scope = base.with_specials(constant)
+        start = self.compile(doc, at + ("from",), scope, "date")
+        end = self.compile(doc, at + ("to",), scope, "date")
+        each = None
+        if "each" in sp:
+            each = self.compile(doc, at + ("each",), base.with_specials(
+                {**constant, "day": "date", "applicable_date": "date", "days": "int",
+                 "value": kind.expr_type}), kind.expr_type)
+            if each is None:
+                return None
+        if start is None or end is None:
+            return None
+        selector = date_rule.versions[0].expr
+        trees = [e.tree for r in body for v in r.versions for e in (v.expr, v.when)
+                 if e is not None and hasattr(e, "tree")]
+        if each is not None:
+            trees.append(each.tree)
+        plan = plan_segments(trees, selector.tree, params) if selector is not None else None
+        return Sum(start, end, each, sp["cite"], " ".join(sp["text"].split()) if "text" in sp
+                   else None, " ".join(sp["reading"].split()) if "reading" in sp else None,
+                   doc.pos(at), plan)
 
-_SPECIALS = ("on", "day", "applicable_date", "value")
+
+_SPECIALS = ("on", "day", "days", "applicable_date", "value", "period_start")
+_SUMMABLE = ("money", "days", "int", "decimal")
 
 
 def _field_source(v: Any) -> str:

@@ -46,7 +46,8 @@ def headline(r: DecisionResult) -> str:
 _VERB = {"applies_if": "Applies?", "applicable_date": "Applicable date",
          "requires": "Condition", "unless": "Exception", "value": "Value",
          "adjust": "Adjustment", "rounding": "Rounding", "coverage": "Coverage",
-         "version": "Version", "parameter": "Parameter"}
+         "version": "Version", "parameter": "Parameter", "sum": "Sum over days",
+         "segment": "Days", "share": "Share", "dependency": "Reads"}
 
 
 def trace_lines(r: DecisionResult) -> list[str]:

@@ -783,7 +783,7 @@ def test_trace_of_a_birthday_month(rb):
                application__date="2011-06-01")
     assert_granted(r, "55.03", "LTL")
     segments = [s for s in r.trace if s.kind == "segment"]
-    prorations = [s for s in r.trace if s.kind == "proration"]
+    prorations = [s for s in r.trace if s.kind == "share"]
     assert len(segments) == 2 and len(prorations) == 2
     assert "2011-11-01..2011-11-02" in segments[0].title
     assert "2011-11-03..2011-11-30" in segments[1].title
@@ -798,4 +798,4 @@ def test_trace_of_a_whole_month_has_one_segment(rb):
     """A month with no change (March 2011, aged 1): one segment, one proration 97.50 x 31/31."""
     r = decide(rb, CB, INFANT, "2011-03", trace=True)
     assert [s.kind for s in r.trace].count("segment") == 1
-    assert [s.outcome for s in r.trace if s.kind == "proration"] == [money("97.50")]
+    assert [s.outcome for s in r.trace if s.kind == "share"] == [money("97.50")]

@@ -1,0 +1,109 @@
+"""Segments, not days: where a sum over days can change its per-day outcome.
+
+A decision summed over a range of days decides its rules once per day. Most days
+decide alike: the outcome can change only where `day` crosses a date the case fixes
+(a birthday, a fact's date, a limit computed from facts), where a month begins (when
+`day` is read through month_start, days_in_month, ...), or where a rule version or a
+parameter value begins (when the selecting date follows `day`). This module reads
+the expressions once, at load, and says which of those cut points the sum needs; at
+run time the sum decides one day per segment between cuts.
+
+When `day` is used any other way (days_between(day, x), add_days(day, n), arithmetic),
+no plan is made and the sum is decided day by day: never a wrong answer for speed.
+A property test checks that segments give the day-by-day answer.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from engine.expr import Unknown, evaluate3
+
+__all__ = ["SegmentPlan", "plan_segments", "cut_points"]
+
+# helpers whose value, read of `day`, is the same for every day of a month
+_MONTHLY = frozenset({"month_start", "month_end", "days_in_month", "month", "year"})
+_CONSTANT_SPECIALS = frozenset({"on", "period_start"})
+
+
+@dataclass(frozen=True)
+class SegmentPlan:
+    """The cut points a sum needs: landmark dates (trees evaluated on the case's facts),
+    month starts, and rule-version and parameter-value starts."""
+
+    landmarks: tuple[ast.Expression, ...]
+    monthly: bool
+    dated: bool
+
+
+def plan_segments(trees: Iterable[ast.AST], selector: ast.AST, params: Iterable[str],
+                  specials: Iterable[str] = ("day", "applicable_date", "value", "days")
+                  ) -> SegmentPlan | None:
+    """The plan for a sum whose per-day expressions are `trees` and whose selecting date
+    is `selector` (both checked, definitions expanded); None: decide day by day."""
+    param_names, varying = set(params), set(specials) - _CONSTANT_SPECIALS
+    landmarks: dict[str, ast.Expression] = {}
+    monthly = False
+    for tree in (*trees, selector):
+        parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Name) and node.id in varying):
+                continue
+            if node.id != "day":
+                # the selecting date or a value read in a rule: piecewise like `day` only
+                # through the selector, which is planned below
+                if node.id == "applicable_date" and not _reads(selector, varying):
+                    continue  # a fixed selecting date: constant over the sum
+                if node.id in ("value", "days"):
+                    continue  # `each` reads the day's value and the run's length
+                return None
+            parent = parents.get(id(node))
+            if isinstance(parent, ast.Call) and getattr(parent.func, "id", None) in _MONTHLY:
+                monthly = True
+                continue
+            if tree is selector and isinstance(parent, ast.Expression):
+                continue  # the selecting date is the day itself: versions cut it
+            if isinstance(parent, ast.Compare):
+                for other in (parent.left, *parent.comparators):
+                    if other is node:
+                        continue
+                    if _reads(other, varying) or _reads(other, param_names):
+                        return None
+                    landmarks.setdefault(ast.dump(other), ast.Expression(other))
+                continue
+            return None
+    dated = _reads(selector, {"day"}) and not _only_monthly(selector)
+    return SegmentPlan(tuple(landmarks.values()), monthly or _only_monthly(selector), dated)
+
+
+def _reads(node: ast.AST, names: set[str] | frozenset[str]) -> bool:
+    return any(isinstance(n, ast.Name) and n.id in names for n in ast.walk(node))
+
+
+def _only_monthly(selector: ast.AST) -> bool:
+    body = selector.body if isinstance(selector, ast.Expression) else selector
+    return isinstance(body, ast.Call) and getattr(body.func, "id", None) in _MONTHLY
+
+
+def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
+               start: _dt.date, end: _dt.date, version_dates: Iterable[_dt.date]) -> list[_dt.date]:
+    """The first day of every segment of start..end: where an outcome may change."""
+    one = _dt.timedelta(days=1)
+    points = {start}
+    for tree in plan.landmarks:
+        try:
+            v = evaluate3(tree, F, {}, S)
+        except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError):
+            continue  # the same failure meets every day alike
+        if isinstance(v, _dt.date) and not isinstance(v, Unknown):
+            points.update((v, v + one) if v < _dt.date.max else (v,))
+    if plan.monthly:
+        m = _dt.date(start.year, start.month, 1)
+        while m <= end:
+            points.add(m)
+            m = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
+    if plan.dated:
+        points.update(version_dates)
+    return sorted(p for p in points if start <= p <= end)
