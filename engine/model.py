@@ -186,6 +186,7 @@ class Decision:
     depends: tuple[str, ...] = ()  # the decisions its expressions read
     no_value: str = "not_applicable"  # the status when a decision it reads has no value
     sum: Sum | None = None  # summed over a range of days
+    series: tuple[str, ...] = ()  # parameters its rules read at computed dates (at())
 
     @property
     def yes(self) -> str:

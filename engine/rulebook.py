@@ -9,9 +9,10 @@ from typing import Any, Iterable, Mapping
 from engine import dates
 from engine.errors import CaseError, ErrorList, Position
 from engine.compile.codegen import Compiled
-from engine.evaluate.decide import REINTERPRET, _Reinterpret, no_value_result
+from engine.evaluate.decide import (REINTERPRET, _Reinterpret, no_value_result,
+                                   outside_series_result)
 from engine.evaluate.facts import Case, Vocabulary
-from engine.expr import NOVALUE, NoValue
+from engine.expr import NOVALUE, NoValue, OutsideSeries
 from engine.kinds import VALUED
 from engine.trace import Tracer
 from engine.model import Act, Coverage, Decision, Fact, Parameter, Rounding
@@ -201,6 +202,8 @@ class Rulebook:
                                 by_day)
             except NoValue as e:
                 r = no_value_result(d, results[e.decision], Tracer(F) if trace else None)
+            except OutsideSeries as e:
+                r = outside_series_result(d, e, Tracer(F) if trace else None)
             if reads and r[7]:
                 r = _name_missing_facts(r, results)
             results[i] = r

@@ -117,6 +117,12 @@ def materialize(records: Any, F: Any) -> tuple[Step, ...]:
                                  pv.confidence, pv.note)
                        for p in (expr.params if expr else ()) if p in reads
                        for pv in (reads[p],))
+        series = getattr(expr, "series", ()) if expr else ()
+        if series and "@reads" in reads:  # values read at computed dates: at(p, date)
+            params += tuple(dict.fromkeys(
+                ParamRead(f"{p} on {day}", pv.value, pv.currency, pv.start, pv.source,
+                          pv.confidence, pv.note)
+                for p, day, pv in reads["@reads"] if p in series))
         ver = (version.start, version.end, version.assumed, version.note) if version else None
         steps.append(Step(
             kind, citation or (rule.cite if rule else None), rule.id if rule else None,

@@ -188,6 +188,10 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
             w.line(2, f"W.add({par}.stale_warning)")
         if w.traced:
             w.line(1, f"R[{name!r}] = pv{i}")
+    for name in d.series:  # read at dates the rules compute: at(name, date)
+        w.line(1, f"P[{'@' + name!r}] = {w.ref(rb.parameters[name], 'PAR')}")
+    if d.series and w.traced:
+        w.line(1, "R['@reads'] = P.setdefault('@reads', [])")
     w.line(1, "refused = []")
     w.line(1, "values = []")
     w.line(1, "opens = []")

@@ -357,6 +357,15 @@ def no_value_result(d: Decision, dep: DecisionResult, tr: Tracer | None) -> Deci
                        tr.steps if tr else None, tr.facts if tr else None, (note,))
 
 
+def outside_series_result(d: Decision, e: Any, tr: Tracer | None) -> DecisionResult:
+    """`d` read a parameter on a date no value of it covers: not_covered, never a guess."""
+    note = f"{d.id} reads {e.name} on {e.day}, when no value of it is in force"
+    if tr:
+        tr.add("parameter", None, None, False, None, note, title=f"{e.name} on {e.day}")
+    return make_result(d.id, "not_covered", d.type, None, None, None, (), (),
+                       tr.steps if tr else None, tr.facts if tr else None, (note,))
+
+
 def _names(v: Any) -> frozenset[str]:
     return v.names if isinstance(v, Unknown) else EMPTY
 

@@ -20,10 +20,12 @@ from typing import Any, Callable, Mapping
 
 from engine.errors import EvaluationError, LoadError, Position
 from engine.expr._check import CheckError, Scope, check
-from engine.expr._kleene import NOVALUE, NoValue, Unknown, dep_value, evaluate3
+from engine.expr._kleene import (NOVALUE, NoValue, OutsideSeries, Unknown, dep_value, evaluate3,
+                                 param_at)
 from engine.expr.helpers import div
 
 __all__ = ["Expr", "Record", "Scope", "Unknown", "Absent", "FALLBACK", "NoValue", "NOVALUE",
+           "OutsideSeries",
            "compile_expression", "parse_definition", "MAX_LENGTH", "MAX_NODES"]
 
 MAX_LENGTH = 2000
@@ -48,6 +50,7 @@ class Expr:
     py: str = field(repr=False, default="")  # the Python source of fn's body
     names: Mapping[str, Any] = field(repr=False, default_factory=dict)  # its globals
     decisions: tuple[str, ...] = ()  # the other decisions it reads
+    series: tuple[str, ...] = ()  # parameters it reads at a date it computes (at())
 
     def evaluate(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
         """Value of the expression, or `Unknown` naming the facts that would decide it."""
@@ -109,12 +112,13 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     if expect is not None and not _fits(checked.type, expect):
         raise LoadError(f"expression gives {checked.type}, but {expect} is needed here: {src}",
                         position)
-    names = {"_div": div, "_present": _present, "_dep": dep_value, **checked.constants}
+    names = {"_div": div, "_present": _present, "_dep": dep_value, "_param_at": param_at,
+             **checked.constants}
     code = compile(f"lambda F, P, S: {checked.source}", f"<{position}>", "eval")
     fn = eval(code, {"__builtins__": {}, **names})  # noqa: S307 - source built from a whitelist
     return Expr(src, position, checked.type, tuple(checked.facts), tuple(checked.params),
                 tuple(checked.specials), tree, fn, checked.source, names,
-                tuple(checked.decisions))
+                tuple(checked.decisions), tuple(checked.series))
 
 
 @dataclass(frozen=True, eq=False)
@@ -145,6 +149,10 @@ class Record:
     @property
     def decisions(self) -> tuple[str, ...]:
         return _union(e.decisions for e in self._exprs())
+
+    @property
+    def series(self) -> tuple[str, ...]:
+        return _union(e.series for e in self._exprs())
 
     @property
     def names(self) -> dict[str, Any]:

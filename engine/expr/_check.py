@@ -64,6 +64,7 @@ class Checked:
     params: list[str] = field(default_factory=list)
     specials: list[str] = field(default_factory=list)
     decisions: list[str] = field(default_factory=list)
+    series: list[str] = field(default_factory=list)  # parameters read at a computed date
 
 
 def fact_path(node: ast.AST) -> str | None:
@@ -87,6 +88,7 @@ class _Checker:
         self.params: list[str] = []
         self.specials: list[str] = []
         self.decisions: list[str] = []
+        self.series: list[str] = []
         self.raw_ok = False  # inside ==, !=, in, is: an absent (None) fact is a value
         self.handlers: dict[type, Callable[[Any], tuple[str, str]]] = {
             ast.Expression: lambda n: self.visit(n.body),
@@ -354,6 +356,22 @@ class _Checker:
                                  arg)
             _add(self.decisions, arg.id)
             return "str", f"F[{'status:' + arg.id!r}]"
+        if fname == "at":
+            # a parameter's value in force on a date the expression computes (not the
+            # selecting date): the maximum base of a year before, a rate of another day
+            if len(node.args) != 2 or not isinstance(node.args[0], ast.Name) or \
+                    node.args[0].id not in self.scope.params:
+                name = getattr(node.args[0], "id", "") if node.args else ""
+                raise CheckError("at() takes a parameter and a date, e.g. "
+                                 "at(some_parameter, make_date(year(day) - 1, 1, 1))"
+                                 + _suggest(name, self.scope.params), node)
+            dt_type, dt_src = self.visit(node.args[1])
+            if dt_type != "date":
+                raise CheckError(f"at() reads a parameter on a date, not on a {dt_type}",
+                                 node.args[1])
+            pname = node.args[0].id
+            _add(self.series, pname)
+            return self.scope.params[pname], f"_param_at(P, {pname!r}, {dt_src})"
         if fname == "round":
             self._round_defaults(node)
         helper = HELPERS.get(fname)
@@ -424,7 +442,7 @@ class _Checker:
 def check(tree: ast.Expression, text: str, scope: Scope) -> Checked:
     c = _Checker(scope, text)
     t, src = c.visit(tree)
-    return Checked(src, t, c.consts, c.facts, c.params, c.specials, c.decisions)
+    return Checked(src, t, c.consts, c.facts, c.params, c.specials, c.decisions, c.series)
 
 
 def _power_of_ten(q: Decimal) -> bool:

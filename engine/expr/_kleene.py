@@ -14,7 +14,8 @@ from typing import Any, Callable, Mapping
 
 from engine.expr.helpers import HELPERS, div
 
-__all__ = ["Unknown", "evaluate3", "NoValue", "NOVALUE", "dep_value"]
+__all__ = ["Unknown", "evaluate3", "NoValue", "NOVALUE", "dep_value", "OutsideSeries",
+           "param_at"]
 
 
 class Unknown:
@@ -57,6 +58,27 @@ def dep_value(v: Any, decision: str) -> Any:
     if v is NOVALUE:
         raise NoValue(decision)
     return v
+
+
+class OutsideSeries(Exception):
+    """at(parameter, date) found no value in force on the date: the decision that read
+    it is not_covered."""
+
+    def __init__(self, name: str, day: Any):
+        super().__init__(f"{name} on {day}")
+        self.name, self.day = name, day
+
+
+def param_at(P: Any, name: str, day: Any) -> Any:
+    """The value of parameter `name` in force on `day`, recorded for the trace.
+
+    `P` holds the series under '@name' (put there by the compiled decision) and collects
+    the values read under '@reads'."""
+    pv = P["@" + name].at(day)
+    if pv is None:
+        raise OutsideSeries(name, day)
+    P.setdefault("@reads", []).append((name, day, pv))
+    return pv.value
 
 
 _CMP: dict[type, Callable[[Any, Any], bool]] = {
@@ -142,6 +164,11 @@ class _Walker:
         if name == "date":
             from engine.dates import parse_date
             return parse_date(node.args[0].value)  # type: ignore[attr-defined]
+        if name == "at":
+            day = self.value(node.args[1])
+            if isinstance(day, Unknown):
+                return day
+            return param_at(self.P, node.args[0].id, day)  # type: ignore[attr-defined]
         if name == "status":
             key = "status:" + node.args[0].id  # type: ignore[attr-defined]
             return self.F[key] if key in self.F else Unknown(frozenset((node.args[0].id,)))  # type: ignore[attr-defined]

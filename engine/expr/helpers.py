@@ -88,7 +88,8 @@ HELPERS: dict[str, Helper] = {h.name: h for h in (
 #   given(fact)         -> the case gives the fact a value (never unknown)
 #   date("YYYY-MM-DD")  -> a date literal, checked and folded at load time
 #   status(decision)    -> the status of another decision (granted, determined, ...)
-SPECIAL_FORMS = {"given", "date", "status"}
+#   at(parameter, date) -> the parameter's value in force on that date
+SPECIAL_FORMS = {"given", "date", "status", "at"}
 
 
 def div(a: Any, b: Any) -> Decimal:

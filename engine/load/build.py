@@ -227,6 +227,7 @@ class _Loader:
 
     def parameters(self) -> dict[str, Parameter]:
         out: dict[str, Parameter] = {}
+        links: dict[str, list[tuple[int, dict, Position]]] = {}  # id -> its same_as entries
         for rel in self.source.glob("parameters"):
             path = Path(rel)
             invalid: list[Document] = []
@@ -246,6 +247,14 @@ class _Loader:
             values: list[ParameterValue] = []
             for i, v in enumerate(d["values"]):
                 pos = doc.pos(("values", i))
+                if values and v["from"] <= values[-1].start:
+                    self.error(f"values must be in date order: {v['from']} is not after "
+                               f"{values[-1].start}", doc.pos(("values", i, "from")), "from")
+                if "same_as" in v:  # resolved once every series is read
+                    links.setdefault(d["id"], []).append((len(values), v, pos))
+                    values.append(ParameterValue(v["from"], Decimal(0), None, "", "high", None,
+                                                 pos, None, v.get("amended_by")))
+                    continue
                 if d["type"] == "money" and "currency" not in v:
                     self.error("a money value needs its currency", pos, "currency")
                 if d["type"] != "money" and "currency" in v:
@@ -253,9 +262,6 @@ class _Loader:
                 if not abs(v["value"]) < 10 ** 15:
                     self.error(f"value {v['value']} is out of range (under 10^15)",
                                doc.pos(("values", i, "value")), "value")
-                if values and v["from"] <= values[-1].start:
-                    self.error(f"values must be in date order: {v['from']} is not after "
-                               f"{values[-1].start}", doc.pos(("values", i, "from")), "from")
                 note = " ".join(v["note"].split()) if "note" in v else None
                 source = " ".join(v["source"].split())
                 warning = None if v["confidence"] == "high" else (
@@ -267,7 +273,60 @@ class _Loader:
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values),
                                      d["verified_through"])
+        for pid in list(links):
+            self.resolve_same_as(pid, out, links, [])
         return out
+
+    def resolve_same_as(self, pid: str, out: dict[str, Parameter],
+                        links: dict[str, list[tuple[int, dict, Position]]],
+                        chain: list[str]) -> None:
+        """Write out the values a `same_as` entry stands for: the other series' values in
+        force from its date until the next entry of this one (no value is copied in the
+        YAML; the trace names both series and their sources)."""
+        if pid not in links:
+            return
+        if pid in chain:
+            self.error(f"parameters are defined from each other in a cycle: "
+                       f"{' -> '.join(chain[chain.index(pid):] + [pid])}", out[pid].position,
+                       "same_as")
+            links.pop(pid, None)
+            return
+        p = out[pid]
+        entries = links.pop(pid)
+        vals = list(p.values)
+        for i, v, pos in reversed(entries):
+            other = out.get(v["same_as"])
+            if other is None:
+                known = ", ".join(sorted(out))
+                self.error(f"same_as {v['same_as']!r}: no such parameter (the parameters are "
+                           f"{known})", pos, "same_as")
+                continue
+            self.resolve_same_as(other.id, out, links, chain + [pid])
+            other = out[other.id]
+            if other.type != p.type:
+                self.error(f"same_as {other.id!r}: a {other.type} parameter cannot define a "
+                           f"{p.type} one", pos, "same_as")
+                continue
+            start = v["from"]
+            end = vals[i + 1].start if i + 1 < len(vals) else None
+            first = other.at(start)
+            if first is None:
+                self.error(f"same_as {other.id!r}: it has no value in force on {start}", pos,
+                           "same_as")
+                continue
+            said = " ".join(v["source"].split())
+            derived = []
+            for ov in (first, *(x for x in other.values if start < x.start)):
+                if end is not None and ov.start >= end:
+                    break
+                derived.append(ParameterValue(
+                    max(ov.start, start), ov.value, ov.currency,
+                    f"equal to {other.id} from {start} ({said}); {other.id}: {ov.source}",
+                    ov.confidence, ov.note, pos, ov.warning,
+                    v.get("amended_by") if ov is first else ov.amended_by))
+            vals[i:i + 1] = derived
+        out[pid] = Parameter(p.id, p.title, p.type, p.cite, tuple(vals), p.position,
+                             tuple(x.start for x in vals), p.verified_through)
 
     def articles(self, base: Scope, coverage: Coverage, decisions_doc: Document) -> list[Rule]:
         rules: list[Rule] = []
@@ -568,6 +627,7 @@ class _Loader:
             if not dates or applies is None:
                 continue
             params: list[str] = []
+            series: list[str] = []
             depends: list[str] = list(applies.decisions)
             for r in (dates[0], *body):
                 for v in r.versions:
@@ -575,6 +635,9 @@ class _Loader:
                         for p in e.params if e else ():
                             if p not in params:
                                 params.append(p)
+                        for p in e.series if e else ():
+                            if p not in series:
+                                series.append(p)
                         for dep in e.decisions if e else ():
                             if dep not in depends:
                                 depends.append(dep)
@@ -597,7 +660,8 @@ class _Loader:
                                 tuple(body), tuple(params), pos,
                                 entitlement=spec.get("entitlement", False), currency=dcur,
                                 values=tuple(spec.get("values", ())), depends=tuple(depends),
-                                no_value=spec.get("no_value", "not_applicable"), sum=summed)
+                                no_value=spec.get("no_value", "not_applicable"), sum=summed,
+                                series=tuple(series))
         return out
 
     def sum_spec(self, doc: Document, did: str, spec: dict, kind: Any, base: Scope,

@@ -156,3 +156,45 @@ def test_the_planner_finds_cut_points_or_refuses():
     assert _plan("days_between(a.d, day)") is None  # changes every day
     assert _plan("add_days(day, 3) < a.d") is None  # day shifted: not a plain comparison
     assert _plan("day < rate_date", params=["rate_date"]) is None  # a landmark read by date
+
+
+def test_a_series_defined_from_another_from_a_date():
+    """§ 3(1): the refinancing rate is 9 % until 2020-04-30 and equal to the base rate from
+    2020-05-01 (12 %, then 8 % from 2021), no value copied: 10 days at 9 (30000 × 9/100/300 =
+    9 a day = 90) and 10 days at 12 (12 a day = 120): 210.00; each derived value names both
+    series and their sources."""
+    values = [(v.start, v.value) for v in RB.parameters["refinancing_rate"].values]
+    assert values == [(D(2020, 1, 1), 9), (D(2020, 5, 1), 12), (D(2021, 1, 1), 8)]
+    assert RB.parameters["refinancing_rate"].values[1].source.startswith(
+        "equal to base_rate from 2020-05-01")
+    facts = {"pay": {"due_date": "2020-04-20", "paid_date": "2020-05-10", "amount": "30000"}}
+    r = RB.evaluate(facts, on="2021-06-01", decisions=["refinanced_interest"])
+    assert r["refinanced_interest"].value == Decimal("210.00")
+
+
+def test_a_parameter_read_at_a_computed_date():
+    """§ 3(2): earnings of the year before the illness count up to that year's maximum base:
+    an illness of 2021 reads the 2020 base (900000), one of 2020 the 2019 base (800000); the
+    trace shows the value read, with the date it was read on."""
+    ill = {"illness": {"start_date": "2021-03-01", "end_date": "2021-03-02"},
+           "earnings": {"daily": "90", "last_year": "1000000"}}
+    r = RB.evaluate(ill, on="2021-06-01", decisions=["counted_earnings"], trace=True)
+    c = r["counted_earnings"]
+    assert c.value == Decimal("900000.00")
+    read = [(p.name, p.value, p.effective_from) for s in c.trace for p in s.parameters]
+    assert read == [("maximum_base on 2020-01-01", 900000, D(2020, 1, 1))]
+    ill["illness"]["start_date"] = "2020-03-01"
+    assert RB.evaluate(ill, on="2021-06-01")["counted_earnings"].value == Decimal("800000.00")
+
+
+def test_a_parameter_read_where_it_has_no_value_is_not_covered():
+    """With the 2019 base left out, an illness of 2020 reads a year no value covers:
+    not_covered, with a note naming the parameter and the date."""
+    text = (DAILY / "parameters" / "maximum_base.yaml").read_text("utf-8")
+    text = "\n".join(line for line in text.splitlines() if "2019-01-01" not in line) + "\n"
+    rb = engine.load(DAILY, files={"parameters/maximum_base.yaml": text})
+    ill = {"illness": {"start_date": "2020-03-01", "end_date": "2020-03-02"},
+           "earnings": {"daily": "90", "last_year": "1000000"}}
+    r = rb.evaluate(ill, on="2021-06-01", decisions=["counted_earnings"])["counted_earnings"]
+    assert r.status == "not_covered" and r.notes == (
+        "counted_earnings reads maximum_base on 2019-01-01, when no value of it is in force",)
