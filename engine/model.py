@@ -141,6 +141,7 @@ class Rule:
     position: Position
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
     order: int | None = None  # for adjust rules: which applies first (1, 2, ...)
+    row: str | None = None  # a decision table's row: the key value it is for
     act: str | None = None  # the act the provision belongs to (its article file's act)
 
     def version_at(self, day: _dt.date) -> Version | None:

@@ -245,7 +245,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
         w.line(n, f"if {when} is not False:")
         n += 1
     _ROLE_EMITTERS[r.role](w, R, V, v, when, n)
-    if when is not None and w.traced:
+    if when is not None and w.traced and r.row is None:  # a table traces its matching row
         w.line(n - 1, "else:")
         w.trace(n, repr(r.role), R, w.ref(v.when, "E"), "'does not apply'", V,
                 "\"its 'when' does not hold for this case\"")

@@ -349,14 +349,17 @@ class _Loader:
             citation = doc.data["citation"]
             self.file_act = doc.data.get("act")
             for i, spec in enumerate(doc.data["rules"]):
-                rule = self.rule(doc, i, spec, citation, base, coverage, types)
-                if rule is None:
-                    continue
-                if rule.id in seen:
-                    self.error(f"rule id {rule.id!r} is already used at {seen[rule.id]}",
-                               rule.position, "id")
-                seen[rule.id] = rule.position
-                rules.append(rule)
+                made = self.table(doc, i, spec, citation, base, coverage, types) \
+                    if "table" in spec else [self.rule(doc, i, spec, citation, base, coverage,
+                                                        types)]
+                for rule in made:
+                    if rule is None:
+                        continue
+                    if rule.id in seen:
+                        self.error(f"rule id {rule.id!r} is already used at {seen[rule.id]}",
+                                   rule.position, "id")
+                    seen[rule.id] = rule.position
+                    rules.append(rule)
         return rules
 
     def rule(self, doc: Document, i: int, spec: dict, citation: str, base: Scope,
@@ -434,7 +437,109 @@ class _Loader:
                     tuple(spec.get("overrides", ())), citation, pos,
                     tuple(v.start for v in versions), spec.get("order"), self.file_act)
 
-    def check_finding(self, doc: Document, at: tuple, expr: Any, values: tuple[str, ...]) -> None:
+    def table(self, doc: Document, i: int, spec: dict, citation: str, base: Scope,
+              coverage: Coverage, types: dict[str, str]) -> list[Rule | None]:
+        """A decision table: one value rule per row and decision, `when` the key fact has
+        the row's value. Checked here: the key is an enum fact, one row per value (hit
+        policy unique), every value has a row, each row's citation lies in the file's.
+        Cells that name no decision are the row's variables, usable in its other cells."""
+        at = ("rules", i)
+        tab = spec["table"]
+        key = tab["key"]
+        decisions = (spec["decision"],) if isinstance(spec["decision"], str) else tuple(
+            spec["decision"])
+        unknown = [d for d in decisions if d not in types]
+        if unknown:
+            self.error(f"unknown decision {unknown[0]!r}; decisions.yaml declares "
+                       f"{', '.join(sorted(types))}", doc.pos(at + ("decision",)), "decision")
+            return []
+        allowed = base.enums.get(key)
+        if key not in base.facts or not allowed:
+            self.error(f"a table is keyed by an enum fact; {key!r} is "
+                       + (f"a {base.facts[key]}" if key in base.facts
+                          else "no fact" + _suggest_fact(key, base.facts)),
+                       doc.pos(at + ("table", "key")), "key")
+            self.incomplete = True  # its decisions' own checks would only echo this
+            return []
+        specials = {"on": "date", "applicable_date": "date"}
+        if set(decisions) & self.daily:
+            specials["day"] = "date"
+        rows: dict[str, Position] = {}
+        out: list[Rule | None] = []
+        for j, row in enumerate(tab["rows"]):
+            rpath = at + ("table", "rows", j)
+            rpos = doc.pos(rpath)
+            k = row["key"]
+            if k not in allowed:
+                close = difflib.get_close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
+                hint = f"; did you mean {close[0]!r}?" if close else ""
+                self.error(f"{k!r} is not a value of {key}{hint}", doc.pos(rpath + ("key",)),
+                           "key")
+                continue
+            if k in rows:
+                self.error(f"a second row for {k!r} (the first is at line {rows[k].line}); the "
+                           "hit policy is unique: one row per value", doc.pos(rpath + ("key",)),
+                           "key")
+                continue
+            rows[k] = rpos
+            if not cites_within(row["cite"], citation):
+                self.error(f"citation {row['cite']!r} is not within this file's {citation!r}",
+                           doc.pos(rpath + ("cite",)), "cite")
+            variables = {}
+            for name, cell in row.items():
+                if name in _ROW_KEYS or name in decisions:
+                    continue
+                try:
+                    variables[name] = parse_definition(str(cell), doc.pos(rpath + (name,)))
+                except StatuteError as e:
+                    self.errors.append(e)
+            scope = Scope(base.facts, base.enums, base.params, specials, base.nullable,
+                          {**base.definitions, **variables}, base.decisions, base.rounding)
+            try:
+                when = compile_expression(f"{key} == {k!r}", scope, doc.pos(rpath + ("key",)),
+                                          "bool")
+            except StatuteError as e:
+                self.errors.append(e)
+                continue
+            for dcol in decisions:
+                if dcol not in row:
+                    self.error(f"the row for {k!r} gives no {dcol} (write {dcol}: null for "
+                               "none: the decision is then not applicable, citing the row)",
+                               rpos, dcol)
+                    continue
+                rid = f"{spec['id']}[{k}]" + (f".{dcol}" if len(decisions) > 1 else "")
+                text = " ".join(str(row.get("text") or spec["text"]).split())
+                if row[dcol] is None:  # this row gives no such value: a condition that fails
+                    none = compile_expression("False", scope, doc.pos(rpath + (dcol,)), "bool")
+                    out.append(Rule(rid, row["cite"], row.get("title") or spec.get("title"),
+                                    text, f"the row for {k} gives no {dcol}", "requires",
+                                    (dcol,), (Version(coverage.start, coverage.end, none, when,
+                                                      None, None, True, rpos),), (), citation,
+                                    rpos, (coverage.start,), order=None, act=self.file_act,
+                                    row=k))
+                    continue
+                kind = KINDS[types[dcol]]
+                expect = f"record:{kind.name}" if kind.fields else kind.expr_type
+                expr = self.compile_value(doc, rpath + (dcol,), scope, expect)
+                if expr is None:
+                    continue
+                if kind.declares_values and self.finding_values[dcol]:
+                    self.check_finding(doc, rpath, expr, self.finding_values[dcol], dcol)
+                out.append(Rule(rid, row["cite"], row.get("title") or spec.get("title"), text,
+                                row.get("reading") or spec.get("reading"), "value", (dcol,),
+                                (Version(coverage.start, coverage.end, expr, when, None, None,
+                                         True, rpos),), (), citation, rpos, (coverage.start,),
+                                order=None, act=self.file_act, row=k))
+        if tab.get("complete", True):
+            missing = sorted(set(allowed) - set(rows))
+            if missing:
+                self.error(f"the table has no row for {', '.join(map(repr, missing))} of {key} "
+                           "(give one, or complete: false to leave them with no value)",
+                           doc.pos(at + ("table",)), "table")
+        return out
+
+    def check_finding(self, doc: Document, at: tuple, expr: Any, values: tuple[str, ...],
+                      column: str = "value") -> None:
         """A finding's value is one of its declared values, written as literals."""
         import ast
 
@@ -452,8 +557,8 @@ class _Loader:
                 close = difflib.get_close_matches(leaf.value, values, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 at_leaf = expr.position
-                if isinstance(_get(doc.data, at).get("value"), str):  # where the literal is
-                    at_leaf = doc.locate(at + ("value",), expr.source)(
+                if isinstance(_get(doc.data, at).get(column), str):  # where the literal is
+                    at_leaf = doc.locate(at + (column,), expr.source)(
                         leaf.col_offset)  # type: ignore[attr-defined]
                 self.error(f"{leaf.value!r} is not a value of this finding; it is one of "
                            f"{', '.join(values)}{hint}", at_leaf, "value")
@@ -697,6 +802,12 @@ class _Loader:
 
 _SPECIALS = ("on", "day", "days", "applicable_date", "value", "period_start")
 _SUMMABLE = ("money", "days", "int", "decimal")
+_ROW_KEYS = ("key", "cite", "title", "text", "reading")
+
+
+def _suggest_fact(name: str, facts: Any) -> str:
+    close = difflib.get_close_matches(name, list(facts), n=1, cutoff=0.6)
+    return f"; did you mean {close[0]!r}?" if close else ""
 
 
 def _field_source(v: Any) -> str:
