@@ -30,8 +30,14 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from decimal import Decimal
+
+from engine.evaluate.decide import Day
+from engine.expr import Unknown
 from engine.expr.helpers import div
+from engine.kinds import KINDS
 from engine.model import Decision, Rule, Version
+from engine.result import make_result
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -58,6 +64,15 @@ class _Writer:
         self.g: dict[str, Any] = {}
         self.ids: dict[int, str] = {}
         self.whens: dict[str, str] = {}  # a top-level `when` source -> variable holding it
+        self.pvs: dict[str, str] = {}  # parameter -> variable holding its value in force
+        self.decision: Any = None
+        self.money_params: set[str] = set()
+        self.event = False  # `at` answers an event decision (a result, not a Day)
+
+    def done(self, day_source: str) -> str:
+        """Source returning `day_source` (a Day) as `at` answers: a Day, or for an event
+        decision its result."""
+        return f"EVENT_RESULT(RB, D, {day_source}, day, TR)" if self.event else day_source
 
     def ref(self, obj: Any, prefix: str = "O") -> str:
         """A global name for `obj` in the generated module."""
@@ -93,9 +108,17 @@ def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any]) -> Co
     return Compiled(variants[0], variants[1], variants[2], variants[3], tuple(sources))
 
 
+def helpers_na(d: Decision) -> Any:
+    """The one not_applicable answer of `d` without trace: read-only, shared by all cases."""
+    from engine.result import make_result
+    return make_result(d.id, "not_applicable", d.type, None, None, None, (), (), None, None)
+
+
 def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
            traced: bool) -> tuple[Callable, str]:
     w = _Writer(three, traced)
+    w.decision = d
+    w.event = d.sum is None
     w.g.update(helpers)
     w.g.update({"_div": div, "RB": rb, "D": d, "DATE": _dt.date, "NO_PARAMETERS": {},
                 "EV": helpers["THREE_EV"] if three else helpers["FAST_EV"]})
@@ -114,6 +137,7 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
 
 
 _BUILTINS = {"len": len, "tuple": tuple, "dict": dict}  # what the template itself uses
+_PLAIN_KINDS = frozenset({"money", "days", "int", "decimal", "date", "bool"})  # no check after
 
 
 def _applies(w: _Writer, d: Decision) -> None:
@@ -123,6 +147,10 @@ def _applies(w: _Writer, d: Decision) -> None:
     w.trace(1, "'applies_if'", "None", w.ref(d.applies_if, "E"), "a", "None",
             repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"))
     w.line(1, "if a is not True:")
+    if not w.traced:  # the common answer, with no trace and no date: one shared object
+        w.g["NA"] = helpers_na(d)
+        w.line(2, "if a is False:")
+        w.line(3, "return NA")
     w.line(2, "return NOT_APPLIES(D, a, TR)")
 
 
@@ -143,7 +171,9 @@ def _event(w: _Writer, d: Decision) -> None:
     w.line(0, "def decide(F, S, W, TR, by_day=False):")
     _applies(w, d)
     _select(w, d, 1, "return UNKNOWN_DATE(D, day, TR)")
-    w.line(1, "return EVENT_RESULT(RB, D, at(F, S, day, W, TR), day, TR)")
+    w.line(1, "if not COV_S <= day <= COV_E:")
+    w.line(2, "return NOT_COVERED(RB, D, day, TR)")
+    w.line(1, "return at(F, S, day, W, TR)")
 
 
 def _each_day(w: _Writer, d: Decision) -> None:
@@ -164,8 +194,9 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     cov = rb.coverage
     w.g.update({"COV_S": cov.start, "COV_E": cov.end})
     w.line(0, "def at(F, S, day, W, TR):")
-    w.line(1, "if not COV_S <= day <= COV_E:")
-    w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
+    if not w.event:  # an event decision's date was checked against the coverage already
+        w.line(1, "if not COV_S <= day <= COV_E:")
+        w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
     if rb.verified_through is not None:
         w.g["VERIFIED"] = rb.verified_through
         w.line(1, "if day > VERIFIED:")
@@ -176,9 +207,12 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     for i, name in enumerate(d.params):
         param = rb.parameters[name]
         par = w.ref(param, "PAR")
+        w.pvs[name] = f"pv{i}"
+        if param.type == "money":
+            w.money_params.add(name)
         w.line(1, f"pv{i} = {par}.at(day)")
         w.line(1, f"if pv{i} is None:")
-        w.line(2, f"return NO_PARAMETER({name!r}, day, TR)")
+        w.line(2, f"return {w.done(f'NO_PARAMETER({name!r}, day, TR)')}")
         w.line(1, f"P[{name!r}] = pv{i}.value")
         w.line(1, f"if pv{i}.warning:")
         w.line(2, f"W.add(pv{i}.warning)")
@@ -197,6 +231,7 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     w.line(1, "opens = []")
     w.line(1, "adjusts = []")
     w.line(1, "unknown = EMPTY")
+    w.line(1, "cur = None")
     w.line(1, "A = False")
     top_assumed = [False]
     for r in d.rules:
@@ -204,8 +239,29 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     w.g["ASSUMPTION"] = f"assumption: {cov.assumption}"
     w.line(1, "if A:")
     w.line(2, "W.add(ASSUMPTION)")
-    w.line(1, "return CONCLUDE(RB, D, F, P, S, day, refused, values, opens, adjusts, unknown, "
-              "TR, EV)")
+    if not w.traced and d.type in _PLAIN_KINDS:
+        # CONCLUDE specialised to its most common case, the one answer a lump sum mostly
+        # gets: nothing refused or open, one value rule applies and nothing adjusts it
+        # (what CONCLUDE then does, without the call); every other case goes to CONCLUDE
+        w.g.update({"MAKE": make_result, "UNKNOWN": Unknown, "DEC": Decimal, "DAY": Day,
+                    "Q": rb.rounding.quantum, "MODE": rb.rounding.mode, "YES": d.yes,
+                    "ID": d.id, "KIND": d.type})
+        cond = "not refused and not opens and not unknown and len(values) == 1"
+        if any(r.role == "adjust" for r in d.rules):
+            cond += " and not adjusts"
+        w.line(1, f"if {cond}:")
+        w.line(2, "r, v = values[0]")
+        w.line(2, "value = v.expr.evaluate(F, P, S)" if w.three else "value = v.expr.fn(F, P, S)")
+        w.line(2, "if value.__class__ is not UNKNOWN:")
+        if w.event:
+            if d.type == "money":
+                w.line(3, "value = (value if value.__class__ is DEC else DEC(value))"
+                          ".quantize(Q, rounding=MODE)")
+            w.line(3, "return MAKE(ID, YES, KIND, value, cur, day, (r.cite,), (), None, None)")
+        else:
+            w.line(3, "return DAY(YES, value, cur, (r.cite,), EMPTY, r.id)")
+    w.line(1, "return " + w.done("CONCLUDE(RB, D, F, P, S, day, refused, values, opens, "
+                                  "adjusts, unknown, TR, EV)"))
 
 
 def _rule(w: _Writer, r: Rule, cov_start: Any, cov_end: Any, top_assumed: list[bool]) -> None:
@@ -219,7 +275,7 @@ def _rule(w: _Writer, r: Rule, cov_start: Any, cov_end: Any, top_assumed: list[b
         w.line(1, f"{'if' if j == 0 else 'elif'} {s} <= day <= {e}:")
         _version(w, r, R, v, 2, top_assumed)
     w.line(1, "else:")
-    w.line(2, f"return NO_VERSION({R}, day, TR)")
+    w.line(2, f"return {w.done(f'NO_VERSION({R}, day, TR)')}")
 
 
 def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[bool]) -> None:
@@ -282,12 +338,15 @@ def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
 
 
 def _value(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
-    """A value rule that applies is a candidate; one whose `when` is unknown stays open."""
+    """A value rule that applies is a candidate; one whose `when` is unknown stays open.
+    `cur` is the currency of the candidate (used when it is the only one)."""
     if when is None:
         w.line(n, f"values.append(({R}, {V}))")
+        w.line(n, f"cur = {_currency_source(w, v)}")
         return
     w.line(n, f"if {when} is True:")
     w.line(n + 1, f"values.append(({R}, {V}))")
+    w.line(n + 1, f"cur = {_currency_source(w, v)}")
     w.line(n, "else:")
     w.line(n + 1, f"opens.append(({R}, {V}, {when}))")
 
@@ -301,6 +360,19 @@ def _adjust(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
     w.line(n + 1, f"adjusts.append(({R}, {V}))")
     w.line(n, "else:")
     w.line(n + 1, f"unknown = unknown | NAMES({when})")
+
+
+def _currency_source(w: _Writer, v: Version) -> str:
+    """The currency of a value computed by `v` (as engine.evaluate.decide._currency)."""
+    d = w.decision
+    if not KINDS[d.type].money or v.expr is None:
+        return "None"
+    money = [w.pvs[p] for p in v.expr.params if p in w.money_params]
+    if len(money) == 1 and not v.expr.decisions:
+        return f"{money[0]}.currency"
+    if not money and not v.expr.decisions:
+        return repr(d.currency)
+    return f"CURRENCY(RB, D, [{w.ref(v.expr, 'E')}], day, F)"
 
 
 _ROLE_EMITTERS: dict[str, Callable[[_Writer, str, str, Version, str | None, int], None]] = {

@@ -207,8 +207,16 @@ def _finish(rb: "Rulebook", d: Decision, value: Any, tr: Tracer | None) -> Any:
     return value
 
 
+def _not_covered(rb: "Rulebook", d: Decision, day: _dt.date, tr: Tracer | None) -> DecisionResult:
+    _outside_coverage(rb, day, tr)
+    return _result(d, "not_covered", tr, day)
+
+
 def _event_result(rb: "Rulebook", d: Decision, out: Day, day: _dt.date,
                   tr: Tracer | None) -> DecisionResult:
+    if tr is None and d.type == "money" and out.status in VALUED:  # the common answer
+        return make_result(d.id, out.status, "money", _round_money(rb, out.value, None),
+                           out.currency, day, out.citations, (), None, None)
     if out.status not in VALUED:
         return _result(d, out.status, tr, day if out.status != "not_applicable" or
                        out.citations else None, out.citations, out.missing)
@@ -382,7 +390,8 @@ def _unique(items: Any) -> tuple[str, ...]:
 
 def helpers() -> dict[str, Any]:
     """The pieces compiled decisions call (see engine.compile.codegen)."""
-    return {"NOT_APPLIES": _not_applies, "UNKNOWN_DATE": _unknown_date,
+    return {"NOT_APPLIES": _not_applies, "NOT_COVERED": _not_covered,
+            "CURRENCY": _currency, "UNKNOWN_DATE": _unknown_date,
             "UNKNOWN_DAY": _unknown_day, "EVENT_RESULT": _event_result,
             "SUM_RESULT": _sum_result, "OUTSIDE_COVERAGE": _outside_coverage,
             "NO_PARAMETER": _no_parameter, "NO_VERSION": _no_version,
