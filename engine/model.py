@@ -202,9 +202,16 @@ class Decision:
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
+    """The dates a rulebook answers for. With no end (`open`), `end` is the last date the
+    engine reads (dates.MAX_DATE): a law in force with no known end."""
+
     start: _dt.date
     end: _dt.date
     assumption: str
+    open: bool = False
+
+    def describe(self) -> str:
+        return f"{self.start}.. (no end)" if self.open else f"{self.start}..{self.end}"
 
     def __contains__(self, day: _dt.date) -> bool:
         return self.start <= day <= self.end

@@ -74,9 +74,10 @@ def timeline(rb: "Rulebook") -> list[Change]:
     changes = [
         Change(cov.start, "coverage", "coverage", None, None, "rulebook coverage begins",
                rb.baseline_act, every),
-        Change(cov.end + _DAY, "coverage", "coverage", None, "rulebook coverage ends", None,
-               end_act, every),
     ]
+    if not cov.open:  # a coverage with no end has no day on which it ends
+        changes.append(Change(cov.end + _DAY, "coverage", "coverage", None,
+                              "rulebook coverage ends", None, end_act, every))
     for r in _rules(rb).values():
         for i, v in enumerate(r.versions):
             if i == 0 and v.start <= cov.start:

@@ -32,7 +32,7 @@ def check_tiling(spans: list[Span], coverage: Coverage, versions_at: Position) -
                                     s.position, "to"))
         if s.start < coverage.start or s.end > coverage.end:
             errors.append(LoadError(f"version {s.start}..{s.end} lies outside the rulebook's "
-                                    f"coverage {coverage.start}..{coverage.end}", s.position))
+                                    f"coverage {coverage.describe()}", s.position))
         if prev is not None:
             if s.start <= prev.end:
                 errors.append(LoadError(f"version from {s.start} overlaps the previous one "
@@ -52,6 +52,6 @@ def check_tiling(spans: list[Span], coverage: Coverage, versions_at: Position) -
         for hole in holes:  # a version reaching past an edge is reported above, not here
             errors.append(LoadError(
                 f"no version is in force from {hole}, inside the coverage "
-                f"{coverage.start}..{coverage.end}; add a version (in_force: false for a "
+                f"{coverage.describe()}; add a version (in_force: false for a "
                 "period the rule did not exist)", versions_at, "versions"))
     return errors

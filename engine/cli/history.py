@@ -57,7 +57,7 @@ def _timeline(args: argparse.Namespace) -> int:
                   indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(f"{rb.id} — timeline (coverage {rb.coverage.start}..{rb.coverage.end})")
+    print(f"{rb.id} — timeline (coverage {rb.coverage.describe()})")
     last = None
     rows = []
     for c in changes:

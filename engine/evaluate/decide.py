@@ -84,7 +84,7 @@ def _outside_coverage(rb: "Rulebook", day: _dt.date, tr: Tracer | None) -> Day:
     if tr:
         cov = rb.coverage
         tr.add("coverage", None, None, False, None,
-               f"{day} is outside {cov.start}..{cov.end}: no rule version is in force",
+               f"{day} is outside {cov.describe()}: no rule version is in force",
                title="is the applicable date within the rulebook's coverage?")
     return Day("not_covered")
 

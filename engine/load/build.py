@@ -21,6 +21,7 @@ from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
 from engine.model import (NO_DEFAULT, ROLES, Act, Coverage, Decision, Fact, Parameter,
                           ParameterValue, Rounding, Rule, Sum, Version)
+from engine.dates import MAX_DATE
 from engine.check.acts import check_acts
 from engine.check.citations import cites_within
 from engine.check.dependencies import dependency_order
@@ -169,9 +170,12 @@ class _Loader:
 
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
-        if c["from"] > c["to"]:
+        if "to" in c and c["from"] > c["to"]:
             self.error("coverage 'from' is after 'to'", meta.pos(("coverage",)))
-        return Coverage(c["from"], c["to"], " ".join(c["assumption"].split()))
+        if "to" not in c and "ended_by" in c:
+            self.error("a coverage with no end has no ended_by", meta.pos(("coverage",)))
+        return Coverage(c["from"], c.get("to", MAX_DATE), " ".join(c["assumption"].split()),
+                        "to" not in c)
 
     def facts(self, doc: Document) -> dict[str, Fact]:
         out = {}

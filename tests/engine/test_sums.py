@@ -198,3 +198,16 @@ def test_a_parameter_read_where_it_has_no_value_is_not_covered():
     r = rb.evaluate(ill, on="2021-06-01", decisions=["counted_earnings"])["counted_earnings"]
     assert r.status == "not_covered" and r.notes == (
         "counted_earnings reads maximum_base on 2019-01-01, when no value of it is in force",)
+
+
+def test_a_coverage_with_no_end():
+    """A rulebook whose coverage has no end answers any later date with the versions and
+    values last in force; its timeline has no day on which the coverage ends."""
+    from engine.amend.history import timeline
+    text = (DAILY / "rulebook.yaml").read_text("utf-8").replace("  to: 2021-12-31\n", "")
+    rb = engine.load(DAILY, files={"rulebook.yaml": text})
+    assert rb.coverage.open and rb.coverage.describe() == "2020-01-01.. (no end)"
+    facts = {"pay": {"due_date": "2030-03-10", "paid_date": "2030-03-12", "amount": "30000"}}
+    r = rb.evaluate(facts, on="2030-04-01", decisions=["late_interest"])["late_interest"]
+    assert (r.status, r.value) == ("determined", Decimal("32.00"))  # 2 days × 30000×8/100/150
+    assert [c.after for c in timeline(rb) if c.kind == "coverage"] == ["rulebook coverage begins"]
