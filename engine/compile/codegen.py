@@ -122,10 +122,10 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
     w.g.update(helpers)
     w.g.update({"_div": div, "RB": rb, "D": d, "DATE": _dt.date, "NO_PARAMETERS": {},
                 "EV": helpers["THREE_EV"] if three else helpers["FAST_EV"]})
-    _at(w, rb, d)
     if d.sum is None:
-        _event(w, d)
+        _event(w, rb, d)
     else:
+        _at(w, rb, d)
         _each_day(w, d)
         _summed(w, d)
     source = "\n".join(w.lines)
@@ -142,7 +142,8 @@ _PLAIN_KINDS = frozenset({"money", "days", "int", "decimal", "date", "bool"})  #
 
 def _applies(w: _Writer, d: Decision) -> None:
     """applies_if: false -> not_applicable; unknown -> undetermined."""
-    w.line(1, "P = NO_PARAMETERS")  # applies_if and the applicable date read none
+    if w.three:
+        w.line(1, "P = NO_PARAMETERS")  # applies_if and the applicable date read none
     w.line(1, f"a = {w.expr(d.applies_if)}")
     w.trace(1, "'applies_if'", "None", w.ref(d.applies_if, "E"), "a", "None",
             repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"))
@@ -167,18 +168,22 @@ def _select(w: _Writer, d: Decision, indent: int, unknown: str) -> None:
     w.line(indent, "S['applicable_date'] = day")
 
 
-def _event(w: _Writer, d: Decision) -> None:
+def _event(w: _Writer, rb: "Rulebook", d: Decision) -> None:
+    """An event decision in one function: applies_if, the applicable date, the rules."""
+    cov = rb.coverage
+    w.g.update({"COV_S": cov.start, "COV_E": cov.end})
     w.line(0, "def decide(F, S, W, TR, by_day=False):")
     _applies(w, d)
     _select(w, d, 1, "return UNKNOWN_DATE(D, day, TR)")
     w.line(1, "if not COV_S <= day <= COV_E:")
     w.line(2, "return NOT_COVERED(RB, D, day, TR)")
-    w.line(1, "return at(F, S, day, W, TR)")
+    _rules_on(w, rb, d)
 
 
 def _each_day(w: _Writer, d: Decision) -> None:
     w.line(0, "def each_day(F, S, W, TR):")
-    w.line(1, "P = NO_PARAMETERS")
+    if w.three:
+        w.line(1, "P = NO_PARAMETERS")
     _select(w, d, 1, "return UNKNOWN_DAY(D, day)")
     w.line(1, "return at(F, S, day, W, TR)")
 
@@ -194,9 +199,15 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     cov = rb.coverage
     w.g.update({"COV_S": cov.start, "COV_E": cov.end})
     w.line(0, "def at(F, S, day, W, TR):")
-    if not w.event:  # an event decision's date was checked against the coverage already
-        w.line(1, "if not COV_S <= day <= COV_E:")
-        w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
+    w.line(1, "if not COV_S <= day <= COV_E:")
+    w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
+    _rules_on(w, rb, d)
+
+
+def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
+    """The body that applies the rules of `d` on `day` and concludes (in `at`, or inline
+    in an event decision's `decide`)."""
+    cov = rb.coverage
     if rb.verified_through is not None:
         w.g["VERIFIED"] = rb.verified_through
         w.line(1, "if day > VERIFIED:")
@@ -228,8 +239,10 @@ def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.line(1, "R['@reads'] = P.setdefault('@reads', [])")
     w.line(1, "refused = []")
     w.line(1, "values = []")
-    w.line(1, "opens = []")
-    w.line(1, "adjusts = []")
+    # lists only a decision's rules can fill; otherwise the shared empty tuple
+    may_open = any(r.role == "value" and any(v.when for v in r.versions) for r in d.rules)
+    w.line(1, "opens = []" if may_open else "opens = ()")
+    w.line(1, "adjusts = []" if any(r.role == "adjust" for r in d.rules) else "adjusts = ()")
     w.line(1, "unknown = EMPTY")
     w.line(1, "cur = None")
     w.line(1, "A = False")
