@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Iterable
 from engine.amend.history import timeline
 
 if TYPE_CHECKING:
+    from engine.result import DecisionResult
     from engine.rulebook import Rulebook
 
 __all__ = ["Boundary", "boundaries", "measure"]
@@ -34,10 +35,13 @@ class Boundary:
     after: tuple[_dt.date, _dt.date]
     tests_before: list[str] = field(default_factory=list)
     tests_after: list[str] = field(default_factory=list)
+    reachable: bool = True  # some decision reads what changes here
 
     @property
     def covered(self) -> bool:
-        return bool(self.tests_before and self.tests_after)
+        """Both sides decided by a test; a boundary no decision can read is never
+        required (it is listed as unreachable)."""
+        return not self.reachable or bool(self.tests_before and self.tests_after)
 
 
 def boundaries(rb: "Rulebook") -> list[Boundary]:
@@ -66,8 +70,26 @@ def boundaries(rb: "Rulebook") -> list[Boundary]:
             cite = f"{c.citation} " if c.kind == "rule" else ""
             what = f"{cite}{subject}: {c.before} -> {c.after}"
             out.append(Boundary(c.date, subject, what, c.act, c.decisions,
-                                (max(prev, cov.start), c.date - _DAY), (c.date, min(nxt, cov.end))))
+                                (max(prev, cov.start), c.date - _DAY), (c.date, min(nxt, cov.end)),
+                                reachable=bool(c.decisions)))
     return sorted(out, key=lambda b: (b.date, b.subject))
+
+
+def dates_read(r: "DecisionResult") -> set[_dt.date]:
+    """Every date on which the answer read rule versions or parameter values: its
+    applicable date, the selecting date of each run of days a sum decided, and each
+    date a parameter was read on with at() (from the trace, when there is one)."""
+    out = {r.applicable_date} if r.applicable_date is not None else set()
+    for s in r.trace:
+        if s.kind == "applicable_date" and isinstance(s.outcome, _dt.date):
+            out.add(s.outcome)
+        for p in s.parameters:
+            if " on " in p.name:
+                try:
+                    out.add(_dt.date.fromisoformat(p.name.rsplit(" on ", 1)[1]))
+                except ValueError:
+                    pass
+    return out
 
 
 def measure(rb: "Rulebook", results: Iterable[tuple]) -> list[Boundary]:
@@ -83,14 +105,13 @@ def measure(rb: "Rulebook", results: Iterable[tuple]) -> list[Boundary]:
         for decision, r in result.decisions.items():
             if only is not None and decision not in only:
                 continue
-            day = r.applicable_date
-            if day is None:
-                continue
+            read = dates_read(r)
             for b in found:
                 if decision not in b.decisions:
                     continue
-                if b.before[0] <= day <= b.before[1] and name not in b.tests_before:
-                    b.tests_before.append(name)
-                if b.after[0] <= day <= b.after[1] and name not in b.tests_after:
-                    b.tests_after.append(name)
+                for day in read:
+                    if b.before[0] <= day <= b.before[1] and name not in b.tests_before:
+                        b.tests_before.append(name)
+                    if b.after[0] <= day <= b.after[1] and name not in b.tests_after:
+                        b.tests_after.append(name)
     return found

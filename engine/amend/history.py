@@ -86,7 +86,7 @@ def timeline(rb: "Rulebook") -> list[Change]:
             changes.append(Change(v.start, "rule", r.id, r.cite, before, _wording(r, v),
                                   v.amended_by, r.decisions))
     for p in rb.parameters.values():
-        readers = tuple(d.id for d in rb.decisions.values() if p.id in d.params)
+        readers = tuple(d.id for d in rb.decisions.values() if p.id in (*d.params, *d.series))
         for i, pv in enumerate(p.values):
             previous = _value(p, i - 1) if i else None
             changes.append(Change(pv.start, "parameter", p.id, p.cite, previous, _value(p, i),
@@ -118,7 +118,7 @@ def diff(rb: "Rulebook", a: _dt.date, b: _dt.date) -> list[Change]:
     for p in rb.parameters.values():
         pa, pb = p.at(a), p.at(b)
         if pa is not pb:
-            readers = tuple(d.id for d in rb.decisions.values() if p.id in d.params)
+            readers = tuple(d.id for d in rb.decisions.values() if p.id in (*d.params, *d.series))
             out.append(Change(b, "parameter", p.id, p.cite, _dated(pa), _dated(pb),
                               pb.amended_by if pb else None, readers))
     return out

@@ -90,13 +90,17 @@ def _coverage(outcomes: list) -> int:
               "boundaries tested on both sides")
         for b in found:
             mark = "ok  " if b.covered else "MISS"
+            if not b.reachable:
+                print(f"  --   {b.date}  {b.what}  [{b.act or 'no act'}]  (unreachable: no "
+                      "decision reads it; not required)")
+                continue
             sides = f"before {len(b.tests_before)}, after {len(b.tests_after)}"
             print(f"  {mark} {b.date}  {b.what}  [{b.act or 'no act'}]  ({sides})")
             if not b.covered:
                 side = "before" if not b.tests_before else "after"
                 lo, hi = getattr(b, side)
-                print(f"       no passing test of {', '.join(b.decisions)} with an applicable "
-                      f"date in {_span(lo, hi)}")
+                print(f"       no passing test of {', '.join(b.decisions)} reading a date "
+                      f"in {_span(lo, hi)} (an applicable date, a day of a sum, at())")
     return uncovered
 
 

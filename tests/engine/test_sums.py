@@ -211,3 +211,24 @@ def test_a_coverage_with_no_end():
     r = rb.evaluate(facts, on="2030-04-01", decisions=["late_interest"])["late_interest"]
     assert (r.status, r.value) == ("determined", Decimal("32.00"))  # 2 days × 30000×8/100/150
     assert [c.after for c in timeline(rb) if c.kind == "coverage"] == ["rulebook coverage begins"]
+
+
+def test_amendment_coverage_counts_every_date_a_sum_read():
+    """One delay across the 2020-03-15 rate change and the 2020-07-01 amendment decides
+    both sides of each (its runs of days select versions on each side), though its
+    applicable date is only its first day; a parameter no decision reads is unreachable,
+    listed but never required."""
+    from engine.amend.coverage import measure
+    unused = ("id: unused_rate\ntitle: A rate nothing reads\ntype: decimal\ncite: § 1(2)\n"
+              "verified_through: 2021-12-31\nvalues:\n"
+              "  - {from: 2020-01-01, amended_by: lwa-2020, value: 1, confidence: high, "
+              "source: x}\n"
+              "  - {from: 2021-01-01, amended_by: rates-2020, value: 2, confidence: high, "
+              "source: x}\n")
+    rb = engine.load(DAILY, files={"parameters/unused_rate.yaml": unused})
+    r = rb.evaluate(LATE, on="2021-06-01", decisions=["late_interest"], trace=True)
+    found = {(b.date, b.subject): b for b in measure(rb, [("t", r, ("late_interest",))])}
+    for key in ((D(2020, 3, 15), "base_rate"), (D(2020, 7, 1), "interest_per_day")):
+        assert found[key].tests_before == ["t"] and found[key].tests_after == ["t"], key
+    unread = found[(D(2021, 1, 1), "unused_rate")]
+    assert not unread.reachable and unread.covered and unread.tests_before == []
