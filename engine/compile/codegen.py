@@ -176,7 +176,11 @@ def _event(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     _applies(w, d)
     _select(w, d, 1, "return UNKNOWN_DATE(D, day, TR)")
     w.line(1, "if not COV_S <= day <= COV_E:")
-    w.line(2, "return NOT_COVERED(RB, D, day, TR)")
+    if w.traced:
+        w.line(2, "return NOT_COVERED(RB, D, day, TR)")
+    else:  # what NOT_COVERED answers without a trace, without the calls
+        w.g.update({"MAKE": make_result, "ID": d.id, "KIND": d.type})
+        w.line(2, "return MAKE(ID, 'not_covered', KIND, None, None, day, (), (), None, None)")
     _rules_on(w, rb, d)
 
 
@@ -259,6 +263,11 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.g.update({"MAKE": make_result, "UNKNOWN": Unknown, "DEC": Decimal, "DAY": Day,
                     "Q": rb.rounding.quantum, "MODE": rb.rounding.mode, "YES": d.yes,
                     "ID": d.id, "KIND": d.type})
+        if w.event:  # a refusal, as CONCLUDE and EVENT_RESULT answer it untraced
+            w.g["NO"] = d.no
+            w.line(1, "if refused:")
+            w.line(2, "return MAKE(ID, NO, KIND, None, None, day, "
+                      "tuple(dict.fromkeys([r.cite for r in refused])), (), None, None)")
         cond = "not refused and not opens and not unknown and len(values) == 1"
         if any(r.role == "adjust" for r in d.rules):
             cond += " and not adjusts"

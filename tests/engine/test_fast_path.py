@@ -42,8 +42,10 @@ def test_fast_mode_agrees_with_the_three_valued_mode(rb, seed):
         fast = rb.evaluate(facts, on=on, decisions=ids, trace=True)
         slow = rb._decide_all(rb.vocabulary.prepare(facts, on), on, None, ids, True,
                               three_valued=True)
+        plain = rb.evaluate(facts, on=on, decisions=ids)  # untraced: its own generated code
         for i in ids:
             assert fast[i].as_dict(trace=True) == slow[i].as_dict(trace=True), (facts, on, i)
+            assert plain[i].as_dict() == fast[i].as_dict(), (facts, on, i)
             compared += 1
         assert fast.warnings == slow.warnings
     assert compared == 150 * len(ids)
