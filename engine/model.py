@@ -75,7 +75,7 @@ class Fact:
 @dataclass(frozen=True, slots=True)
 class ParameterValue:
     start: _dt.date
-    value: Decimal
+    value: Any  # Decimal; a date for a date parameter
     currency: str | None
     source: str
     confidence: str  # high | medium | assumed

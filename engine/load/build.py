@@ -181,6 +181,13 @@ class _Loader:
         out = {}
         for name, spec in doc.data["facts"].items():
             pos = doc.pos(("facts", name))
+            if spec["type"] == "list":
+                out[name] = _list_fact(doc, name, spec, pos, self.error)
+                continue
+            for key in ("of", "fields", "max_items"):
+                if key in spec:
+                    self.error(f"{key} is for a list fact (type: list), not a {spec['type']}",
+                               doc.key_pos(("facts", name, key)), name)
             values = frozenset(spec["values"]) if "values" in spec else None
             default = spec.get("default", NO_DEFAULT)
             if default is not NO_DEFAULT and default is not None:
@@ -240,7 +247,7 @@ class _Loader:
                 # keep the name known so its readers do not report it as unknown too
                 d = invalid[0].data if invalid else None
                 if isinstance(d, dict) and isinstance(d.get("id"), str) and \
-                        d.get("type") in ("money", "decimal", "int"):
+                        d.get("type") in ("money", "decimal", "int", "date"):
                     out[d["id"]] = Parameter(d["id"], str(d.get("title")), d["type"], "", (),
                                              invalid[0].pos())
                 continue
@@ -263,7 +270,16 @@ class _Loader:
                     self.error("a money value needs its currency", pos, "currency")
                 if d["type"] != "money" and "currency" in v:
                     self.error(f"a {d['type']} parameter has no currency", pos, "currency")
-                if not abs(v["value"]) < 10 ** 15:
+                if d["type"] == "date" and not isinstance(v["value"], _dt.date):
+                    self.error(f"a date parameter's value is a date (YYYY-MM-DD), not "
+                               f"{v['value']!r}", doc.pos(("values", i, "value")), "value")
+                    continue
+                if d["type"] != "date" and not isinstance(v["value"], (int, Decimal)) or \
+                        isinstance(v["value"], bool):
+                    self.error(f"a {d['type']} parameter's value is a number, not "
+                               f"{v['value']!r}", doc.pos(("values", i, "value")), "value")
+                    continue
+                if d["type"] != "date" and not abs(v["value"]) < 10 ** 15:
                     self.error(f"value {v['value']} is out of range (under 10^15)",
                                doc.pos(("values", i, "value")), "value")
                 note = " ".join(v["note"].split()) if "note" in v else None
@@ -271,7 +287,8 @@ class _Loader:
                 warning = None if v["confidence"] == "high" else (
                     f"{d['id']} = {v['value']} {v.get('currency') or ''} from {v['from']} has "
                     f"confidence '{v['confidence']}': {note or source}")
-                values.append(ParameterValue(v["from"], Decimal(v["value"]), v.get("currency"),
+                value = v["value"] if d["type"] == "date" else Decimal(v["value"])
+                values.append(ParameterValue(v["from"], value, v.get("currency"),
                                              source, v["confidence"], note, pos, warning,
                                              v.get("amended_by")))
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
@@ -830,3 +847,59 @@ def _get(data: Any, path: tuple) -> Any:
 
 def _natural(path: Path) -> list:
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", path.name)]
+
+
+def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
+               error: Callable[[str, Position, str | None], None]) -> Fact:
+    """A `type: list` fact of facts.yaml: its items' type, its bound and its default checked."""
+    from engine.evaluate.facts import ListFact, coerce_list
+    from engine.expr.limits import MAX_LIST_ITEMS, MAX_RECORD_FIELDS
+
+    def at(*key: str) -> Position:
+        return doc.pos(("facts", name, *key))
+
+    cite, description = spec["cite"], " ".join(spec["description"].split())
+    if spec["max_items"] > MAX_LIST_ITEMS:
+        error(f"max_items {spec['max_items']} is over the engine's ceiling of {MAX_LIST_ITEMS}",
+              at("max_items"), name)
+    of = spec["of"]
+    item: Fact | None = None
+    fields: list[tuple[str, Fact]] = []
+    if of == "record":
+        if len(spec["fields"]) > MAX_RECORD_FIELDS:
+            error(f"a record has at most {MAX_RECORD_FIELDS} fields, not {len(spec['fields'])}",
+                  at("fields"), name)
+        for fname, fspec in spec["fields"].items():
+            if (fspec["type"] == "enum") != ("values" in fspec):
+                error("an enum field needs its values" if fspec["type"] == "enum" else
+                      f"values are for an enum field, not a {fspec['type']}",
+                      at("fields", fname), name)
+            fields.append((fname, Fact(f"{name}.{fname}", fspec["type"],
+                                       frozenset(fspec.get("values", ())) or None, NO_DEFAULT,
+                                       None, cite, description, pos)))
+    else:
+        if "fields" in spec:
+            error("fields are for a list of records (of: record)", doc.key_pos(
+                ("facts", name, "fields")), name)
+        item = Fact(f"{name}[]", of, frozenset(spec["values"]) if "values" in spec else None,
+                    NO_DEFAULT, None, cite, description, pos)
+    fact = ListFact(name, "list", item.values if item is not None else None, NO_DEFAULT, None,
+                    cite, description, pos, of, max(1, min(spec["max_items"], MAX_LIST_ITEMS)),
+                    item, tuple(fields))
+    if "default_from" in spec:
+        error("a list fact cannot default to the evaluation date; give default: [] or a list",
+              at("default_from"), name)
+    if "default" not in spec:
+        return fact
+    if spec["default"] is None:
+        error("a list fact cannot default to null; give default: [] (no items) or a list",
+              at("default"), name)
+        return fact
+    try:
+        default = coerce_list(spec["default"], fact)
+    except ValueError as e:
+        where = getattr(e, "where", "")
+        error(f"default{where}: {e}", at("default"), name)
+        return fact
+    return ListFact(name, "list", fact.values, default, None, cite, description, pos, of,
+                    fact.max_items, item, fact.fields)

@@ -232,3 +232,16 @@ def test_amendment_coverage_counts_every_date_a_sum_read():
         assert found[key].tests_before == ["t"] and found[key].tests_after == ["t"], key
     unread = found[(D(2021, 1, 1), "unused_rate")]
     assert not unread.reachable and unread.covered and unread.tests_before == []
+
+
+@pytest.mark.parametrize("due, applies, cutoff", [
+    # § 4: the cut-off in force on the due date: 2020-06-30 during 2020, 2020-12-31 from 2021
+    ("2020-05-01", True, "2020-06-30"), ("2020-08-01", False, "2020-06-30"),
+    ("2021-03-01", False, "2020-12-31"),
+])
+def test_a_date_valued_parameter(due, applies, cutoff):
+    r = RB.evaluate({"pay": {"due_date": due, "amount": "1"}}, on="2021-06-01",
+                    decisions=["old_rules_apply"], trace=True)["old_rules_apply"]
+    assert (r.status, r.value) == ("determined", applies)
+    read = [p.as_dict() for s in r.trace for p in s.parameters]
+    assert [x["value"] for x in read] == [cutoff]
