@@ -256,18 +256,19 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     w.g["ASSUMPTION"] = f"assumption: {cov.assumption}"
     w.line(1, "if A:")
     w.line(2, "W.add(ASSUMPTION)")
-    if not w.traced and d.type in _PLAIN_KINDS:
+    if d.type in _PLAIN_KINDS:
         # CONCLUDE specialised to its most common case, the one answer a lump sum mostly
         # gets: nothing refused or open, one value rule applies and nothing adjusts it
         # (what CONCLUDE then does, without the call); every other case goes to CONCLUDE
         w.g.update({"MAKE": make_result, "UNKNOWN": Unknown, "DEC": Decimal, "DAY": Day,
                     "Q": rb.rounding.quantum, "MODE": rb.rounding.mode, "YES": d.yes,
                     "ID": d.id, "KIND": d.type})
-        if w.event:  # a refusal, as CONCLUDE and EVENT_RESULT answer it untraced
+        steps = "TR.steps, F" if w.traced else "None, None"
+        if w.event:  # a refusal, as CONCLUDE and EVENT_RESULT answer it
             w.g["NO"] = d.no
             w.line(1, "if refused:")
             w.line(2, "return MAKE(ID, NO, KIND, None, None, day, "
-                      "tuple(dict.fromkeys([r.cite for r in refused])), (), None, None)")
+                      f"tuple(dict.fromkeys([r.cite for r in refused])), (), {steps})")
         cond = "not refused and not opens and not unknown and len(values) == 1"
         if any(r.role == "adjust" for r in d.rules):
             cond += " and not adjusts"
@@ -275,11 +276,14 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.line(2, "r, v = values[0]")
         w.line(2, "value = v.expr.evaluate(F, P, S)" if w.three else "value = v.expr.fn(F, P, S)")
         w.line(2, "if value.__class__ is not UNKNOWN:")
+        w.trace(3, "'value'", "r", "v.expr", "value", "v")
         if w.event:
-            if d.type == "money":
+            if d.type == "money" and w.traced:
+                w.line(3, "value = ROUND_MONEY(RB, value, TR)")
+            elif d.type == "money":
                 w.line(3, "value = (value if value.__class__ is DEC else DEC(value))"
                           ".quantize(Q, rounding=MODE)")
-            w.line(3, "return MAKE(ID, YES, KIND, value, cur, day, (r.cite,), (), None, None)")
+            w.line(3, f"return MAKE(ID, YES, KIND, value, cur, day, (r.cite,), (), {steps})")
         else:
             w.line(3, "return DAY(YES, value, cur, (r.cite,), EMPTY, r.id)")
     w.line(1, "return " + w.done("CONCLUDE(RB, D, F, P, S, day, refused, values, opens, "

@@ -391,7 +391,7 @@ def _unique(items: Any) -> tuple[str, ...]:
 def helpers() -> dict[str, Any]:
     """The pieces compiled decisions call (see engine.compile.codegen)."""
     return {"NOT_APPLIES": _not_applies, "NOT_COVERED": _not_covered,
-            "CURRENCY": _currency, "UNKNOWN_DATE": _unknown_date,
+            "CURRENCY": _currency, "ROUND_MONEY": _round_money, "UNKNOWN_DATE": _unknown_date,
             "UNKNOWN_DAY": _unknown_day, "EVENT_RESULT": _event_result,
             "SUM_RESULT": _sum_result, "OUTSIDE_COVERAGE": _outside_coverage,
             "NO_PARAMETER": _no_parameter, "NO_VERSION": _no_version,
