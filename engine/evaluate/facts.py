@@ -3,14 +3,17 @@
 Facts arrive nested (`child: {birth_date: ...}`) or flat (`"child.birth_date": ...`).
 An unknown name or a value of the wrong type is an error naming the fact and, when
 the case came from a file, its line. Money and decimals must be exact: floats are
-refused rather than silently rounded.
+refused rather than silently rounded. A list fact's value is a tuple of checked items
+(records as dicts), never longer than its `max_items`; a bad item is named as
+`fact[3]` or `fact[3].field`. The prepared facts list, under the reserved key
+`STATED`, the names the case itself wrote (for `stated(fact)`).
 """
 from __future__ import annotations
 
 import datetime as _dt
 import difflib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -19,12 +22,38 @@ from engine import dates
 from engine.load.schema import schema_errors
 from engine.load.yaml import Document, read_yaml
 from engine.errors import CaseError, ErrorList, Position, StatuteError
+from engine.expr._check import list_type
+from engine.expr.limits import MAX_AMOUNT, MAX_CASE_BYTES, MAX_TEXT
 from engine.model import NO_DEFAULT, Fact
 
-__all__ = ["Case", "Vocabulary", "read_case", "case_from_data", "MAX_CASE_BYTES"]
+__all__ = ["Case", "Vocabulary", "ListFact", "read_case", "case_from_data", "coerce_list",
+           "MAX_CASE_BYTES", "STATED"]
 
-MAX_CASE_BYTES = 1_000_000
+STATED = "stated:"
+"""The key of prepared facts holding the names the case itself wrote (for stated()); the
+colon keeps it apart from every fact name."""
 _DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?\Z")
+
+
+@dataclass(frozen=True, slots=True)
+class ListFact(Fact):
+    """A fact whose value is a list (`type: list`), at most `max_items` long.
+
+    `item` describes each item of a list of scalars (its type is `of`); a list of
+    records (`of: record`) has `fields` instead, each a scalar fact-like description.
+    The prepared value is a tuple: of items, or of dicts (one per record).
+    """
+
+    of: str = "int"
+    max_items: int = 0
+    item: Fact | None = None
+    fields: tuple[tuple[str, Fact], ...] = field(default=())
+
+    @property
+    def expr_type(self) -> str:
+        if self.of == "record":
+            return list_type("record", {n: f.expr_type for n, f in self.fields})
+        return list_type(self.item.expr_type if self.item is not None else self.of)
 
 
 @dataclass(frozen=True)
@@ -83,7 +112,8 @@ class Vocabulary:
         self.exact = {n: _EXACT.get(f.type) for n, f in facts.items()}
         self.enums = {n: f.values for n, f in facts.items() if f.values is not None}
         for n in self.enums:
-            self.exact[n] = str
+            if facts[n].type == "enum":  # a list of enum values is checked as a list
+                self.exact[n] = str
         self.groups = {".".join(n.split(".")[:i]) for n in facts
                        for i in range(1, n.count(".") + 1)}
 
@@ -104,41 +134,52 @@ class Vocabulary:
                     or kind is int and 0 <= value < _BIG
                     or kind is _dt.date and _MIN <= value <= _MAX
                     or kind is Decimal and value.is_finite() and 0 <= value < _BIG
-                    or kind is str and value in self.enums.get(name, (value,))):
+                    or kind is str and value in self.enums.get(name, (value,))
+                    and len(value) <= MAX_TEXT):
                 out[name] = value
             else:
                 if slow is None:
                     slow = {}
                 slow[name] = value
         if slow:
-            self._slow(slow, out, doc, raw.keys() - slow.keys())
+            stated = self._slow(slow, out, doc, raw.keys() - slow.keys())
+            out[STATED] = frozenset(raw.keys() - slow.keys()) | stated
+        else:  # every name was taken as given: the case's own keys (no copy: hot path)
+            out[STATED] = raw.keys()
         return out
 
     def _slow(self, raw: Mapping[str, Any], out: dict[str, Any], doc: Document | None,
-              direct: Any) -> None:
+              direct: Any) -> frozenset[str]:
+        """Check and convert the values the fast path did not take; the names set."""
         given: dict[str, Any] = {}
         errors: list[StatuteError] = []
         _flatten(self.facts, raw, (), given, errors, doc)
         for name in given.keys() & direct:
             errors.append(CaseError(f"{name!r} is given twice (nested and as a dotted name); "
                                     "give it once", _pos(doc, ("facts", *name.split("."))), name))
+        stated = []
         for name, value in given.items():
             if value is None:  # explicitly not given: the default stands
                 continue
             fact = self.facts[name]
             try:
                 out[name] = _COERCE[fact.type](value, fact)
+                stated.append(name)
+            except _ItemError as e:  # names the item, and the field of a record
+                path = ("facts", *name.split("."), *e.path)
+                errors.append(CaseError(str(e), _pos(doc, path), name + e.where))
             except ValueError as e:
                 errors.append(CaseError(str(e), _pos(doc, ("facts", *name.split("."))), name))
         if errors:
             raise ErrorList(errors)
+        return frozenset(stated)
 
 
 _UNKNOWN = object()
 _EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal": Decimal,
           "string": str}
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
-_BIG = 10 ** 15  # amounts and counts at or above this are refused as implausible
+_BIG = MAX_AMOUNT  # amounts and counts at or above this are refused as implausible
 
 
 def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
@@ -218,11 +259,72 @@ def _enum(v: Any, fact: Fact) -> str:
 
 def _string(v: Any, fact: Fact) -> str:
     if isinstance(v, str):
+        if len(v) > MAX_TEXT:
+            raise ValueError(f"the text is {len(v)} characters long; the limit is {MAX_TEXT}")
         return v
     raise ValueError(f"{v!r} is not text")
+
+
+class _ItemError(ValueError):
+    """A bad item of a list fact: `path` is its index (and field) below the fact."""
+
+    def __init__(self, message: str, path: tuple):
+        super().__init__(message)
+        self.path = path
+        self.where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in path)
+
+
+def coerce_list(v: Any, fact: ListFact) -> tuple:
+    """A list fact's value: a tuple of checked items (of dicts, for records).
+
+    Raise ValueError when it is not a list or is longer than `max_items`, and
+    `_ItemError` naming `[i]` or `[i].field` for a bad item."""
+    if not isinstance(v, (list, tuple)):
+        raise ValueError(f"{_shown(v)} is not a list (give a YAML or JSON list, e.g. [])")
+    if len(v) > fact.max_items:
+        raise ValueError(f"the list has {len(v)} items; {fact.name} holds at most "
+                         f"{fact.max_items} (max_items)")
+    out: list[Any] = []
+    for i, x in enumerate(v):
+        if x is None:
+            raise _ItemError("null is not an item; leave the item out", (i,))
+        if fact.of != "record":
+            item = fact.item
+            assert item is not None
+            try:
+                out.append(_COERCE[item.type](x, item))
+            except ValueError as e:
+                raise _ItemError(str(e), (i,)) from None
+            continue
+        if not isinstance(x, Mapping):
+            raise _ItemError(f"{_shown(x)} is not a record; give a mapping with "
+                             f"{', '.join(n for n, _ in fact.fields)}", (i,))
+        names = dict(fact.fields)
+        for key in x:
+            if key not in names:
+                close = difflib.get_close_matches(str(key), list(names), n=1, cutoff=0.6)
+                raise _ItemError(f"unknown field {key!r}" + (
+                    f"; did you mean {close[0]!r}?" if close else
+                    f"; the fields are {', '.join(names)}"), (i, str(key)))
+        record: dict[str, Any] = {}
+        for name, spec in fact.fields:
+            if x.get(name) is None:
+                raise _ItemError("missing; every record gives each of its fields "
+                                 f"({', '.join(names)})", (i, name))
+            try:
+                record[name] = _COERCE[spec.type](x[name], spec)
+            except ValueError as e:
+                raise _ItemError(str(e), (i, name)) from None
+        out.append(record)
+    return tuple(out)
+
+
+def _shown(v: Any) -> str:
+    return type(v).__name__ if isinstance(v, (dict, list)) else repr(v)
 
 
 _COERCE: dict[str, Callable[[Any, Fact], Any]] = {
     "date": lambda v, f: _date(v), "bool": _bool, "int": _int, "money": _decimal,
     "decimal": _decimal, "enum": _enum, "string": _string,
+    "list": coerce_list,  # type: ignore[dict-item]  # only ever given a ListFact
 }

@@ -23,14 +23,13 @@ from engine.expr._check import CheckError, Scope, check
 from engine.expr._kleene import (NOVALUE, NoValue, OutsideSeries, Unknown, dep_value, evaluate3,
                                  param_at)
 from engine.expr.helpers import div
+from engine.expr.limits import (LIMITS, MAX_DEFINITION_NESTING, MAX_DEPTH, MAX_LENGTH,
+                                MAX_NODES)
 
 __all__ = ["Expr", "Record", "Scope", "Unknown", "Absent", "FALLBACK", "NoValue", "NOVALUE",
            "OutsideSeries",
-           "compile_expression", "parse_definition", "MAX_LENGTH", "MAX_NODES"]
-
-MAX_LENGTH = 2000
-MAX_NODES = 400
-MAX_DEPTH = 40
+           "compile_expression", "parse_definition", "MAX_LENGTH", "MAX_NODES", "MAX_DEPTH",
+           "LIMITS"]
 
 _SINGLE_EQ = re.compile(r"(?<![=!<>])=(?!=)")
 
@@ -254,8 +253,9 @@ class _Expander(ast.NodeTransformer):
         if node.id in self.active:
             chain = " -> ".join([*self.active, node.id])
             raise CheckError(f"definition refers to itself: {chain}", node)
-        if len(self.active) >= 8:
-            raise CheckError("definitions nest more than 8 levels deep", node)
+        if len(self.active) >= MAX_DEFINITION_NESTING:
+            raise CheckError(f"definitions nest more than {MAX_DEFINITION_NESTING} levels deep",
+                             node)
         self.active.append(node.id)
         try:
             expanded = self.visit(copy.deepcopy(body.body))

@@ -15,7 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from engine import dates
-from engine.expr.helpers import HELPERS, SPECIAL_FORMS
+from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, parse_pattern, project, sum_decimal,
+                                 sum_int)
 
 _CONST_IDS = itertools.count()
 NUMBERS = {"int", "decimal"}
@@ -24,7 +25,8 @@ COMPARE_SYM = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt
                ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is",
                ast.IsNot: "is not"}
 _ABSENCE_OK = (ast.Eq, ast.NotEq, ast.In, ast.NotIn, ast.Is, ast.IsNot)
-BINOP_SYM = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/"}
+BINOP_SYM = {ast.Add: "+", ast.Sub: "-", ast.Mult: "*", ast.Div: "/", ast.Mod: "%",
+             ast.FloorDiv: "//"}
 
 
 class CheckError(Exception):
@@ -118,6 +120,21 @@ class _Checker:
         self.consts[name] = value
         return name
 
+    def literal_text(self, node: ast.AST) -> str:
+        """How a number literal is written. A node expanded from a definition carries the
+        definition's offsets, not this text's: its segment here is other text, so the
+        number is shown by its value (the definition's own check saw how it was written)."""
+        text = ast.get_source_segment(self.text, node) or ""
+        value = getattr(node, "value", None)
+        if isinstance(value, float):
+            try:
+                if float(text) == value:
+                    return text
+            except ValueError:
+                pass
+            return repr(value)
+        return text
+
     # -- leaves -------------------------------------------------------------
     def constant(self, node: ast.Constant) -> tuple[str, str]:
         v = node.value
@@ -131,7 +148,7 @@ class _Checker:
         if isinstance(v, int):
             return "int", repr(v)
         if isinstance(v, float):
-            text = ast.get_source_segment(self.text, node) or ""
+            text = self.literal_text(node)
             try:
                 exact = Decimal(text)
             except InvalidOperation:
@@ -180,13 +197,26 @@ class _Checker:
         if "__" in path or any(p.startswith("_") for p in path.split(".")):
             raise CheckError(f"names starting with '_' are not allowed ({path})", node)
         if path not in self.scope.facts:
-            raise CheckError(f"unknown fact {path!r}{_suggest(path, self.scope.facts)}", node)
+            return self.projection(node, path)
         _add(self.facts, path)
         if path in self.scope.nullable and not self.raw_ok:
             # used as a value, an absent fact is unknown: _present raises, and the
             # three-valued walker reports the fact as missing
             return self.scope.facts[path], f"_present(F[{path!r}])"
         return self.scope.facts[path], f"F[{path!r}]"
+
+    def projection(self, node: ast.Attribute, path: str) -> tuple[str, str]:
+        """`parts.days` for a list-of-records fact `parts`: the list of each record's days."""
+        head, _, name = path.rpartition(".")
+        fields = record_fields(self.scope.facts.get(head, ""))
+        if fields is None:
+            raise CheckError(f"unknown fact {path!r}{_suggest(path, self.scope.facts)}", node)
+        if name not in fields:
+            raise CheckError(f"the records of {head} have no field {name!r} (their fields "
+                             f"are {', '.join(fields)}){_suggest(name, fields)}", node)
+        _add(self.facts, head)
+        node.statute_projection = (head, name)  # type: ignore[attr-defined]  # for the walker
+        return f"list[{fields[name]}]", f"{self.const(project)}(F[{head!r}], {name!r})"
 
     def sequence(self, node: ast.Tuple | ast.List) -> tuple[str, str]:
         if not node.elts:
@@ -201,7 +231,9 @@ class _Checker:
         if len(types) > 1:
             raise CheckError(f"a list mixes types {sorted(types)}", node)
         elem = types.pop()
-        return f"list[{'decimal' if elem == 'number' else elem}]", self.const(frozenset(values))
+        # a literal list is a set of values for `in` only (not a list fact: never summed)
+        return (f"literal[{'decimal' if elem == 'number' else elem}]",
+                self.const(frozenset(values)))
 
     # -- operators ----------------------------------------------------------
     def boolop(self, node: ast.BoolOp) -> tuple[str, str]:
@@ -235,6 +267,11 @@ class _Checker:
         result = _arith_type(sym, lt, rt, _is_literal(node.left), _is_literal(node.right))
         if result is None:
             hint = " (use add_days/add_months/days_between for dates)" if "date" in (lt, rt) else ""
+            if sym in ("%", "//"):
+                hint = (f" ('{sym}' takes whole numbers; for money or decimals use "
+                        "round(x / y, 1, 'ROUND_FLOOR'))")
+            elif _is_list_type(lt) or _is_list_type(rt):
+                hint = " (a list has no arithmetic: use sum(), min(), max() or len())"
             raise CheckError(f"cannot compute {lt} {sym} {rt}{hint}", node)
         if sym == "/":
             return result, f"_div({ls}, {rs})"
@@ -272,21 +309,33 @@ class _Checker:
     def _check_comparison(self, sym: str, lt: str, rt: str, left: ast.AST, right: ast.AST,
                           node: ast.AST) -> None:
         if sym in ("in", "not in"):
-            if not rt.startswith("list["):
-                raise CheckError(f"'{sym}' needs a literal list on the right, e.g. ('a', 'b')",
-                                 node)
-            if not _compatible(lt, rt[5:-1], _is_literal(left), True):
-                raise CheckError(f"cannot look for a {lt} in a list of {rt[5:-1]}", node)
+            literal = literal_elem(rt)
+            elem = literal or list_elem(rt)
+            if elem is None:
+                raise CheckError(f"'{sym}' needs a list on the right: a literal list such as "
+                                 f"('a', 'b'), or a list fact", node)
+            if record_fields(rt) is not None:
+                raise CheckError(f"cannot look for a {lt} in a list of records; name one "
+                                 f"field, e.g. x in {fact_path(right) or 'parts'}.field", node)
+            if not _compatible(lt, elem, _is_literal(left), literal is not None):
+                raise CheckError(f"cannot look for a {lt} in a list of {elem}", node)
             self._check_enum(left, right)
+            if literal is None:
+                self._check_enum(right, left)  # 'x' in an enum list fact
             return
+        hint = ""
+        if _is_list_type(lt) or _is_list_type(rt):
+            hint = (" (a list is not a single value: compare min(xs, v), max(xs, v), sum(xs) "
+                    "or len(xs), or test 'x in xs')")
         if sym in ("==", "!="):
-            if not _compatible(lt, rt, _is_literal(left), _is_literal(right)):
-                raise CheckError(f"cannot compare {lt} {sym} {rt}", node)
+            if not _compatible(lt, rt, _is_literal(left), _is_literal(right)) or \
+                    literal_elem(lt) or literal_elem(rt):
+                raise CheckError(f"cannot compare {lt} {sym} {rt}{hint}", node)
             self._check_enum(left, right)
             self._check_enum(right, left)
             return
         if lt not in ORDERED or not _compatible(lt, rt, _is_literal(left), _is_literal(right)):
-            raise CheckError(f"cannot compare {lt} {sym} {rt}", node)
+            raise CheckError(f"cannot compare {lt} {sym} {rt}{hint}", node)
 
     def _check_enum(self, fact_node: ast.AST, value_node: ast.AST) -> None:
         path = fact_path(fact_node)
@@ -331,11 +380,19 @@ class _Checker:
         fname = node.func.id
         if node.keywords:
             raise CheckError(f"{fname}() takes positional arguments only", node)
-        if fname == "given":
-            if len(node.args) != 1 or fact_path(node.args[0]) is None:
-                raise CheckError("given() takes one fact name, e.g. given(child.birth_date)", node)
+        if fname in ("given", "stated"):
+            path = fact_path(node.args[0]) if len(node.args) == 1 else None
+            if path is None:
+                raise CheckError(f"{fname}() takes one fact name, e.g. {fname}(child.birth_date)",
+                                 node)
             self.operand(node.args[0], True)
-            return "bool", f"(F.get({fact_path(node.args[0])!r}) is not None)"
+            if path not in self.scope.facts:  # a field of a list of records
+                raise CheckError(f"{fname}() takes one fact name, not a field of a list; "
+                                 f"write {fname}({path.rpartition('.')[0]})", node)
+            if fname == "stated":
+                # the case itself wrote the fact: facts.prepare lists those under 'stated:'
+                return "bool", f"({path!r} in F.get('stated:', ()))"
+            return "bool", f"(F.get({path!r}) is not None)"
         if fname == "date":
             arg = node.args[0] if len(node.args) == 1 else None
             if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
@@ -374,14 +431,27 @@ class _Checker:
             return self.scope.params[pname], f"_param_at(P, {pname!r}, {dt_src})"
         if fname == "round":
             self._round_defaults(node)
+        if fname == "matches":
+            pattern = node.args[1] if len(node.args) == 2 else None
+            if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
+                raise CheckError("matches() takes a text and a literal template, e.g. "
+                                 "matches(x, '{digit:3}-{digit:3}')", pattern or node)
+            try:
+                parse_pattern(pattern.value)
+            except ValueError as e:
+                raise CheckError(f"matches(): {e}", pattern) from None
         helper = HELPERS.get(fname)
         if helper is None:
             names = [*HELPERS, *SPECIAL_FORMS]
             raise CheckError(f"unknown function {fname!r}{_suggest(fname, names)}; "
                              f"the helpers are {', '.join(sorted(names))}", node)
         typed = [(self.visit(a), a) for a in node.args]
-        return self._signature(helper, typed, node), (
-            f"{self.const(helper.fn)}({', '.join(s for (_, s), _ in typed)})")
+        result = self._signature(helper, typed, node)
+        fn = helper.fn
+        if fname == "sum":  # the zero of an empty list has the list's type
+            fn = sum_int if result == "int" else sum_decimal
+            node.statute_impl = fn  # type: ignore[attr-defined]  # for the walker
+        return result, f"{self.const(fn)}({', '.join(s for (_, s), _ in typed)})"
 
     def _round_defaults(self, node: ast.Call) -> None:
         """round(x[, quantum[, mode]]): the rulebook's quantum and mode unless stated;
@@ -393,7 +463,7 @@ class _Checker:
         quantum, mode = self.scope.rounding
         if len(args) >= 2:
             q = args[1]
-            text = ast.get_source_segment(self.text, q) or ""
+            text = self.literal_text(q)
             try:
                 qv = Decimal(text) if isinstance(q, ast.Constant) and not isinstance(
                     q.value, (bool, str)) else None
@@ -416,6 +486,8 @@ class _Checker:
 
     def _signature(self, helper: Any, typed: list, node: ast.AST) -> str:
         types = [t for (t, _), _ in typed]
+        if helper.args == ("same",) and types and _is_list_type(types[0]):
+            return self._list_extreme(helper, typed, node)
         if helper.args == ("same",):
             if len(types) < 2:
                 raise CheckError(f"{helper.name}() needs two or more arguments", node)
@@ -432,11 +504,80 @@ class _Checker:
             raise CheckError(f"{helper.name}() takes {len(helper.args)} argument(s): {helper.doc}",
                              node)
         for want, ((got, _), a) in zip(helper.args, typed):
-            ok = got in NUMBERS | {"money"} if want == "number" else (
-                got == want or (want == "decimal" and got == "int"))
-            if not ok:
+            if not _accepts(want, got):
+                if literal_elem(got):
+                    raise CheckError(f"{helper.name}() reads a list fact, not a literal list: a "
+                                     "literal list is only for 'x in (...)'", a)
                 raise CheckError(f"{helper.name}() expects {want} here, got {got}: {helper.doc}", a)
+        if helper.returns == "element":
+            return list_elem(types[0]) or types[0]
         return types[0] if helper.returns == "same" else helper.returns
+
+    def _list_extreme(self, helper: Any, typed: list, node: ast.AST) -> str:
+        """min(xs, v) / max(xs, v): the least / greatest of the list's items and v.
+
+        The second value is required: it is the answer for an empty list, so the result
+        is always defined, and it takes part in the comparison like any item."""
+        (lt, _), _ = typed[0]
+        if literal_elem(lt):
+            raise CheckError(f"{helper.name}() reads a list fact, not a literal list: write "
+                             f"{helper.name}(a, b, ...) for values", node)
+        if len(typed) != 2:
+            raise CheckError(f"{helper.name}() of a list takes the list and one more value, which "
+                             f"is the answer for an empty list and is compared with the items: "
+                             f"{helper.name}(xs, v)", node)
+        elem = list_elem(lt) or ""
+        (vt, _), v = typed[1]
+        t = _unify(elem, vt, False, _is_literal(v))
+        if t is None:
+            raise CheckError(f"{helper.name}() of a list of {elem} needs a {elem} as its second "
+                             f"value, got {vt}", v)
+        if t not in ORDERED:
+            raise CheckError(f"{helper.name}() compares numbers, money or dates, not {elem}", node)
+        return t
+
+
+def list_type(of: str, fields: Mapping[str, str] | None = None) -> str:
+    """The static type of a list fact: `list[int]`, or `list[record(days:int,start:date)]`
+    for a list of records (field types are expression types: int, str, ...)."""
+    if fields is not None:
+        return "list[record(" + ",".join(f"{k}:{v}" for k, v in fields.items()) + ")]"
+    return f"list[{of}]"
+
+
+def list_elem(t: str) -> str | None:
+    """The item type of a list type, or None when `t` is not one (literal lists are not)."""
+    return t[5:-1] if t.startswith("list[") and t.endswith("]") else None
+
+
+def literal_elem(t: str) -> str | None:
+    """The item type of a literal list ('a', 'b'), usable only on the right of `in`."""
+    return t[8:-1] if t.startswith("literal[") and t.endswith("]") else None
+
+
+def record_fields(t: str) -> dict[str, str] | None:
+    """The fields of a list-of-records type, in order; None for any other type."""
+    elem = list_elem(t)
+    if elem is None or not (elem.startswith("record(") and elem.endswith(")")):
+        return None
+    return dict(f.split(":", 1) for f in elem[7:-1].split(",") if f)  # type: ignore[misc]
+
+
+def _is_list_type(t: str) -> bool:
+    return list_elem(t) is not None or literal_elem(t) is not None
+
+
+def _accepts(want: str, got: str) -> bool:
+    """Whether a helper's argument of static type `got` fits its declared `want`."""
+    if want == "number":
+        return got in NUMBERS | {"money"}
+    if want in ("str|list", "list"):
+        return list_elem(got) is not None or (want == "str|list" and got == "str")
+    if want == "list[number]":
+        return list_elem(got) in NUMBERS | {"money"}
+    if want == "pattern":
+        return got == "str"
+    return got == want or (want == "decimal" and got == "int")
 
 
 def check(tree: ast.Expression, text: str, scope: Scope) -> Checked:
@@ -484,6 +625,8 @@ def _unify(a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:
 
 
 def _arith_type(sym: str, a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:
+    if sym in ("%", "//"):  # whole numbers only: exact, and the same in every evaluator
+        return "int" if a == b == "int" else None
     if a in NUMBERS and b in NUMBERS:
         return "int" if sym != "/" and a == b == "int" else "decimal"
     if sym in "+-":
@@ -506,8 +649,6 @@ def _suggest(name: str, known: Any) -> str:
 
 _WHY = {
     "Pow": "'**' is not allowed (unbounded work); multiply explicitly",
-    "FloorDiv": "'//' is not allowed; use '/' (exact decimal division)",
-    "Mod": "'%' is not allowed",
     "Subscript": "indexing with [] is not allowed; name facts as child.birth_date",
     "Lambda": "lambda is not allowed",
     "ListComp": "comprehensions are not allowed",

@@ -12,7 +12,7 @@ import ast
 import operator as op
 from typing import Any, Callable, Mapping
 
-from engine.expr.helpers import HELPERS, div
+from engine.expr.helpers import HELPERS, div, project
 
 __all__ = ["Unknown", "evaluate3", "NoValue", "NOVALUE", "dep_value", "OutsideSeries",
            "param_at"]
@@ -87,7 +87,8 @@ _CMP: dict[type, Callable[[Any, Any], bool]] = {
     ast.Is: lambda a, b: a is b, ast.IsNot: lambda a, b: a is not b,
 }
 _ARITH: dict[type, Callable[[Any, Any], Any]] = {
-    ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: div,
+    ast.Add: op.add, ast.Sub: op.sub, ast.Mult: op.mul, ast.Div: div, ast.Mod: op.mod,
+    ast.FloorDiv: op.floordiv,
 }
 _ABSENCE_OK = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)
 
@@ -102,6 +103,12 @@ class _Walker:
         """Evaluate `node`; a fact that is absent (None) is unknown unless absence_ok."""
         path = _path(node)
         if path is not None:
+            field = getattr(node, "statute_projection", None)
+            if field is not None:  # `parts.days`: a field of every record of list `parts`
+                head, name = field
+                if head not in self.F:
+                    return Unknown(frozenset((head,)))
+                return project(self.F[head], name)
             if path not in self.F:
                 return Unknown(frozenset((path,)))
             v = self.F[path]
@@ -161,6 +168,8 @@ class _Walker:
         if name == "given":
             path = _path(node.args[0])
             return self.F.get(path) is not None  # type: ignore[arg-type]
+        if name == "stated":  # never unknown: the case wrote the fact, or it did not
+            return _path(node.args[0]) in self.F.get("stated:", ())
         if name == "date":
             from engine.dates import parse_date
             return parse_date(node.args[0].value)  # type: ignore[attr-defined]
@@ -176,7 +185,8 @@ class _Walker:
         unknown = [a for a in args if isinstance(a, Unknown)]
         if unknown:
             return _join(*unknown)
-        return HELPERS[name].fn(*args)
+        # the checker may have chosen the implementation by type (sum of ints or decimals)
+        return (getattr(node, "statute_impl", None) or HELPERS[name].fn)(*args)
 
     def name(self, node: ast.Name) -> Any:
         n = node.id
