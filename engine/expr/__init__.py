@@ -2,9 +2,11 @@
 
 The language is simpleeval's (Python expression syntax) narrowed to a whitelist:
 fact names (`child.birth_date`), parameters, the special names a rule declares
-(`day`, `on`, ...), literals, `and or not`, `+ - * /`, comparisons, `in` a literal
-list, `x if c else y`, and the helpers in `helpers.HELPERS`. Numbers with a
-fraction are exact decimals; `/` is exact decimal division.
+(`day`, `on`, ...), other decisions, literals, `and or not`, `+ - * /`, `%` and `//`
+on whole numbers, comparisons, `in` a literal list or a list fact, `x if c else y`,
+and the helpers in `helpers.HELPERS` (list, text, date and rounding helpers; no
+loops the writer controls). Numbers with a fraction are exact decimals; `/` is exact
+decimal division. The limits are one table, `limits.py`.
 
 `Expr.evaluate` runs the compiled function (as fast as a hand-written lambda) and
 falls back to three-valued evaluation only when a fact it reads is unknown.
