@@ -135,25 +135,12 @@ class Record:
     type: str
     fields: tuple[tuple[str, Any], ...]  # field -> Expr, None (null) or a tuple of Exprs
 
-    @property
-    def facts(self) -> tuple[str, ...]:
-        return _union(e.facts for e in self._exprs())
-
-    @property
-    def params(self) -> tuple[str, ...]:
-        return _union(e.params for e in self._exprs())
-
-    @property
-    def specials(self) -> tuple[str, ...]:
-        return _union(e.specials for e in self._exprs())
-
-    @property
-    def decisions(self) -> tuple[str, ...]:
-        return _union(e.decisions for e in self._exprs())
-
-    @property
-    def series(self) -> tuple[str, ...]:
-        return _union(e.series for e in self._exprs())
+    # the names its field expressions read, gathered alike for each kind of name
+    facts = property(lambda self: _union(e.facts for e in self._exprs()))
+    params = property(lambda self: _union(e.params for e in self._exprs()))
+    specials = property(lambda self: _union(e.specials for e in self._exprs()))
+    decisions = property(lambda self: _union(e.decisions for e in self._exprs()))
+    series = property(lambda self: _union(e.series for e in self._exprs()))
 
     @property
     def names(self) -> dict[str, Any]:

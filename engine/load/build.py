@@ -810,6 +810,12 @@ class _Loader:
                 return None
         if start is None or end is None:
             return None
+        for e, key in ((start, "from"), (end, "to")):
+            if e.params or e.series:
+                self.error(f"a sum's '{key}' cannot read parameters "
+                           f"({', '.join((*e.params, *e.series))}): their values depend on the "
+                           "days summed, which it decides", doc.pos(at + (key,)), key)
+                return None
         selector = date_rule.versions[0].expr
         trees = [e.tree for r in body for v in r.versions for e in (v.expr, v.when)
                  if e is not None and hasattr(e, "tree")]

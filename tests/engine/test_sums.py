@@ -245,3 +245,15 @@ def test_a_date_valued_parameter(due, applies, cutoff):
     assert (r.status, r.value) == ("determined", applies)
     read = [p.as_dict() for s in r.trace for p in s.parameters]
     assert [x["value"] for x in read] == [cutoff]
+
+
+def test_a_sum_range_cannot_read_parameters():
+    """The range decides the days whose selecting dates select parameter values: a bound
+    reading a parameter is a load error at its place, not a failure at evaluation."""
+    text = (DAILY / "decisions.yaml").read_text("utf-8").replace(
+        "      to: min(illness.end_date, add_days(illness.start_date, 2))",
+        "      to: add_days(illness.start_date, days_between(illness.start_date, old_rules_until))")
+    with pytest.raises(engine.ErrorList) as e:
+        engine.load(DAILY, files={"decisions.yaml": text})
+    assert any("a sum's 'to' cannot read parameters (old_rules_until)" in x.message
+               and x.position.line == 43 for x in e.value.errors), e.value.errors
