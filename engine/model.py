@@ -9,13 +9,14 @@ import bisect
 import datetime as _dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, Mapping
 
 from engine.errors import Position
 from engine.expr import Expr
 
 __all__ = [
-    "NO_DEFAULT", "Fact", "ParameterValue", "Parameter", "Version", "Rule", "Decision",
+    "NO_DEFAULT", "Fact", "Constraint", "value_json", "value_text", "ParameterValue",
+    "Parameter", "Version", "Rule", "Decision",
     "Coverage", "Rounding", "Act", "Role", "ROLES", "Sum",
 ]
 
@@ -73,6 +74,36 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Constraint:
+    """A condition across facts that every case must meet (facts.yaml `constraints`).
+
+    It guards against input no rule can answer rightly (an illness that ends before it
+    starts): a case that violates it is refused before any decision, naming the facts.
+    A constraint whose facts are missing is not violated: missing facts are the
+    decisions' business (undetermined), not an error."""
+
+    id: str
+    expr: Any  # a compiled Expr of type bool over facts and `on`
+    cite: str
+    message: str
+    position: Position
+
+
+def value_json(value: Any) -> Any:
+    """A parameter value in JSON: a decimal or date as a string, a record field by field."""
+    if isinstance(value, Mapping):
+        return {k: value_json(x) for k, x in value.items()}
+    return value if isinstance(value, bool) else str(value)
+
+
+def value_text(value: Any) -> str:
+    """A parameter value as a reader sees it: `38`, `2003-01-01`, `{min: 1000, warning: yes}`."""
+    if isinstance(value, Mapping):
+        return "{" + ", ".join(f"{k}: {value_text(x)}" for k, x in value.items()) + "}"
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+@dataclass(frozen=True, slots=True)
 class ParameterValue:
     start: _dt.date
     value: Any  # Decimal; a date for a date parameter
@@ -89,12 +120,25 @@ class ParameterValue:
 class Parameter:
     id: str
     title: str
-    type: str  # money | decimal | int
+    type: str  # money | decimal | int | date | record
     cite: str
     values: tuple[ParameterValue, ...]
     position: Position
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
     verified_through: _dt.date | None = None
+    fields: Mapping[str, str] | None = None  # a record's field -> type (money, bool, ...)
+
+    @property
+    def expr_type(self) -> str:
+        """Its type in expressions: a record is read field by field (`p.field`)."""
+        if self.fields is None:
+            return self.type
+        return "record(" + ",".join(f"{k}:{v}" for k, v in self.fields.items()) + ")"
+
+    @property
+    def carries_currency(self) -> bool:
+        """Its values carry a currency: money, or a record with a money field."""
+        return self.type == "money" or any(t == "money" for t in (self.fields or {}).values())
 
     def stale_after(self, day: _dt.date) -> bool:
         """True when `day` lies past the date the series was last verified."""

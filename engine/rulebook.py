@@ -15,7 +15,7 @@ from engine.evaluate.facts import Case, Vocabulary
 from engine.expr import NOVALUE, NoValue, OutsideSeries
 from engine.kinds import VALUED
 from engine.trace import Tracer
-from engine.model import Act, Coverage, Decision, Fact, Parameter, Rounding
+from engine.model import Act, Constraint, Coverage, Decision, Fact, Parameter, Rounding
 from engine.result import Result, make_result
 from engine.amend.history import known_on
 from engine.evaluate.schedule import Schedule, make_schedule
@@ -42,6 +42,7 @@ class Rulebook:
     verified_through: _dt.date | None = None
     order: tuple[str, ...] = ()  # every decision after the decisions it reads
     content_hash: str = ""  # sha256 over the sorted relative paths and bytes of its files
+    constraints: tuple[Constraint, ...] = field(default=(), repr=False)  # across facts
     as_known_on: _dt.date | None = None  # set on the view `known_on` returns
     compiled: dict[str, Compiled] = field(default_factory=dict, repr=False)  # filled at load
     known_cache: dict = field(default_factory=dict, repr=False)  # as_known_on date -> Rulebook
@@ -57,7 +58,7 @@ class Rulebook:
     # a complete one: sharing one Rulebook across threads is safe.
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "vocabulary", Vocabulary(self.facts))
+        object.__setattr__(self, "vocabulary", Vocabulary(self.facts, self.constraints))
         if not self.order:
             object.__setattr__(self, "order", tuple(self.decisions))
         object.__setattr__(self, "read_by", frozenset(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any, Mapping
 
 from engine.kinds import plain
+from engine.model import value_json
 
 __all__ = ["ParamRead", "Step", "Tracer", "materialize", "to_json_value"]
 
@@ -45,7 +46,7 @@ class ParamRead:
     """A parameter value as read by a step: the value and where it comes from."""
 
     name: str
-    value: Decimal
+    value: Any  # a Decimal, a date, or a record's fields (dict)
     currency: str | None
     effective_from: _dt.date
     source: str
@@ -53,7 +54,7 @@ class ParamRead:
     note: str | None
 
     def as_dict(self) -> dict:
-        d = {"value": str(self.value), "currency": self.currency,
+        d = {"value": value_json(self.value), "currency": self.currency,
              "effective_from": self.effective_from.isoformat(), "source": self.source,
              "confidence": self.confidence}
         if self.note:

@@ -10,7 +10,7 @@ import datetime as _dt
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from engine.model import Decision, Parameter, Rule, Version
+from engine.model import Decision, Parameter, Rule, Version, value_text
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -61,9 +61,15 @@ def _wording(r: Rule, v: Version) -> str:
     return f"{text} when {v.when.source}" if v.when is not None else text
 
 
-def _value(param: Parameter, i: int) -> str:
+def _value(param: Parameter, i: int, against: int | None = None) -> str:
+    """Value `i` of a series; of a record, only the fields that differ from value
+    `against` (the timeline says what changed, not the whole record again)."""
     v = param.values[i]
-    return f"{v.value} {v.currency}" if v.currency else str(v.value)
+    value = v.value
+    if against is not None and isinstance(value, dict):
+        other = param.values[against].value
+        value = {k: x for k, x in value.items() if other.get(k) != x} or value
+    return f"{value_text(value)} {v.currency}" if v.currency else value_text(value)
 
 
 def timeline(rb: "Rulebook") -> list[Change]:
@@ -88,8 +94,9 @@ def timeline(rb: "Rulebook") -> list[Change]:
     for p in rb.parameters.values():
         readers = tuple(d.id for d in rb.decisions.values() if p.id in (*d.params, *d.series))
         for i, pv in enumerate(p.values):
-            previous = _value(p, i - 1) if i else None
-            changes.append(Change(pv.start, "parameter", p.id, p.cite, previous, _value(p, i),
+            previous = _value(p, i - 1, i) if i else None
+            changes.append(Change(pv.start, "parameter", p.id, p.cite, previous,
+                                  _value(p, i, i - 1 if i else None),
                                   pv.amended_by, readers))
             prev = p.values[i - 1].currency if i else None
             if i and pv.currency != prev:
@@ -127,7 +134,7 @@ def diff(rb: "Rulebook", a: _dt.date, b: _dt.date) -> list[Change]:
 def _dated(v: Any) -> str:
     if v is None:
         return "no value"
-    return f"{v.value} {v.currency or ''}".strip() + f" (from {v.start})"
+    return f"{value_text(v.value)} {v.currency or ''}".strip() + f" (from {v.start})"
 
 
 def known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
@@ -173,7 +180,8 @@ def _known_on(rb: "Rulebook", day: _dt.date) -> "Rulebook":
                    rounding=rb.rounding, facts=rb.facts, parameters=params,
                    decisions=decisions, position=rb.position, acts=rb.acts,
                    baseline_act=rb.baseline_act, verified_through=rb.verified_through,
-                   order=rb.order, content_hash=rb.content_hash, as_known_on=day)
+                   order=rb.order, content_hash=rb.content_hash, as_known_on=day,
+                   constraints=rb.constraints)
     helpers = decide_helpers()
     for d in decisions.values():
         out.compiled[d.id] = compile_decision(out, d, helpers)

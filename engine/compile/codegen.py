@@ -223,7 +223,7 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         param = rb.parameters[name]
         par = w.ref(param, "PAR")
         w.pvs[name] = f"pv{i}"
-        if param.type == "money":
+        if param.carries_currency:
             w.money_params.add(name)
         w.line(1, f"pv{i} = {par}.at(day)")
         w.line(1, f"if pv{i} is None:")

@@ -177,7 +177,7 @@ def _currency(rb: "Rulebook", d: Decision, exprs: list, day: _dt.date,
               F: Mapping[str, Any]) -> str | None:
     """The currency of the money parameters and money decisions a value was computed from
     (never mixed), or the one the decision or the rulebook declares."""
-    found = {pv.currency for e in exprs for p in e.params if rb.parameters[p].type == "money"
+    found = {pv.currency for e in exprs for p in e.params if rb.parameters[p].carries_currency
              for pv in (rb.parameters[p].at(day),) if pv is not None and pv.currency}
     found.update(c for e in exprs for dep in e.decisions
                  for c in (F.get("currency:" + dep),) if c)

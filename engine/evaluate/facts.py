@@ -24,7 +24,7 @@ from engine.load.yaml import Document, read_yaml
 from engine.errors import CaseError, ErrorList, Position, StatuteError
 from engine.expr._check import list_type
 from engine.expr.limits import MAX_AMOUNT, MAX_CASE_BYTES, MAX_TEXT
-from engine.model import NO_DEFAULT, Fact
+from engine.model import NO_DEFAULT, Constraint, Fact
 
 __all__ = ["Case", "Vocabulary", "ListFact", "read_case", "case_from_data", "coerce_list",
            "MAX_CASE_BYTES", "STATED"]
@@ -102,10 +102,11 @@ class Vocabulary:
     only other values go through the coercion table.
     """
 
-    __slots__ = ("facts", "defaults", "on_defaults", "exact", "enums", "groups")
+    __slots__ = ("facts", "defaults", "on_defaults", "exact", "enums", "groups", "constraints")
 
-    def __init__(self, facts: Mapping[str, Fact]):
+    def __init__(self, facts: Mapping[str, Fact], constraints: tuple[Constraint, ...] = ()):
         self.facts = facts
+        self.constraints = constraints
         self.defaults = {n: f.default for n, f in facts.items()
                          if f.default is not NO_DEFAULT and f.default_from is None}
         self.on_defaults = tuple(n for n, f in facts.items() if f.default_from == "on")
@@ -146,7 +147,29 @@ class Vocabulary:
             out[STATED] = frozenset(raw.keys() - slow.keys()) | stated
         else:  # every name was taken as given: the case's own keys (no copy: hot path)
             out[STATED] = raw.keys()
+        if self.constraints:
+            self._constrain(out, on, doc)
         return out
+
+    def _constrain(self, F: dict[str, Any], on: _dt.date, doc: Document | None) -> None:
+        """Refuse a case that breaks a constraint, naming the constraint and its facts.
+
+        A constraint that is unknown (a fact it reads is missing) holds: the decisions
+        that need the fact answer `undetermined`, naming it."""
+        errors: list[StatuteError] = []
+        for c in self.constraints:
+            if c.expr.evaluate(F, {}, {"on": on}) is not False:
+                continue
+            names = [n for n in c.expr.facts if n in F]
+            shown = "; ".join(f"{n} = {_value_text(F[n])}" for n in names)
+            where = next((n for n in names if n in F[STATED]), names[0] if names else None)
+            errors.append(CaseError(
+                f"{c.message} ({c.cite}): the case breaks constraint {c.id!r} "
+                f"({c.expr.source}) with {shown or 'its facts'}",
+                _pos(doc, ("facts", *where.split("."))) if where else _pos(doc, ("facts",)),
+                ", ".join(names) or None))
+        if errors:
+            raise ErrorList(errors)
 
     def _slow(self, raw: Mapping[str, Any], out: dict[str, Any], doc: Document | None,
               direct: Any) -> frozenset[str]:
@@ -317,6 +340,17 @@ def coerce_list(v: Any, fact: ListFact) -> tuple:
                 raise _ItemError(str(e), (i, name)) from None
         out.append(record)
     return tuple(out)
+
+
+def _value_text(v: Any) -> str:
+    """A fact's value as a person reads it in an error (dates ISO, lists in brackets)."""
+    if isinstance(v, tuple):
+        return "[" + ", ".join(_value_text(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}: {_value_text(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, (_dt.date, Decimal)):
+        return str(v)
+    return "null" if v is None else repr(v) if isinstance(v, str) else str(v)
 
 
 def _shown(v: Any) -> str:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 from engine import dates
 from engine.errors import CaseError, ErrorList
 from engine.result import Result
+from engine.model import value_json
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -106,7 +107,7 @@ def _parameters_used(rb: "Rulebook", r: Result) -> dict[str, Any]:
         for name in rb.decisions[d_id].params:
             pv = rb.parameters[name].at(res.applicable_date)
             if pv is not None:
-                out[name] = {"value": str(pv.value), "currency": pv.currency,
+                out[name] = {"value": value_json(pv.value), "currency": pv.currency,
                              "effective_from": pv.start.isoformat()}
     return out
 

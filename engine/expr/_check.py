@@ -50,11 +50,13 @@ class Scope:
     definitions: Mapping[str, ast.Expression] = field(default_factory=dict)  # name -> parsed
     decisions: Mapping[str, str] = field(default_factory=dict)  # decision id -> value type
     rounding: tuple[Any, str] = (Decimal("0.01"), "ROUND_HALF_UP")  # the rulebook's
+    # names the rulebook has that this place may not read -> why (named in the error)
+    unreachable: Mapping[str, str] = field(default_factory=dict)
 
     def with_specials(self, specials: dict[str, str]) -> "Scope":
         """The same names, with other special names (day, value, ...)."""
         return Scope(self.facts, self.enums, self.params, specials, self.nullable,
-                     self.definitions, self.decisions, self.rounding)
+                     self.definitions, self.decisions, self.rounding, self.unreachable)
 
 
 @dataclass
@@ -185,6 +187,8 @@ class _Checker:
         if n in ("true", "false", "null", "none"):
             raise CheckError(f"unknown name {n!r}; in an expression write "
                              f"{ {'true': 'True', 'false': 'False'}.get(n, 'None')}", node)
+        if n in self.scope.unreachable:
+            raise CheckError(f"{n!r} cannot be read here: {self.scope.unreachable[n]}", node)
         known = [*self.scope.params, *self.scope.specials, *self.scope.facts,
                  *self.scope.decisions]
         raise CheckError(f"unknown name {n!r}{_suggest(n, known)}", node)
@@ -197,6 +201,9 @@ class _Checker:
         if "__" in path or any(p.startswith("_") for p in path.split(".")):
             raise CheckError(f"names starting with '_' are not allowed ({path})", node)
         if path not in self.scope.facts:
+            head, _, name = path.partition(".")
+            if head in self.scope.params:
+                return self.param_field(node, head, name)
             return self.projection(node, path)
         _add(self.facts, path)
         if path in self.scope.nullable and not self.raw_ok:
@@ -204,6 +211,20 @@ class _Checker:
             # three-valued walker reports the fact as missing
             return self.scope.facts[path], f"_present(F[{path!r}])"
         return self.scope.facts[path], f"F[{path!r}]"
+
+    def param_field(self, node: ast.Attribute, param: str, name: str) -> tuple[str, str]:
+        """`fine.official_min` for a record-valued parameter `fine`: one field of the value
+        in force (the trace shows the whole record with its date and source)."""
+        fields = param_record_fields(self.scope.params[param])
+        if fields is None:
+            raise CheckError(f"parameter {param!r} is a {self.scope.params[param]}, not a "
+                             f"record: it has no field {name!r}", node)
+        if name not in fields:
+            raise CheckError(f"parameter {param!r} has no field {name!r} (its fields are "
+                             f"{', '.join(fields)}){_suggest(name, fields)}", node)
+        _add(self.params, param)
+        node.statute_param_field = (param, name)  # type: ignore[attr-defined]  # for the walker
+        return fields[name], f"P[{param!r}][{name!r}]"
 
     def projection(self, node: ast.Attribute, path: str) -> tuple[str, str]:
         """`parts.days` for a list-of-records fact `parts`: the list of each record's days."""
@@ -561,6 +582,14 @@ def record_fields(t: str) -> dict[str, str] | None:
     if elem is None or not (elem.startswith("record(") and elem.endswith(")")):
         return None
     return dict(f.split(":", 1) for f in elem[7:-1].split(",") if f)  # type: ignore[misc]
+
+
+def param_record_fields(t: str) -> dict[str, str] | None:
+    """The fields of a record parameter's type (`Parameter.expr_type`), in order; None
+    for any other type."""
+    if not (t.startswith("record(") and t.endswith(")")):
+        return None
+    return dict(f.split(":", 1) for f in t[7:-1].split(",") if f)  # type: ignore[misc]
 
 
 def _is_list_type(t: str) -> bool:

@@ -103,6 +103,9 @@ class _Walker:
         """Evaluate `node`; a fact that is absent (None) is unknown unless absence_ok."""
         path = _path(node)
         if path is not None:
+            pfield = getattr(node, "statute_param_field", None)
+            if pfield is not None:  # `fine.official_min`: a field of a record parameter
+                return self.P[pfield[0]][pfield[1]]
             field = getattr(node, "statute_projection", None)
             if field is not None:  # `parts.days`: a field of every record of list `parts`
                 head, name = field

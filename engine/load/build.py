@@ -19,8 +19,8 @@ from engine.errors import ErrorList, LoadError, Position, StatuteError
 from engine.expr import Record, Scope, compile_expression, parse_definition
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
-from engine.model import (NO_DEFAULT, ROLES, Act, Coverage, Decision, Fact, Parameter,
-                          ParameterValue, Rounding, Rule, Sum, Version)
+from engine.model import (NO_DEFAULT, ROLES, Act, Constraint, Coverage, Decision, Fact,
+                          Parameter, ParameterValue, Rounding, Rule, Sum, Version, value_text)
 from engine.dates import MAX_DATE
 from engine.check.acts import check_acts
 from engine.check.citations import cites_within
@@ -102,7 +102,7 @@ class _Loader:
         decisions_doc = self.read("decisions.yaml", "decisions")
         acts = self.acts()
         params = self.parameters()
-        self.param_types = {n: p.type for n, p in params.items()}
+        self.money_params = {n for n, p in params.items() if p.carries_currency}
         facts = self.facts(facts_doc) if facts_doc else {}
         if meta is None or facts_doc is None or decisions_doc is None:
             raise ErrorList(self.errors or [LoadError("rulebook is incomplete",
@@ -112,18 +112,21 @@ class _Loader:
         rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
         dspecs = decisions_doc.data["decisions"]
         enums: dict[str, frozenset[str]] = {n: f.values for n, f in facts.items() if f.values}
+        enums.update({f"{n}.{name}": field.values for n, f in facts.items()
+                      for name, field in getattr(f, "fields", ()) if field.values})
         enums.update({k: frozenset(v["values"]) for k, v in dspecs.items() if "values" in v})
         # an undetermined decision's status is unknown to its readers, never 'undetermined'
         enums["status()"] = frozenset(STATUSES) - {"undetermined"}
         scope_base = Scope(
             facts={n: f.expr_type for n, f in facts.items()},
             enums=enums,
-            params={n: p.type for n, p in params.items()},
+            params={n: p.expr_type for n, p in params.items()},
             specials={},
             nullable=frozenset(n for n, f in facts.items()
                                if f.default is None and f.default_from is None),
             decisions={k: KINDS[v["type"]].expr_type for k, v in dspecs.items()},
             rounding=(rounding.quantum, rounding.mode))
+        constraints = self.constraints(facts_doc, scope_base)
         definitions = self.definitions(scope_base)
         scope_base = Scope(scope_base.facts, scope_base.enums, scope_base.params, {},
                            scope_base.nullable, definitions, scope_base.decisions,
@@ -147,7 +150,7 @@ class _Loader:
             coverage=coverage, rounding=rounding, facts=facts, parameters=params,
             decisions=decisions, position=meta.pos(), acts=acts, baseline_act=data["baseline"],
             verified_through=data["verified_through"], order=order,
-            content_hash=self.source.content_hash())
+            content_hash=self.source.content_hash(), constraints=constraints)
         helpers = decide_helpers()
         for d in decisions.values():
             rb.compiled[d.id] = compile_decision(rb, d, helpers)
@@ -204,6 +207,28 @@ class _Loader:
             out[name] = Fact(name, spec["type"], values, default, spec.get("default_from"),
                              spec["cite"], " ".join(spec["description"].split()), pos)
         return out
+
+    def constraints(self, doc: Document, base: Scope) -> tuple[Constraint, ...]:
+        """facts.yaml `constraints`: true/false expressions over facts and `on` only (no
+        parameter, decision or definition: a constraint says what input is possible,
+        before any rule is read), each checked where it is written."""
+        out: list[Constraint] = []
+        seen: set[str] = set()
+        why = "a constraint reads facts and `on` only, not a parameter or a decision"
+        scope = Scope(base.facts, base.enums, {}, {"on": "date"}, base.nullable,
+                      rounding=base.rounding,
+                      unreachable={n: why for n in (*base.params, *base.decisions)})
+        for i, spec in enumerate(doc.data.get("constraints", ())):
+            if spec["id"] in seen:
+                self.error(f"constraint {spec['id']!r} is declared twice",
+                           doc.pos(("constraints", i, "id")), "id")
+            seen.add(spec["id"])
+            expr = self.compile(doc, ("constraints", i, "expr"), scope, "bool")
+            if expr is not None:
+                out.append(Constraint(spec["id"], expr, " ".join(spec["cite"].split()),
+                                      " ".join(spec["message"].split()),
+                                      doc.pos(("constraints", i))))
+        return tuple(out)
 
     def definitions(self, base: Scope) -> dict[str, Any]:
         """Named expressions (definitions.yaml, optional), each checked where it is written."""
@@ -266,10 +291,16 @@ class _Loader:
                     values.append(ParameterValue(v["from"], Decimal(0), None, "", "high", None,
                                                  pos, None, v.get("amended_by")))
                     continue
-                if d["type"] == "money" and "currency" not in v:
+                money = d["type"] == "money" or "money" in (d.get("fields") or {}).values()
+                if money and "currency" not in v:
                     self.error("a money value needs its currency", pos, "currency")
-                if d["type"] != "money" and "currency" in v:
+                if not money and "currency" in v:
                     self.error(f"a {d['type']} parameter has no currency", pos, "currency")
+                if d["type"] == "record":
+                    record = self.record_value(doc, i, d, v["value"])
+                    if record is not None:
+                        values.append(_param_value(d, v, record, pos))
+                    continue
                 if d["type"] == "date" and not isinstance(v["value"], _dt.date):
                     self.error(f"a date parameter's value is a date (YYYY-MM-DD), not "
                                f"{v['value']!r}", doc.pos(("values", i, "value")), "value")
@@ -282,21 +313,48 @@ class _Loader:
                 if d["type"] != "date" and not abs(v["value"]) < 10 ** 15:
                     self.error(f"value {v['value']} is out of range (under 10^15)",
                                doc.pos(("values", i, "value")), "value")
-                note = " ".join(v["note"].split()) if "note" in v else None
-                source = " ".join(v["source"].split())
-                warning = None if v["confidence"] == "high" else (
-                    f"{d['id']} = {v['value']} {v.get('currency') or ''} from {v['from']} has "
-                    f"confidence '{v['confidence']}': {note or source}")
                 value = v["value"] if d["type"] == "date" else Decimal(v["value"])
-                values.append(ParameterValue(v["from"], value, v.get("currency"),
-                                             source, v["confidence"], note, pos, warning,
-                                             v.get("amended_by")))
+                values.append(_param_value(d, v, value, pos))
+            fields = d.get("fields")
+            if (d["type"] == "record") != (fields is not None):
+                self.error("a record parameter declares its fields (and only a record does)",
+                           doc.pos(("fields",) if fields else ("type",)), "fields")
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values),
-                                     d["verified_through"])
+                                     d["verified_through"],
+                                     dict(fields) if d["type"] == "record" and fields else None)
         for pid in list(links):
             self.resolve_same_as(pid, out, links, [])
         return out
+
+    def record_value(self, doc: Document, i: int, d: Mapping[str, Any],
+                     value: Any) -> dict[str, Any] | None:
+        """A record parameter's value: every declared field, each of its type."""
+        at = ("values", i, "value")
+        fields = d.get("fields") or {}
+        if not isinstance(value, dict):
+            self.error(f"a record parameter's value is a mapping of its fields "
+                       f"({', '.join(fields)}), not {value!r}", doc.pos(at), "value")
+            return None
+        out: dict[str, Any] = {}
+        for key in value:
+            if key not in fields:
+                self.error(f"unknown field {key!r}; the fields of {d['id']} are "
+                           f"{', '.join(fields)}", doc.key_pos((*at, key)), "value")
+        for name, t in fields.items():
+            v = value.get(name)
+            ok = {"date": lambda x: isinstance(x, _dt.date),
+                  "bool": lambda x: isinstance(x, bool),
+                  "int": lambda x: isinstance(x, int) and not isinstance(x, bool)}.get(
+                t, lambda x: isinstance(x, (int, Decimal)) and not isinstance(x, bool))(v)
+            if v is None:
+                self.error(f"field {name!r} is missing; every value gives each field",
+                           doc.pos(at), "value")
+            elif not ok or t in ("money", "decimal", "int") and not abs(v) < 10 ** 15:
+                self.error(f"field {name!r} is a {t}, not {v!r}", doc.pos((*at, name)), "value")
+            else:
+                out[name] = Decimal(v) if t in ("money", "decimal") else v
+        return out if len(out) == len(fields) else None
 
     def resolve_same_as(self, pid: str, out: dict[str, Parameter],
                         links: dict[str, list[tuple[int, dict, Position]]],
@@ -324,6 +382,10 @@ class _Loader:
                 continue
             self.resolve_same_as(other.id, out, links, chain + [pid])
             other = out[other.id]
+            if p.type == "record" or other.type == "record":
+                self.error("same_as is for a single value: a record parameter gives its own "
+                           "values", pos, "same_as")
+                continue
             if other.type != p.type:
                 self.error(f"same_as {other.id!r}: a {other.type} parameter cannot define a "
                            f"{p.type} one", pos, "same_as")
@@ -775,7 +837,7 @@ class _Loader:
                 for r in body:
                     exprs = [v.expr for v in r.versions if v.expr]
                     if r.role == "value" and exprs and not any(
-                            self.param_types.get(p) == "money" for e in exprs for p in e.params) \
+                            p in self.money_params for e in exprs for p in e.params) \
                             and not any(dep in money_decisions for e in exprs
                                         for dep in e.decisions):
                         self.error(f"money decision {did!r}: value rule {r.id!r} reads no money "
@@ -830,6 +892,19 @@ class _Loader:
 _SPECIALS = ("on", "day", "days", "applicable_date", "value", "period_start")
 _SUMMABLE = ("money", "days", "int", "decimal")
 _ROW_KEYS = ("key", "cite", "title", "text", "reading")
+
+
+def _param_value(d: Mapping[str, Any], v: Mapping[str, Any], value: Any,
+                 pos: Position) -> ParameterValue:
+    """One dated value of a parameter, with the warning a confidence below high gives."""
+    note = " ".join(v["note"].split()) if "note" in v else None
+    source = " ".join(v["source"].split())
+    shown = value_text(value) if isinstance(value, dict) else v["value"]
+    warning = None if v["confidence"] == "high" else (
+        f"{d['id']} = {shown} {v.get('currency') or ''} from {v['from']} has "
+        f"confidence '{v['confidence']}': {note or source}")
+    return ParameterValue(v["from"], value, v.get("currency"), source, v["confidence"], note,
+                          pos, warning, v.get("amended_by"))
 
 
 def _suggest_fact(name: str, facts: Any) -> str:

@@ -7,6 +7,7 @@ from typing import Any
 from engine.evaluate.schedule import Schedule
 from engine.kinds import text_value
 from engine.result import DecisionResult, Result, Step, to_json_value
+from engine.model import value_text
 
 __all__ = ["render_text", "render_schedule", "headline", "trace_lines"]
 
@@ -80,7 +81,8 @@ def trace_lines(r: DecisionResult) -> list[str]:
             lines.append(f"         {name} = {_show(value)}")
         for p in s.parameters:
             conf = "" if p.confidence == "high" else f", confidence {p.confidence}"
-            lines.append(f"         {p.name} = {p.value} {p.currency or ''} (valid from "
+            shown = f"{value_text(p.value)} {p.currency or ''}".rstrip()
+            lines.append(f"         {p.name} = {shown} (valid from "
                          f"{p.effective_from}; source: {p.source}{conf})")
         if not (s.expression and arithmetic):
             outcome = _outcome(s)
@@ -95,7 +97,10 @@ def trace_lines(r: DecisionResult) -> list[str]:
 def _substitute(s: Step) -> str:
     """The expression with the values it read written in: 11 × 130 XTS."""
     text = s.expression or ""
-    values = {p.name: f"{p.value} {p.currency or ''}".rstrip() for p in s.parameters}
+    values = {p.name: f"{p.value} {p.currency or ''}".rstrip() for p in s.parameters
+              if not isinstance(p.value, dict)}
+    values.update({f"{p.name}.{k}": _show(x) for p in s.parameters  # a record's fields
+                   if isinstance(p.value, dict) for k, x in p.value.items()})
     values.update({n: _show(v) for n, v in s.facts})
     for name in sorted(values, key=len, reverse=True):
         text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])", values[name], text)
@@ -122,12 +127,21 @@ def _outcome(s: Step) -> str:
 
 def _show(v: Any) -> str:
     j = to_json_value(v)
+    return "none (not given)" if j is None else _json_text(j)
+
+
+def _json_text(j: Any) -> str:
+    """A JSON value as a reader sees it: true/false/null, records as {field: value}."""
     if j is True:
         return "true"
     if j is False:
         return "false"
     if j is None:
-        return "none (not given)"
+        return "null"
+    if isinstance(j, dict):
+        return "{" + ", ".join(f"{k}: {_json_text(x)}" for k, x in j.items()) + "}"
+    if isinstance(j, (list, tuple)):
+        return "[" + ", ".join(_json_text(x) for x in j) + "]"
     return str(j)
 
 

@@ -190,7 +190,7 @@ def _col(src: str, at: str) -> int:
     ("child._secret", "names starting with '_' are not allowed", "child"),
     ("__builtins__", "names starting with '_' are not allowed", "__builtins__"),
     ("_k0", "names starting with '_' are not allowed", "_k0"),
-    ("bsb.real", "unknown fact 'bsb.real'", "bsb"),
+    ("bsb.real", "parameter 'bsb' is a money, not a record: it has no field 'real'", "bsb"),
     ("day.year", "unknown fact 'day.year'", "day"),
     # calls to anything but the helpers
     ("open('x')", "unknown function 'open'", "open"),
