@@ -65,6 +65,7 @@ class _Writer:
         self.ids: dict[int, str] = {}
         self.whens: dict[str, str] = {}  # a top-level `when` source -> variable holding it
         self.pvs: dict[str, str] = {}  # parameter -> variable holding its value in force
+        self.late: set[str] = set()  # parameters whose series begins inside the coverage
         self.decision: Any = None
         self.money_params: set[str] = set()
         self.event = False  # `at` answers an event decision (a result, not a Day)
@@ -226,17 +227,25 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         if param.carries_currency:
             w.money_params.add(name)
         w.line(1, f"pv{i} = {par}.at(day)")
-        w.line(1, f"if pv{i} is None:")
-        w.line(2, f"return {w.done(f'NO_PARAMETER({name!r}, day, TR)')}")
-        w.line(1, f"P[{name!r}] = pv{i}.value")
-        w.line(1, f"if pv{i}.warning:")
-        w.line(2, f"W.add(pv{i}.warning)")
+        k = 1
+        if param.values and param.values[0].start > cov.start:
+            # a series that begins inside the coverage (a part of an act added later):
+            # missing only matters to a rule that reads it (checked where one does)
+            w.late.add(name)
+            w.line(1, f"if pv{i} is not None:")
+            k = 2
+        else:
+            w.line(1, f"if pv{i} is None:")
+            w.line(2, f"return {w.done(f'NO_PARAMETER({name!r}, day, TR)')}")
+        w.line(k, f"P[{name!r}] = pv{i}.value")
+        w.line(k, f"if pv{i}.warning:")
+        w.line(k + 1, f"W.add(pv{i}.warning)")
         if param.verified_through is not None:
             through = w.ref(param.verified_through, "VT")
-            w.line(1, f"if day > {through}:")
-            w.line(2, f"W.add({par}.stale_warning)")
+            w.line(k, f"if day > {through}:")
+            w.line(k + 1, f"W.add({par}.stale_warning)")
         if w.traced:
-            w.line(1, f"R[{name!r}] = pv{i}")
+            w.line(k, f"R[{name!r}] = pv{i}")
     for name in d.series:  # read at dates the rules compute: at(name, date)
         w.line(1, f"P[{'@' + name!r}] = {w.ref(rb.parameters[name], 'PAR')}")
     if d.series and w.traced:
@@ -304,6 +313,14 @@ def _rule(w: _Writer, r: Rule, cov_start: Any, cov_end: Any, top_assumed: list[b
     w.line(2, f"return {w.done(f'NO_VERSION({R}, day, TR)')}")
 
 
+def _need_params(w: _Writer, params: tuple[str, ...], n: int) -> None:
+    """A rule about to read a series that has no value on `day`: not_covered."""
+    for name in params:
+        if name in w.late:
+            w.line(n, f"if {w.pvs[name]} is None:")
+            w.line(n + 1, f"return {w.done(f'NO_PARAMETER({name!r}, day, TR)')}")
+
+
 def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[bool]) -> None:
     V = w.ref(v, "V")
     if v.assumed and not top_assumed[0]:
@@ -315,6 +332,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
         return
     when = None
     if v.when is not None:
+        _need_params(w, v.when.params, n)
         cond = w.expr(v.when)
         if n == 1:  # evaluated on every path: compute each distinct `when` once
             if v.when.source not in w.whens:
@@ -326,6 +344,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
             when = "wv"
         w.line(n, f"if {when} is not False:")
         n += 1
+    _need_params(w, v.expr.params, n)
     _ROLE_EMITTERS[r.role](w, R, V, v, when, n)
     if when is not None and w.traced and r.row is None:  # a table traces its matching row
         w.line(n - 1, "else:")

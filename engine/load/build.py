@@ -547,6 +547,15 @@ class _Loader:
         specials = {"on": "date", "applicable_date": "date"}
         if set(decisions) & self.daily:
             specials["day"] = "date"
+        guard = spec.get("when")
+        if guard is not None and self.compile(
+                doc, at + ("when",), Scope(base.facts, base.enums, base.params, specials,
+                                           base.nullable, base.definitions, base.decisions,
+                                           base.rounding), "bool") is None:
+            return []
+        windows = self.table_windows(doc, at, spec, coverage)
+        if windows is None:
+            return []
         rows: dict[str, Position] = {}
         out: list[Rule | None] = []
         for j, row in enumerate(tab["rows"]):
@@ -578,9 +587,10 @@ class _Loader:
                     self.errors.append(e)
             scope = Scope(base.facts, base.enums, base.params, specials, base.nullable,
                           {**base.definitions, **variables}, base.decisions, base.rounding)
+            test = f"{key} == {k!r}" if guard is None else \
+                f"({' '.join(guard.split())}) and {key} == {k!r}"
             try:
-                when = compile_expression(f"{key} == {k!r}", scope, doc.pos(rpath + ("key",)),
-                                          "bool")
+                when = compile_expression(test, scope, doc.pos(rpath + ("key",)), "bool")
             except StatuteError as e:
                 self.errors.append(e)
                 continue
@@ -608,10 +618,12 @@ class _Loader:
                     continue
                 if kind.declares_values and self.finding_values[dcol]:
                     self.check_finding(doc, rpath, expr, self.finding_values[dcol], dcol)
+                versions = tuple(Version(a, b, expr if live else None, when if live else None,
+                                         note, None, assumed, rpos, act)
+                                 for a, b, live, note, assumed, act in windows)
                 out.append(Rule(rid, row["cite"], row.get("title") or spec.get("title"), text,
                                 row.get("reading") or spec.get("reading"), "value", (dcol,),
-                                (Version(coverage.start, coverage.end, expr, when, None, None,
-                                         True, rpos),), (), citation, rpos, (coverage.start,),
+                                versions, (), citation, rpos, tuple(v.start for v in versions),
                                 order=None, act=self.file_act, row=k))
         if tab.get("complete", True):
             missing = sorted(set(allowed) - set(rows))
@@ -620,6 +632,32 @@ class _Loader:
                            "(give one, or complete: false to leave them with no value)",
                            doc.pos(at + ("table",)), "table")
         return out
+
+    def table_windows(self, doc: Document, at: tuple, spec: dict,
+                      coverage: Coverage) -> list[tuple] | None:
+        """When a table is in force: its `versions` (from, to, in_force, amended_by; the
+        cells are the rows', so a version gives no value), tiling the coverage like any
+        rule's; without them, the whole coverage (the coverage assumption)."""
+        if "versions" not in spec:
+            return [(coverage.start, coverage.end, True, None, True, None)]
+        raw = spec["versions"]
+        out: list[tuple] = []
+        spans: list[Span] = []
+        for j, v in enumerate(raw):
+            vpath = at + ("versions", j)
+            extra = sorted(set(v) - {"from", "to", "in_force", "amended_by", "note"})
+            if extra:
+                self.error(f"a table's version says when the table is in force; its cells are "
+                           f"in the rows, not {', '.join(extra)}", doc.pos(vpath), extra[0])
+                return None
+            end = v["to"] if "to" in v else (raw[j + 1]["from"] - _ONE_DAY if j + 1 < len(raw)
+                                             else coverage.end)
+            spans.append(Span(v["from"], end, doc.pos(vpath), doc.pos(vpath + ("from",))))
+            out.append((v["from"], end, v.get("in_force", True), v.get("note"), False,
+                        v.get("amended_by")))
+        errs = check_tiling(spans, coverage, doc.pos(at + ("versions",)))
+        self.errors.extend(errs)
+        return None if errs else out
 
     def check_finding(self, doc: Document, at: tuple, expr: Any, values: tuple[str, ...],
                       column: str = "value") -> None:

@@ -99,7 +99,7 @@ def _message(err: jsonschema.ValidationError) -> str:
         return f"{_show(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
     if v == "oneOf" and isinstance(err.instance, dict) and "decision" in err.instance:
         return ("a rule needs exactly one of applicable_date, requires, unless, value, adjust "
-                "or versions")
+                "or versions (or a table, which may have versions)")
     if v == "format":
         return f"{_show(err.instance)} is not a valid {err.validator_value} (YYYY-MM-DD)"
     return err.message

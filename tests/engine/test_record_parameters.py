@@ -84,7 +84,8 @@ def test_timeline_and_diff_show_only_the_fields_that_changed():
     assert "entrepreneur" not in change.before and "entrepreneur" not in change.after
     assert "official_min: 1000" in change.before and "official_min: 2000" in change.after
     [d] = [c for c in diff(RB, engine.dates.parse_date("2021-12-31"),
-                           engine.dates.parse_date("2022-01-01")) if c.kind == "parameter"]
+                           engine.dates.parse_date("2022-01-01"))
+            if c.kind == "parameter" and c.subject == "fine_bounds"]
     assert "warning: yes" in d.before and "warning: no" in d.after
 
 
@@ -98,4 +99,53 @@ def test_a_record_parameter_cannot_be_used_as_a_number(tmp_path):
     r = subprocess.run([sys.executable, "-m", "engine.cli", "check", str(copy)],
                        capture_output=True, text=True)
     assert r.returncode == 1 and "Traceback" not in r.stderr + r.stdout
-    assert "art-01.yaml:18:" in r.stdout + r.stderr
+    assert "art-01.yaml:19:" in r.stdout + r.stderr
+    assert "cannot compute record(" in r.stdout + r.stderr
+
+
+# -- a table guarded by `when`, in force from a date (tests/fixtures/.../records § 2) ---
+
+def repeat(kind: str, day: str) -> engine.DecisionResult:
+    facts = {"violation": {"date": day}, "offender": {"kind": kind}, "offence": {"repeat": True}}
+    return RB.evaluate(facts, "2024-06-01")["fine"]
+
+
+def test_a_guarded_table_in_force_from_its_date():
+    """§ 2 (from 2022): a repeat is fined 10000-20000 for an official, with disqualification."""
+    r = repeat("official", "2022-01-01")
+    assert r.citations == ("§ 2",) and r.value["min"] == Decimal("10000.00")
+    assert r.value["disqualification_years"] == (1, 3)
+
+
+def test_before_the_table_is_in_force_the_other_table_decides():
+    """Before 2022 § 2 did not exist (in_force: false) and its series has no value yet:
+    § 1(2) decides a repeat like a first offence, and the missing series is not read."""
+    r = repeat("official", "2021-12-31")
+    assert r.status == "determined" and r.citations == ("§ 1(2)",)
+    assert r.value["min"] == Decimal("1000.00")
+
+
+def test_a_row_with_no_value_makes_the_decision_not_applicable_citing_it():
+    r = repeat("entrepreneur", "2022-06-01")
+    assert (r.status, r.citations) == ("not_applicable", ("§ 2",))
+
+
+def test_a_rule_that_reads_a_series_before_its_first_value_is_not_covered(tmp_path):
+    import shutil
+    copy = tmp_path / "records"
+    shutil.copytree(RECORDS, copy)
+    art = copy / "articles" / "art-02.yaml"
+    art.write_text(art.read_text(encoding="utf-8").replace(
+        "      - {from: 2020-01-01, amended_by: sfa-2020, in_force: false}\n"
+        "      - {from: 2022-01-01, amended_by: sfa-2022}\n",
+        "      - {from: 2020-01-01, amended_by: sfa-2020}\n"), encoding="utf-8")
+    art1 = copy / "articles" / "art-01.yaml"
+    art1.write_text(art1.read_text(encoding="utf-8").replace(
+        "    when: not offence.repeat or violation.date < date('2022-01-01')\n",
+        "    when: not offence.repeat\n"), encoding="utf-8")
+    rb = engine.load(copy)
+    facts = {"violation": {"date": "2021-06-01"}, "offender": {"kind": "official"},
+             "offence": {"repeat": True}}
+    assert rb.evaluate(facts, "2024-06-01")["fine"].status == "not_covered"
+    facts["offence"]["repeat"] = False  # the other table reads no such series
+    assert rb.evaluate(facts, "2024-06-01")["fine"].status == "determined"
