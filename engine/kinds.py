@@ -73,13 +73,18 @@ def _range_text(v: Mapping[str, Any], currency: str | None) -> str:
     return out
 
 
+def _whole(n: Any) -> Any:
+    """A whole number as an int: an int parameter is held as an exact Decimal."""
+    return int(n) if isinstance(n, Decimal) and n == n.to_integral_value() else n
+
+
 def _period_json(v: Mapping[str, Any], currency: str | None) -> Any:
-    return {"years": v["years"], "kind": v["kind"], "epk": v["epk"]}
+    return {"years": _whole(v["years"]), "kind": v["kind"], "epk": v["epk"]}
 
 
 def _period_text(v: Mapping[str, Any], currency: str | None) -> str:
     kind = v["kind"]
-    out = f"{v['years']} years" if kind == "years" else kind.replace("_", " ")
+    out = f"{_whole(v['years'])} years" if kind == "years" else kind.replace("_", " ")
     return out + (" (EPK: expert review may extend it)" if v["epk"] else "")
 
 

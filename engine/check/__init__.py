@@ -2,9 +2,10 @@
 
 One module per family: `versions` (tiling the coverage), `acts` (every dated change
 names a listed act), `citations`, `dependencies` (decisions reading decisions, no
-cycles), `freshness` (warnings). Names and types are checked by the expression
-checker (`engine.expr`) as each expression is compiled. The loader calls each family
-while it builds the model, so one run reports every problem; `check()` is the stage's
+cycles), `freshness` (warnings), `texts` (notes: paraphrased rule texts). Names and
+types are checked by the expression checker (`engine.expr`) as each expression is
+compiled. The loader calls each family while it builds the model, so one run reports
+every problem; `check()` is the stage's
 entry point: the problems and warnings of one rulebook, never an exception.
 """
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Mapping
 
 from engine.check.freshness import freshness_warnings
+from engine.check.texts import paraphrase_notes
 from engine.errors import ErrorList, StatuteError
 
 if TYPE_CHECKING:
@@ -25,12 +27,13 @@ __all__ = ["Report", "check", "freshness_warnings"]
 
 @dataclass
 class Report:
-    """What `check` found: errors (each at file:line:col), warnings, and the rulebook
-    when it loaded."""
+    """What `check` found: errors (each at file:line:col), warnings, notes, and the
+    rulebook when it loaded."""
 
     path: str
     errors: list[StatuteError] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # not problems: e.g. paraphrased texts
     rulebook: "Rulebook | None" = None
 
     @property
@@ -58,4 +61,5 @@ def check(path: str | Path, files: Mapping[str, str] | None = None,
         report.errors = list(e.errors) if isinstance(e, ErrorList) else [e]
         return report
     report.warnings = freshness_warnings(report.rulebook, today or _dt.date.today())
+    report.notes = paraphrase_notes(report.rulebook)
     return report

@@ -1,4 +1,6 @@
-"""Freshness: a parameter series whose newest value is over a year old may be stale."""
+"""Freshness: a parameter series whose newest value is over a year old may be stale,
+unless it was verified against its sources within the last year (a law that has not
+changed, like a cut-off date fixed by statute, keeps its old value rightly)."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -17,7 +19,8 @@ def freshness_warnings(rb: "Rulebook", today: _dt.date) -> list[str]:
         else today.replace(year=today.year - 1, day=28)
     for p in rb.parameters.values():
         last = p.values[-1].start if p.values else None
-        if last is not None and last < year_ago:
+        recent = p.verified_through is not None and p.verified_through >= year_ago
+        if last is not None and last < year_ago and not recent:
             out.append(f"{p.id}: the newest value is from {last}, over a year before {today}; "
                        f"check for a newer one (verified through {p.verified_through})")
     return out

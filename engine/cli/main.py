@@ -98,6 +98,8 @@ def _check(args: argparse.Namespace) -> int:
             print(report.summary(), file=sys.stderr)
         for w in report.warnings:
             print(f"{root}: warning: {w}", file=sys.stderr)
+        for n in report.notes:
+            print(f"{root}: note: {n}")
     return 1 if failed else 0
 
 

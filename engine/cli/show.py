@@ -2,7 +2,9 @@
 
 A decision is spread over several article files; this lists its rules together,
 grouped by role in the order they are applied, each with its citation, `file:line`,
-title and expression (every dated version), and the decisions it reads.
+title and expression (every dated version), and the decisions it reads. With
+`--table`, the decision tables that decide it are printed whole, one row per line
+(citation, key, title, each decision's cell, note), to hold against the source.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from engine.errors import StatuteError
 from engine.load.build import load
 from engine.model import ROLES, Decision, Rule
 
-__all__ = ["add_parser", "describe"]
+__all__ = ["add_parser", "describe", "tables"]
 
 
 def add_parser(sub: Any) -> None:
@@ -24,6 +26,8 @@ def add_parser(sub: Any) -> None:
     s.add_argument("rulebook")
     s.add_argument("decision", nargs="?", help="a decision id (default: list the decisions)")
     s.add_argument("--format", choices=("text", "json"), default="text")
+    s.add_argument("--table", action="store_true",
+                   help="print the decision tables that decide it, one row per line")
     s.set_defaults(run=_show)
 
 
@@ -47,6 +51,50 @@ def describe(d: Decision, root: str) -> dict[str, Any]:
             "values": list(d.values), "rules": {k: v for k, v in groups.items() if v}}
 
 
+def tables(rb: Any, decision: str) -> list[dict[str, Any]]:
+    """The decision tables that decide `decision`, as data: each table's rule id, key
+    fact, the decisions it decides, and its rows in the order written, each with its
+    citation, title, `file:line`, note and the cell of every decision (None: no value)."""
+    def table_of(r: Rule) -> str:
+        return r.id.partition("[")[0]
+
+    wanted = {table_of(r) for r in rb.decisions[decision].rules if r.row is not None}
+    out: dict[str, dict[str, Any]] = {}
+    for d in rb.decisions.values():
+        for r in d.rules:
+            if r.row is None or table_of(r) not in wanted:
+                continue
+            t = out.setdefault(table_of(r), {"id": table_of(r), "key": None, "decisions": [],
+                                             "rows": {}})
+            if d.id not in t["decisions"]:
+                t["decisions"].append(d.id)
+            v = r.versions[0]
+            if t["key"] is None and v.when is not None:
+                t["key"] = v.when.source.partition(" == ")[0]
+            row = t["rows"].setdefault(r.row, {
+                "key": r.row, "cite": r.cite, "title": r.title, "note": None,
+                "at": f"{os.path.relpath(r.position.file, rb.root)}:{r.position.line}",
+                "line": r.position.line, "cells": {}})
+            given = r.role == "value"
+            row["cells"][d.id] = v.expr.source if given and v.expr is not None else None
+            if given and r.reading:
+                row["note"] = r.reading
+    for t in out.values():
+        t["rows"] = sorted(t["rows"].values(), key=lambda row: row.pop("line"))
+    return list(out.values())
+
+
+def _print_tables(data: list[dict[str, Any]]) -> None:
+    for t in data:
+        print(f"{t['id']}: {len(t['rows'])} rows keyed by {t['key']}; decides "
+              f"{', '.join(t['decisions'])}")
+        print(" | ".join(["cite", "key", "title", *t["decisions"], "note"]))
+        for row in t["rows"]:
+            cells = [row["cells"].get(d) or "—" for d in t["decisions"]]
+            print(" | ".join([row["cite"], row["key"], row["title"] or "", *cells,
+                              row["note"] or ""]))
+
+
 def _show(args: argparse.Namespace) -> int:
     try:
         rb = load(args.rulebook)
@@ -63,6 +111,17 @@ def _show(args: argparse.Namespace) -> int:
         print(f"statute: unknown decision {args.decision!r}; {rb.id} decides "
               f"{', '.join(rb.decisions)}", file=sys.stderr)
         return 2
+    if args.table:
+        found = tables(rb, args.decision)
+        if not found:
+            print(f"statute: {args.decision} is decided by no decision table", file=sys.stderr)
+            return 2
+        if args.format == "json":
+            json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
+            sys.stdout.write("\n")
+        else:
+            _print_tables(found)
+        return 0
     data = describe(rb.decisions[args.decision], rb.root)
     if args.format == "json":
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)

@@ -34,7 +34,7 @@ from decimal import Decimal
 
 from engine.evaluate.decide import Day
 from engine.expr import Unknown
-from engine.expr.helpers import div
+from engine.expr.helpers import CITES, div
 from engine.kinds import KINDS
 from engine.model import Decision, Rule, Version
 from engine.result import make_result
@@ -283,8 +283,14 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
             cond += " and not adjusts"
         w.line(1, f"if {cond}:")
         w.line(2, "r, v = values[0]")
+        cites = any(v.expr is not None and v.expr.cites for r in d.rules if r.role == "value"
+                    for v in r.versions)
+        if cites:  # cite() in a value: its provisions follow the rule's (as CONCLUDE)
+            w.g["CITES"] = CITES
+            w.line(2, "S.pop(CITES, None)")
         w.line(2, "value = v.expr.evaluate(F, P, S)" if w.three else "value = v.expr.fn(F, P, S)")
-        w.line(2, "if value.__class__ is not UNKNOWN:")
+        cited = "tuple(dict.fromkeys((r.cite, *S.pop(CITES, ()))))" if cites else "(r.cite,)"
+        w.line(2, "if value.__class__ is not UNKNOWN and value is not None:")
         w.trace(3, "'value'", "r", "v.expr", "value", "v")
         if w.event:
             if d.type == "money" and w.traced:
@@ -292,9 +298,9 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
             elif d.type == "money":
                 w.line(3, "value = (value if value.__class__ is DEC else DEC(value))"
                           ".quantize(Q, rounding=MODE)")
-            w.line(3, f"return MAKE(ID, YES, KIND, value, cur, day, (r.cite,), (), {steps})")
+            w.line(3, f"return MAKE(ID, YES, KIND, value, cur, day, {cited}, (), {steps})")
         else:
-            w.line(3, "return DAY(YES, value, cur, (r.cite,), EMPTY, r.id)")
+            w.line(3, f"return DAY(YES, value, cur, {cited}, EMPTY, r.id)")
     w.line(1, "return " + w.done("CONCLUDE(RB, D, F, P, S, day, refused, values, opens, "
                                   "adjusts, unknown, TR, EV)"))
 

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 from engine.compile.segments import cut_points
 from engine.errors import CaseError, ErrorList, EvaluationError
 from engine.expr import FALLBACK, NOVALUE, NoValue, Unknown
+from engine.expr.helpers import CITES
 from engine.kinds import KINDS, VALUED
 from engine.model import Decision, Rule
 from engine.result import DecisionResult, make_result
@@ -149,23 +150,33 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
             f"{d.id}: value rules {', '.join(r.id for r, _ in chosen)} all apply and none "
             f"overrides the others; add 'overrides' to say which prevails", d.position)
     rule, version = chosen[0]
+    S.pop(CITES, None)  # what cite() named while the conditions were decided is not cited
     value = ev(version.expr, F, P, S)
     if tr:
         tr.add("value", rule, version.expr, value, version)
     if isinstance(value, Unknown):
         return Day("undetermined", missing=value.names)
-    cited = [rule.cite]
+    if value is None:  # `x if c else None`: here the rule gives no such value
+        return Day(d.no, citations=(rule.cite,))
+    kind = KINDS[d.type]
+    if kind.fields:
+        nulls = [k for k, v in value.items() if v is None and k not in kind.nullable]
+        if nulls:
+            raise EvaluationError(f"{d.id}: {rule.id} gives no {', '.join(nulls)}, which a "
+                                  f"{kind.name} must have", rule.position)
+    cited = [rule.cite, *S.pop(CITES, ())]  # the rule, then what its value's cite() named
     exprs = [version.expr]
     for r, v in adjusts:
         before = value
-        value = ev(v.expr, F, P, {**S, "value": value})
+        scope = {**S, "value": value}
+        value = ev(v.expr, F, P, scope)
         exprs.append(v.expr)
         if tr:
             tr.add("adjust", r, v.expr, value, v, f"the value before this adjustment: {before}")
         if isinstance(value, Unknown):
             return Day("undetermined", missing=value.names)
         if value != before:
-            cited.append(r.cite)
+            cited.extend((r.cite, *scope.get(CITES, ())))
     if d.values and value not in d.values:
         raise EvaluationError(f"{d.id}: {value!r} is not one of its values "
                               f"{', '.join(d.values)}", rule.position)

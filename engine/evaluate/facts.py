@@ -277,7 +277,10 @@ def _decimal(v: Any, fact: Fact) -> Decimal:
 def _enum(v: Any, fact: Fact) -> str:
     if isinstance(v, str) and fact.values is not None and v in fact.values:
         return v
-    raise ValueError(f"{v!r} is not one of {', '.join(sorted(fact.values or ()))}")
+    values = sorted(fact.values or ())
+    close = difflib.get_close_matches(v, values, n=1, cutoff=0.6) if isinstance(v, str) else []
+    hint = f"; did you mean {close[0]!r}?" if close else ""
+    raise ValueError(f"{v!r} is not one of {', '.join(values)}{hint}")
 
 
 def _string(v: Any, fact: Fact) -> str:

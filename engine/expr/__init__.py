@@ -24,7 +24,7 @@ from engine.errors import EvaluationError, LoadError, Position
 from engine.expr._check import CheckError, Scope, check
 from engine.expr._kleene import (NOVALUE, NoValue, OutsideSeries, Unknown, dep_value, evaluate3,
                                  param_at)
-from engine.expr.helpers import div
+from engine.expr.helpers import cited, div
 from engine.expr.limits import (LIMITS, MAX_DEFINITION_NESTING, MAX_DEPTH, MAX_LENGTH,
                                 MAX_NODES)
 
@@ -52,6 +52,11 @@ class Expr:
     names: Mapping[str, Any] = field(repr=False, default_factory=dict)  # its globals
     decisions: tuple[str, ...] = ()  # the other decisions it reads
     series: tuple[str, ...] = ()  # parameters it reads at a date it computes (at())
+
+    @property
+    def cites(self) -> bool:
+        """It calls cite(): evaluating it may name provisions the answer cites."""
+        return any(v is cited for v in self.names.values())
 
     def evaluate(self, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
         """Value of the expression, or `Unknown` naming the facts that would decide it."""
@@ -141,6 +146,7 @@ class Record:
     specials = property(lambda self: _union(e.specials for e in self._exprs()))
     decisions = property(lambda self: _union(e.decisions for e in self._exprs()))
     series = property(lambda self: _union(e.series for e in self._exprs()))
+    cites = property(lambda self: any(e.cites for e in self._exprs()))
 
     @property
     def names(self) -> dict[str, Any]:

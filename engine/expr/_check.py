@@ -15,8 +15,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from engine import dates
-from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, parse_pattern, project, sum_decimal,
-                                 sum_int)
+from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, cited, parse_pattern, project,
+                                 sum_decimal, sum_int)
 
 _CONST_IDS = itertools.count()
 NUMBERS = {"int", "decimal"}
@@ -388,12 +388,22 @@ class _Checker:
         tt, ts = self.visit(node.test)
         if tt != "bool":
             raise CheckError(f"the condition of 'if' must be true/false, got {tt}", node.test)
+        nones = [_is_none(node.body), _is_none(node.orelse)]
+        if any(nones):
+            # `x if c else None`: where c fails the rule gives no value (the decision is
+            # then not_applicable, citing the rule; a record's field is null)
+            if all(nones):
+                raise CheckError("one branch of 'if' may be None, not both", node)
+            t, src = self.visit(node.orelse if nones[0] else node.body)
+            if t == "bool":
+                raise CheckError("None cannot stand for true or false; write False", node)
+            return t, (f"(None if {ts} else {src})" if nones[0] else f"({src} if {ts} else None)")
         at, as_ = self.visit(node.body)
         bt, bs = self.visit(node.orelse)
-        t = _unify(at, bt, _is_literal(node.body), _is_literal(node.orelse))
-        if t is None:
+        unified = _unify(at, bt, _is_literal(node.body), _is_literal(node.orelse))
+        if unified is None:
             raise CheckError(f"both branches of 'if' must have one type, got {at} and {bt}", node)
-        return t, f"({as_} if {ts} else {bs})"
+        return unified, f"({as_} if {ts} else {bs})"
 
     def call(self, node: ast.Call) -> tuple[str, str]:
         if not isinstance(node.func, ast.Name):
@@ -434,6 +444,16 @@ class _Checker:
                                  arg)
             _add(self.decisions, arg.id)
             return "str", f"F[{'status:' + arg.id!r}]"
+        if fname == "cite":
+            # the value of x; evaluating it names a provision the answer then cites (the
+            # branch of a split that applied, a counting rule the date followed)
+            first = node.args[0] if len(node.args) == 2 else None
+            if not (isinstance(first, ast.Constant) and isinstance(first.value, str)
+                    and first.value.strip()):
+                raise CheckError("cite() takes a provision written as a literal and a value, "
+                                 "e.g. cite('§ 2(1)', x)", first or node)
+            t, s = self.visit(node.args[1])
+            return t, f"{self.const(cited)}(S, {first.value!r}, {s})"
         if fname == "at":
             # a parameter's value in force on a date the expression computes (not the
             # selecting date): the maximum base of a year before, a rate of another day
@@ -640,6 +660,10 @@ def _is_literal(node: ast.AST) -> bool:
 
 def _compatible(a: str, b: str, a_lit: bool, b_lit: bool) -> bool:
     return _unify(a, b, a_lit, b_lit) is not None
+
+
+def _is_none(node: ast.AST) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
 
 
 def _unify(a: str, b: str, a_lit: bool, b_lit: bool) -> str | None:

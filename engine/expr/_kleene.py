@@ -12,7 +12,7 @@ import ast
 import operator as op
 from typing import Any, Callable, Mapping
 
-from engine.expr.helpers import HELPERS, div, project
+from engine.expr.helpers import HELPERS, cited, div, project
 
 __all__ = ["Unknown", "evaluate3", "NoValue", "NOVALUE", "dep_value", "OutsideSeries",
            "param_at"]
@@ -181,6 +181,9 @@ class _Walker:
             if isinstance(day, Unknown):
                 return day
             return param_at(self.P, node.args[0].id, day)  # type: ignore[attr-defined]
+        if name == "cite":  # the value; a known one names the provision (helpers.cited)
+            v = self.value(node.args[1])
+            return v if isinstance(v, Unknown) else cited(self.S, node.args[0].value, v)  # type: ignore[attr-defined]
         if name == "status":
             key = "status:" + node.args[0].id  # type: ignore[attr-defined]
             return self.F[key] if key in self.F else Unknown(frozenset((node.args[0].id,)))  # type: ignore[attr-defined]

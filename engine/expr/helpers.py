@@ -17,8 +17,8 @@ from typing import Any, Callable
 from engine import dates
 from engine.expr.limits import MAX_NUMBER_DIGITS, MAX_PATTERN
 
-__all__ = ["Helper", "HELPERS", "SPECIAL_FORMS", "PATTERN_CLASSES", "parse_pattern",
-           "project", "sum_int", "sum_decimal"]
+__all__ = ["Helper", "HELPERS", "SPECIAL_FORMS", "CITES", "cited", "PATTERN_CLASSES",
+           "parse_pattern", "project", "sum_int", "sum_decimal"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -255,7 +255,17 @@ HELPERS: dict[str, Helper] = {h.name: h for h in (
 #   status(decision)    -> the status of another decision (granted, determined, ...)
 #   at(parameter, date) -> the parameter's value in force on that date
 #   stated(fact)        -> the case itself wrote the fact (not its default; never unknown)
-SPECIAL_FORMS = {"given", "date", "status", "at", "stated"}
+SPECIAL_FORMS = {"given", "date", "status", "at", "stated", "cite"}
+
+CITES = "@cites"
+"""The key of the specials mapping under which `cite()` gathers the provisions it names."""
+
+
+def cited(S: Any, provision: str, value: Any) -> Any:
+    """`cite(provision, x)`: the value `x`; evaluating it names `provision`, which the
+    decision then cites after the rule that gave its value (engine.evaluate.decide)."""
+    S.setdefault(CITES, []).append(provision)
+    return value
 
 
 def div(a: Any, b: Any) -> Decimal:

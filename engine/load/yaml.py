@@ -229,6 +229,14 @@ class _Builder:
         self.positions[path] = self.pos(event)
         return path
 
+    def where(self) -> str:
+        """The dotted key of the scalar being read (`facts.document.file_closed_on`)."""
+        if not self.stack:
+            return ""
+        frame = self.stack[-1]
+        tail = (frame[2],) if isinstance(frame[0], dict) else (len(frame[0]),)
+        return ".".join(str(p) for p in (*frame[1], *tail))
+
     def open(self, event: yaml.Event, container: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
             raise LoadError(f"nested more than {MAX_DEPTH} levels deep", self.pos(event))
@@ -259,7 +267,9 @@ class _Builder:
             try:
                 return _dt.date.fromisoformat(text)
             except ValueError:
-                raise LoadError(f"{text!r} is not a valid calendar date", self.pos(event)) from None
+                key = self.where()
+                raise LoadError(f"{text!r} is not a valid calendar date", self.pos(event),
+                                field=key or None) from None
         return text
 
 
