@@ -211,6 +211,9 @@ class Sum:
     reading: str | None
     position: Position
     plan: Any = None  # engine.compile.segments.SegmentPlan | None
+    empty_cite: str | None = None  # set: a range with no day is the kind's zero, citing it
+    empty_date: Expr | None = None  # the applicable date of that zero (default: the start)
+    empty_reading: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -69,10 +69,31 @@ def boundaries(rb: "Rulebook") -> list[Boundary]:
             nxt = changes[i + 1].date - _DAY if i + 1 < len(changes) else cov.end
             cite = f"{c.citation} " if c.kind == "rule" else ""
             what = f"{cite}{subject}: {c.before} -> {c.after}"
-            out.append(Boundary(c.date, subject, what, c.act, c.decisions,
-                                (max(prev, cov.start), c.date - _DAY), (c.date, min(nxt, cov.end)),
-                                reachable=bool(c.decisions)))
+            before = (max(prev, cov.start), c.date - _DAY)
+            after = (c.date, min(nxt, cov.end))
+            readers = c.decisions if c.kind != "parameter" else tuple(
+                d for d in c.decisions if _reads_near(rb, d, subject, before[0], after[1]))
+            out.append(Boundary(c.date, subject, what, c.act, readers, before, after,
+                                reachable=bool(readers)))
     return sorted(out, key=lambda b: (b.date, b.subject))
+
+
+def _reads_near(rb: "Rulebook", decision: str, param: str, lo: _dt.date,
+                hi: _dt.date) -> bool:
+    """Some rule version of `decision` in force between `lo` and `hi` reads `param`
+    (itself, or at a date it computes): a rate that only a later wording reads is no
+    boundary of the days an earlier wording decides."""
+    d = rb.decisions[decision]
+    for r in (d.applicable_date, *d.rules):
+        for v in r.versions:
+            if v.start > hi or v.end < lo:
+                continue
+            for e in (v.expr, v.when):
+                if e is not None and (param in e.params or param in e.series):
+                    return True
+    s = d.sum
+    return s is not None and any(e is not None and param in (*e.params, *e.series)
+                                 for e in (s.start, s.end, s.each))
 
 
 def dates_read(r: "DecisionResult") -> set[_dt.date]:

@@ -334,7 +334,8 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
         top_assumed[0] = n == 1
     if v.expr is None:
         w.line(n, "pass  # not in force in this period")
-        w.trace(n, repr(r.role), R, "None", "'not in force'", V)
+        if r.row is None:  # a table not in force is silent, as its rows that do not match
+            w.trace(n, repr(r.role), R, "None", "'not in force'", V)
         return
     when = None
     if v.when is not None:

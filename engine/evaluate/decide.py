@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Callable, Mapping
 
 from engine.compile.segments import cut_points
 from engine.errors import CaseError, ErrorList, EvaluationError
-from engine.expr import FALLBACK, NOVALUE, NoValue, Unknown
+from engine.expr import FALLBACK, NOVALUE, NoValue, OutsideSeries, Unknown
 from engine.expr.helpers import CITES
 from engine.kinds import KINDS, VALUED
 from engine.model import Decision, Rule
@@ -138,6 +138,8 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
             if not chosen or any(o in chosen_ids for o in r.overrides):
                 unknown = unknown | w.names
     if unknown and (chosen or opens):
+        if len(chosen) == 1:  # the value and its adjustments may miss more: name them too
+            unknown = unknown | _missing_in(chosen[0], adjusts, F, P, S, ev, tr)
         return Day("undetermined", missing=unknown)
     if not chosen:  # no provision gives a value, whatever the missing facts would say
         cites = _unique(r.cite for r in d.rules if r.role == "value")
@@ -155,7 +157,7 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     if tr:
         tr.add("value", rule, version.expr, value, version)
     if isinstance(value, Unknown):
-        return Day("undetermined", missing=value.names)
+        return Day("undetermined", missing=_missing_after(value, adjusts, F, P, S, ev, tr))
     if value is None:  # `x if c else None`: here the rule gives no such value
         return Day(d.no, citations=(rule.cite,))
     kind = KINDS[d.type]
@@ -166,7 +168,7 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
                                   f"{kind.name} must have", rule.position)
     cited = [rule.cite, *S.pop(CITES, ())]  # the rule, then what its value's cite() named
     exprs = [version.expr]
-    for r, v in adjusts:
+    for k, (r, v) in enumerate(adjusts):
         before = value
         scope = {**S, "value": value}
         value = ev(v.expr, F, P, scope)
@@ -174,7 +176,8 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
         if tr:
             tr.add("adjust", r, v.expr, value, v, f"the value before this adjustment: {before}")
         if isinstance(value, Unknown):
-            return Day("undetermined", missing=value.names)
+            return Day("undetermined",
+                       missing=_missing_after(value, adjusts[k + 1:], F, P, S, ev, tr))
         if value != before:
             cited.extend((r.cite, *scope.get(CITES, ())))
     if d.values and value not in d.values:
@@ -182,6 +185,45 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
                               f"{', '.join(d.values)}", rule.position)
     currency = _currency(rb, d, exprs, day, F) if KINDS[d.type].money else None
     return Day(d.yes, value, currency, _unique(cited), rule=rule.id)
+
+
+_GATHERING_STOPS = (NoValue, OutsideSeries, EvaluationError, ArithmeticError, DecimalException,
+                    ValueError)
+"""What ends the gathering of missing names early: the answer stays undetermined with the
+names found so far (an error or a no-value met on the way is not the answer's to give)."""
+
+
+def _missing_in(chosen: tuple[Rule, Any], adjusts: list, F: Mapping[str, Any], P: Mapping[str, Any],
+                S: Mapping[str, Any], ev: Callable, tr: Tracer | None) -> frozenset[str]:
+    """The facts the chosen value rule and the adjustments miss, when the decision is
+    already undetermined by a condition: evaluated only to name every missing fact."""
+    rule, version = chosen
+    try:
+        value = ev(version.expr, F, P, {**S})
+    except _GATHERING_STOPS:
+        return EMPTY
+    if tr:
+        tr.add("value", rule, version.expr, value, version,
+               "evaluated to name every missing fact: the decision is undetermined")
+    return _missing_after(value, adjusts, F, P, S, ev, tr)
+
+
+def _missing_after(value: Any, adjusts: list, F: Mapping[str, Any], P: Mapping[str, Any],
+                   S: Mapping[str, Any], ev: Callable, tr: Tracer | None) -> frozenset[str]:
+    """The names an unknown `value` carries, with those the adjustments still to apply
+    miss: an unknown value does not hide the other missing facts."""
+    names = value.names if isinstance(value, Unknown) else EMPTY
+    for r, v in adjusts:
+        try:
+            value = ev(v.expr, F, P, {**S, "value": value})
+        except _GATHERING_STOPS:
+            break
+        if tr:
+            tr.add("adjust", r, v.expr, value, v,
+                   "evaluated to name every missing fact: the value is unknown")
+        if isinstance(value, Unknown):
+            names = names | value.names
+    return names
 
 
 def _currency(rb: "Rulebook", d: Decision, exprs: list, day: _dt.date,
@@ -251,18 +293,28 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
     """
     spec = d.sum
     assert spec is not None
-    bounds = []
-    for e in (spec.start, spec.end):
-        v = e.evaluate(F, _NO_PARAMS, S)
-        if isinstance(v, Unknown):
-            return _result(d, "undetermined", tr, citations=(spec.cite,), missing=v.names)
-        bounds.append(v)
-    start, end = bounds
+    start = spec.start.evaluate(F, _NO_PARAMS, S)
+    if isinstance(start, Unknown):
+        return _result(d, "undetermined", tr, citations=(spec.cite,), missing=start.names)
+    end = spec.end.evaluate(F, _NO_PARAMS, S)
+    if isinstance(end, Unknown):
+        return _unknown_end(d, F, S, W, tr, each_day, start, end)
     if tr:
         tr.add("sum", None, spec.start, f"{start}..{end}", None, spec.reading,
                spec.cite, f"the days summed: {spec.start.source} .. {spec.end.source}")
     if end < start:  # no day in the range
-        return _result(d, d.no, tr, start, (spec.cite,))
+        if spec.empty_cite is None:
+            return _result(d, d.no, tr, start, (spec.cite,))
+        day = spec.empty_date.evaluate(F, _NO_PARAMS, S) if spec.empty_date else start
+        day = start if isinstance(day, Unknown) else day
+        zero = rb.rounding.quantum * 0 if KINDS[d.type].money else \
+            (Decimal(0) if d.type == "decimal" else 0)
+        if tr:
+            tr.add("sum", None, None, zero, None, spec.empty_reading, spec.empty_cite,
+                   f"no day from {start} to {end}: nothing to add")
+        return _result(d, d.yes, tr, day, (spec.empty_cite,), value=zero,
+                       currency=(d.currency or rb.meta.get("currency")) if KINDS[d.type].money
+                       else None)
     count = (end - start).days + 1
     if count > MAX_SUM_DAYS:
         raise ErrorList([CaseError(f"{d.id}: the range {start}..{end} is {count} days long; "
@@ -337,6 +389,31 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
                      *(c for _, _, o, _ in segments if o.status == d.no for c in o.citations)])
     return _result(d, d.yes, tr, selected, cites, value=_finish(rb, d, total, tr),
                    currency=currencies.pop())
+
+
+def _unknown_end(d: Decision, F: Mapping[str, Any], S: dict[str, Any], W: set[str],
+                 tr: Tracer | None, each_day: Callable, start: _dt.date,
+                 end: Unknown) -> DecisionResult:
+    """The range's start is known, its end is not: the sum is undetermined, naming the
+    end's facts and those its first day misses too (so every missing name is listed),
+    or not_covered when no law in force decides its first day."""
+    spec = d.sum
+    assert spec is not None
+    S["day"] = start
+    day_tr = Tracer(F) if tr else None
+    out = each_day(F, S, W, day_tr)
+    selected = S.get("applicable_date", start)
+    if tr and day_tr:
+        tr.add("sum", None, spec.end, f"{start}..?", None,
+               f"the end of the range ({spec.end.source}) is unknown (missing: "
+               f"{', '.join(sorted(end.names))}): the first day, {start}, is decided to name "
+               "every missing fact", spec.cite, "the days summed")
+        tr.add_step(_segment_step(start, start, out))
+        tr.steps.extend(day_tr.steps)
+    if out.status == "not_covered":
+        return _result(d, "not_covered", tr, selected)
+    return _result(d, "undetermined", tr, citations=(spec.cite,),
+                   missing=end.names | out.missing)
 
 
 def _share(spec: Any, out: Day, F: Mapping[str, Any], S: dict[str, Any], days: int) -> Any:

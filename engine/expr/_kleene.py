@@ -124,12 +124,20 @@ class _Walker:
         stop = isinstance(node.op, ast.Or)  # the value that decides: True for or
         unknown: Unknown | None = None
         for v in node.values:
-            r = self.value(v)
+            r = self.value(v) if unknown is None else self.maybe(v)
             if isinstance(r, Unknown):
                 unknown = r if unknown is None else unknown | r
             elif r is stop:
                 return stop
         return unknown if unknown is not None else (not stop)
+
+    def maybe(self, node: ast.AST) -> Any:
+        """The value of a part that is read only if an unknown says so: reading a
+        decision with no value there is unknown (no names: the unknown names them)."""
+        try:
+            return self.value(node)
+        except NoValue:
+            return Unknown(frozenset())
 
     def unaryop(self, node: ast.UnaryOp) -> Any:
         r = self.value(node.operand)
@@ -160,10 +168,12 @@ class _Walker:
     def ifexp(self, node: ast.IfExp) -> Any:
         t = self.value(node.test)
         if isinstance(t, Unknown):
-            a, b = self.value(node.body), self.value(node.orelse)
+            # which branch is read is unknown: one that reads a decision with no value
+            # is unknown too (it may never be read), not the end of the decision
+            a, b = self.maybe(node.body), self.maybe(node.orelse)
             if not isinstance(a, Unknown) and not isinstance(b, Unknown) and a == b:
                 return a
-            return _join(t, a, b)
+            return t  # the condition's facts decide which branch is read: name those first
         return self.value(node.body if t else node.orelse)
 
     def call(self, node: ast.Call) -> Any:

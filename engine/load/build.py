@@ -313,7 +313,11 @@ class _Loader:
                 if d["type"] != "date" and not abs(v["value"]) < 10 ** 15:
                     self.error(f"value {v['value']} is out of range (under 10^15)",
                                doc.pos(("values", i, "value")), "value")
-                value = v["value"] if d["type"] == "date" else Decimal(v["value"])
+                if d["type"] == "int" and not isinstance(v["value"], int):
+                    self.error(f"an int parameter's value is a whole number, not {v['value']!r}",
+                               doc.pos(("values", i, "value")), "value")
+                    continue
+                value = v["value"] if d["type"] in ("date", "int") else Decimal(v["value"])
                 values.append(_param_value(d, v, value, pos))
             fields = d.get("fields")
             if (d["type"] == "record") != (fields is not None):
@@ -548,14 +552,17 @@ class _Loader:
         if set(decisions) & self.daily:
             specials["day"] = "date"
         guard = spec.get("when")
-        if guard is not None and self.compile(
-                doc, at + ("when",), Scope(base.facts, base.enums, base.params, specials,
-                                           base.nullable, base.definitions, base.decisions,
-                                           base.rounding), "bool") is None:
+        plain = Scope(base.facts, base.enums, base.params, specials, base.nullable,
+                      base.definitions, base.decisions, base.rounding)
+        if guard is not None and self.compile(doc, at + ("when",), plain, "bool") is None:
             return []
         windows = self.table_windows(doc, at, spec, coverage)
         if windows is None:
             return []
+        for j, w in enumerate(windows):  # a version's own `when`, checked where written
+            if w[6] is not None and self.compile(doc, at + ("versions", j, "when"), plain,
+                                                 "bool") is None:
+                return []
         rows: dict[str, Position] = {}
         out: list[Rule | None] = []
         for j, row in enumerate(tab["rows"]):
@@ -587,13 +594,17 @@ class _Loader:
                     self.errors.append(e)
             scope = Scope(base.facts, base.enums, base.params, specials, base.nullable,
                           {**base.definitions, **variables}, base.decisions, base.rounding)
-            test = f"{key} == {k!r}" if guard is None else \
-                f"({' '.join(guard.split())}) and {key} == {k!r}"
+            whens: dict[str | None, Any] = {}  # a window's guard -> its compiled row test
             try:
-                when = compile_expression(test, scope, doc.pos(rpath + ("key",)), "bool")
+                for g in {w[6] if w[6] is not None else guard for w in windows}:
+                    test = f"{key} == {k!r}" if g is None else \
+                        f"({' '.join(g.split())}) and {key} == {k!r}"
+                    whens[g] = compile_expression(test, scope, doc.pos(rpath + ("key",)),
+                                                  "bool")
             except StatuteError as e:
                 self.errors.append(e)
                 continue
+            when = whens[guard] if guard in whens else next(iter(whens.values()))
             for dcol in decisions:
                 if dcol not in row:
                     self.error(f"the row for {k!r} gives no {dcol} (write {dcol}: null for "
@@ -618,9 +629,10 @@ class _Loader:
                     continue
                 if kind.declares_values and self.finding_values[dcol]:
                     self.check_finding(doc, rpath, expr, self.finding_values[dcol], dcol)
-                versions = tuple(Version(a, b, expr if live else None, when if live else None,
+                versions = tuple(Version(a, b, expr if live else None,
+                                         whens[g if g is not None else guard] if live else None,
                                          note, None, assumed, rpos, act)
-                                 for a, b, live, note, assumed, act in windows)
+                                 for a, b, live, note, assumed, act, g in windows)
                 out.append(Rule(rid, row["cite"], row.get("title") or spec.get("title"), text,
                                 row.get("reading") or spec.get("reading"), "value", (dcol,),
                                 versions, (), citation, rpos, tuple(v.start for v in versions),
@@ -639,13 +651,13 @@ class _Loader:
         cells are the rows', so a version gives no value), tiling the coverage like any
         rule's; without them, the whole coverage (the coverage assumption)."""
         if "versions" not in spec:
-            return [(coverage.start, coverage.end, True, None, True, None)]
+            return [(coverage.start, coverage.end, True, None, True, None, None)]
         raw = spec["versions"]
         out: list[tuple] = []
         spans: list[Span] = []
         for j, v in enumerate(raw):
             vpath = at + ("versions", j)
-            extra = sorted(set(v) - {"from", "to", "in_force", "amended_by", "note"})
+            extra = sorted(set(v) - {"from", "to", "in_force", "amended_by", "note", "when"})
             if extra:
                 self.error(f"a table's version says when the table is in force; its cells are "
                            f"in the rows, not {', '.join(extra)}", doc.pos(vpath), extra[0])
@@ -654,7 +666,7 @@ class _Loader:
                                              else coverage.end)
             spans.append(Span(v["from"], end, doc.pos(vpath), doc.pos(vpath + ("from",))))
             out.append((v["from"], end, v.get("in_force", True), v.get("note"), False,
-                        v.get("amended_by")))
+                        v.get("amended_by"), v.get("when")))
         errs = check_tiling(spans, coverage, doc.pos(at + ("versions",)))
         self.errors.extend(errs)
         return None if errs else out
@@ -667,6 +679,9 @@ class _Loader:
         def leaves(node: ast.AST) -> list[ast.AST]:
             if isinstance(node, ast.IfExp):
                 return leaves(node.body) + leaves(node.orelse)
+            if isinstance(node, ast.Call) and getattr(node.func, "id", None) == "cite" \
+                    and len(node.args) == 2:  # cite('provision', 'value'): the value
+                return leaves(node.args[1])
             return [node]
 
         for leaf in leaves(expr.tree.body):
@@ -869,6 +884,11 @@ class _Loader:
                                 depends.append(dep)
             summed = self.sum_spec(doc, did, spec, kind, base, dates[0], body, params) \
                 if "sum" in spec and spec["type"] in _SUMMABLE else None
+            if summed is not None:  # the range may read decisions too (a deadline)
+                for e in (summed.start, summed.end, summed.each, summed.empty_date):
+                    for dep in e.decisions if e is not None else ():
+                        if dep not in depends:
+                            depends.append(dep)
             dcur = spec.get("currency", currency)
             money_decisions = {k for k, v in doc.data["decisions"].items() if v["type"] == "money"}
             if kind.money and dcur is None and not self.incomplete:
@@ -922,9 +942,15 @@ class _Loader:
         if each is not None:
             trees.append(each.tree)
         plan = plan_segments(trees, selector.tree, params) if selector is not None else None
+        empty = sp.get("empty") or {}
+        empty_date = self.compile(doc, at + ("empty", "applicable_date"), scope, "date") \
+            if "applicable_date" in empty else None
+        if empty and kind.name not in _SUMMABLE:
+            self.error(f"'empty' gives a zero; a {kind.name} has none", doc.pos(at + ("empty",)))
         return Sum(start, end, each, sp["cite"], " ".join(sp["text"].split()) if "text" in sp
                    else None, " ".join(sp["reading"].split()) if "reading" in sp else None,
-                   doc.pos(at), plan)
+                   doc.pos(at), plan, empty.get("cite"), empty_date,
+                   " ".join(empty["reading"].split()) if "reading" in empty else None)
 
 
 _SPECIALS = ("on", "day", "days", "applicable_date", "value", "period_start")

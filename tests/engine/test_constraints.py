@@ -71,11 +71,12 @@ def test_every_violated_constraint_is_reported_at_once():
 
 
 def test_a_constraint_on_a_missing_fact_holds_and_the_decision_is_undetermined():
-    """A missing fact is the decisions' business: undetermined naming it, not an error."""
+    """A missing fact is the decisions' business: undetermined naming it (and the other
+    fact the first day needs), not an error."""
     r = DAILY.evaluate({"illness": {"start_date": "2021-01-05"}}, "2021-06-01",
                        decisions=["sick_pay"])
     assert r["sick_pay"].status == "undetermined"
-    assert r["sick_pay"].missing_facts == ("illness.end_date",)
+    assert r["sick_pay"].missing_facts == ("earnings.daily", "illness.end_date")
 
 
 def test_a_constraint_over_a_list_of_records():
