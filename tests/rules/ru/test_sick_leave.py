@@ -23,17 +23,27 @@ RU = ROOT / "rules" / "ru" / "sick-leave"
 MUTANTS = [
     # (name, file, text, replacement)
     ("ст. 14 ч. 3: 730 -> 731", "articles/st-14.yaml",
-     "adjust: round(value / 730, 0.01, 'ROUND_HALF_UP')",
-     "adjust: round(value / 731, 0.01, 'ROUND_HALF_UP')"),
+     "settlement_period_earnings / cite('ст. 14 ч. 3', 730)",
+     "settlement_period_earnings / cite('ст. 14 ч. 3', 731)"),
     ("ст. 14 ч. 1.1: 24 -> 23 months", "articles/st-14.yaml",
-     "adjust: max(value, 24 * mrot)", "adjust: max(value, 23 * mrot)"),
+     "mrot * cite('ст. 14 ч. 1', 24)", "mrot * cite('ст. 14 ч. 1', 23)"),
+    ("ст. 14 ч. 1.1: the minimum for earnings of exactly 24 MROT", "articles/st-14.yaml",
+     "when: settlement_period_earnings < 24 * mrot",
+     "when: settlement_period_earnings <= 24 * mrot"),
     ("ст. 3 ч. 2 п. 1: 3 -> 4 employer days", "articles/st-03.yaml",
      "value: min(3, days_between(", "value: min(4, days_between("),
-    ("ст. 3 ч. 2 п. 1: employer part of 2 days", "articles/st-03.yaml",
-     "requires: day <= min(illness.end_date, add_days(illness.start_date, 2))",
-     "requires: day <= min(illness.end_date, add_days(illness.start_date, 1))"),
-    ("ст. 3 ч. 2 п. 1: the Fund from the 5th day", "definitions.yaml",
-     "expr: day <= add_days(illness.start_date, 2)", "expr: day <= add_days(illness.start_date, 3)"),
+    ("ст. 3 ч. 2 п. 1: employer part of 2 days", "decisions.yaml",
+     "to: min(illness.end_date, add_days(illness.start_date, 2))",
+     "to: min(illness.end_date, add_days(illness.start_date, 1))"),
+    ("ст. 3 ч. 2 п. 1: the Fund from the 5th day", "decisions.yaml",
+     "from: add_days(illness.start_date, 3)", "from: add_days(illness.start_date, 4)"),
+    ("ст. 6 ч. 1: the day work resumes paid too", "decisions.yaml",
+     "      to: illness.end_date\n      cite: ст. 6 ч. 1\n",
+     "      to: add_days(illness.end_date, 1)\n      cite: ст. 6 ч. 1\n"),
+    ("ст. 14 ч. 6.1: no floor", "articles/st-14.yaml",
+     "adjust: max(value, mrot_per_day)", "adjust: value"),
+    ("104-ФЗ ст. 1: no floor in 2021", "articles/fz-104-st-01.yaml",
+     "adjust: max(value, mrot_per_day)", "adjust: value"),
     ("ст. 7 ч. 1: 80 -> 75 percent", "articles/st-07.yaml", 'value: "80"', 'value: "75"'),
     ("ст. 7 ч. 1: 60 -> 65 percent", "articles/st-07.yaml", 'value: "60"', 'value: "65"'),
     ("ст. 7 ч. 1: 100 percent from 9 years", "articles/st-07.yaml",
@@ -51,11 +61,10 @@ MUTANTS = [
      "value: 912000", "value: 913000"),
     ("maximum base 2016: 718 000 -> 719 000", "parameters/maximum_base.yaml",
      "value: 718000", "value: 719000"),
-    ("ст. 14 ч. 3.2: the sum of the years against the sum of the bases", "articles/st-14.yaml",
-     "      min(earnings.year_minus_2, at(maximum_base, make_date(settlement_year_2, 1, 1)))\n"
-     "      + min(earnings.year_minus_1, at(maximum_base, make_date(settlement_year_1, 1, 1)))",
-     "      min(earnings.year_minus_2 + earnings.year_minus_1,\n"
-     "      at(maximum_base, make_date(settlement_year_2, 1, 1)) + at(maximum_base, make_date(settlement_year_1, 1, 1)))"),
+    ("ст. 14 ч. 3.2: the sum of the years against the sum of the bases", "definitions.yaml",
+     "expr: counted_earnings_of_year_2 + counted_earnings_of_year_1",
+     "expr: min(earnings.year_minus_2 + earnings.year_minus_1,"
+     " maximum_base_of_year_2 + maximum_base_of_year_1)"),
     ("MROT 2024: 19 242 -> 19 243", "parameters/mrot.yaml", "value: 19242", "value: 19243"),
     ("MROT 15 279 from 2022-05-01", "parameters/mrot.yaml",
      "{from: 2022-06-01, amended_by: pp-973-2022", "{from: 2022-05-01, amended_by: pp-973-2022"),
@@ -66,9 +75,14 @@ MUTANTS = [
     # decision is rounded half up at the end anyway, and no MROT ÷ 28..31 days ends in an
     # exact half kopeck; rounding down is the mutant the tests must see)
     ("rounding point 1: the average daily earnings rounded down", "articles/st-14.yaml",
-     "adjust: round(value / 730, 0.01, 'ROUND_HALF_UP')", "adjust: round(value / 730, 0.01, 'ROUND_DOWN')"),
+     "cite('ст. 14 ч. 3', 730), 0.01, 'ROUND_HALF_UP')\n\n  - id: not_below",
+     "cite('ст. 14 ч. 3', 730), 0.01, 'ROUND_DOWN')\n\n  - id: not_below"),
+    ("rounding point 1: the MROT minimum rounded down", "articles/st-14.yaml",
+     "mrot * cite('ст. 14 ч. 1', 24) / cite('ст. 14 ч. 3', 730), 0.01, 'ROUND_HALF_UP')",
+     "mrot * cite('ст. 14 ч. 1', 24) / cite('ст. 14 ч. 3', 730), 0.01, 'ROUND_DOWN')"),
     ("rounding point 2: the daily benefit rounded down", "articles/st-14.yaml",
-     "adjust: round(value / 100, 0.01, 'ROUND_HALF_UP')", "adjust: round(value / 100, 0.01, 'ROUND_DOWN')"),
+     "benefit_percentage) / 100, 0.01, 'ROUND_HALF_UP')",
+     "benefit_percentage) / 100, 0.01, 'ROUND_DOWN')"),
     ("rounding point 3: the MROT per day rounded down", "definitions.yaml",
      "expr: round(mrot / days_in_month(day), 0.01, 'ROUND_HALF_UP')",
      "expr: round(mrot / days_in_month(day), 0.01, 'ROUND_DOWN')"),
@@ -145,13 +159,16 @@ def test_the_trace_shows_the_three_rounding_points_and_the_segments(rb):
                      "earnings": {"year_minus_2": 0, "year_minus_1": 0}},
                     on="2024-03-20", trace=True)
     avg = [s.expression for s in r["average_daily_earnings"].trace if s.expression]
-    assert "round(value / 730, 0.01, 'ROUND_HALF_UP')" in avg
+    assert ("round(mrot * cite('ст. 14 ч. 1', 24) / cite('ст. 14 ч. 3', 730), 0.01, "
+            "'ROUND_HALF_UP')") in avg
     daily = [s.expression for s in r["daily_benefit"].trace if s.expression]
-    assert "round(value / 100, 0.01, 'ROUND_HALF_UP')" in daily
+    assert ("round(average_daily_earnings * cite('ст. 7 ч. 1', benefit_percentage) / 100, "
+            "0.01, 'ROUND_HALF_UP')") in daily
     total = r["sick_pay_total"].trace
     segments = [s.title for s in total if s.kind == "segment"]
-    assert segments[:2] == ["days 2024-02-27..2024-02-29 (3 day(s))",
-                            "days 2024-03-01..2024-03-04 (4 day(s))"]
+    # the days of incapacity and no other: no day past the last one in the sum
+    assert segments == ["days 2024-02-27..2024-02-29 (3 day(s))",
+                        "days 2024-03-01..2024-03-04 (4 day(s))"]
     shares = [s.outcome for s in total if s.kind == "share"]
     assert shares == [Decimal("1990.56"), Decimal("2482.84")]
 
