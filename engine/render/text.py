@@ -17,7 +17,10 @@ _STATUS = {"granted": "GRANTED", "refused": "REFUSED", "determined": "DETERMINED
 
 
 def render_text(result: Result, trace: bool = False) -> str:
-    out = [f"{result.rulebook} — evaluated on {result.on.isoformat()} (period {result.period})", ""]
+    head = f"{result.rulebook} — evaluated on {result.on.isoformat()}"
+    if result.per_month:  # a rulebook that decides per month names the month asked about
+        head += f" (period {result.period})"
+    out = [head, ""]
     for r in result.decisions.values():
         out.append(headline(r))
         if trace:
