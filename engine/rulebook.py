@@ -9,6 +9,7 @@ from typing import Any, Iterable, Mapping
 from engine import dates
 from engine.errors import CaseError, ErrorList, Position
 from engine.compile.codegen import Compiled
+from engine.compile.runner import make_runner
 from engine.evaluate.decide import (REINTERPRET, _Reinterpret, no_value_result,
                                    outside_series_result)
 from engine.evaluate.facts import Case, Vocabulary
@@ -48,9 +49,11 @@ class Rulebook:
     known_cache: dict = field(default_factory=dict, repr=False)  # as_known_on date -> Rulebook
     vocabulary: Vocabulary = field(init=False, repr=False)
     read_by: frozenset[str] = field(init=False, repr=False)  # decisions others read
+    order_asked: tuple[str, ...] = field(init=False, repr=False)  # every id, as declared
     pins: Mapping[str, Any] = field(init=False, repr=False)  # what qualifies every answer
     per_month: bool = field(init=False, repr=False)
     _plans: dict = field(default_factory=dict, repr=False)  # requested ids -> order to decide
+    _runners: dict = field(default_factory=dict, repr=False)  # requested ids -> generated run
 
     # `compiled` is filled once by the loader before the rulebook is returned; the two
     # caches only ever gain entries that are pure functions of their key, and a dict
@@ -61,6 +64,7 @@ class Rulebook:
         object.__setattr__(self, "vocabulary", Vocabulary(self.facts, self.constraints))
         if not self.order:
             object.__setattr__(self, "order", tuple(self.decisions))
+        object.__setattr__(self, "order_asked", tuple(self.decisions))
         object.__setattr__(self, "read_by", frozenset(
             dep for d in self.decisions.values() for dep in d.depends))
         pins: dict[str, Any] = {}
@@ -141,10 +145,10 @@ class Rulebook:
         on_date = on if type(on) is _dt.date and _MIN <= on <= _MAX else _as_date(on, "on")
         month = None if period is None else _as_month(period)
         if decisions is None:
-            ids: tuple[str, ...] = tuple(self.decisions)
+            ids: tuple[str, ...] = self.order_asked
         else:
-            ids = decisions if isinstance(decisions, tuple) else tuple(decisions)
-            unknown = [i for i in ids if i not in self.decisions]
+            ids = decisions if decisions.__class__ is tuple else tuple(decisions)
+            unknown = () if ids in self._plans else [i for i in ids if i not in self.decisions]
             if unknown:
                 raise ErrorList([CaseError(f"unknown decision {i!r}; this rulebook decides "
                                            f"{', '.join(self.decisions)}", field="decision")
@@ -157,6 +161,14 @@ class Rulebook:
             with decimal.localcontext(_DECIMAL_CONTEXT):
                 return self._decide_all(F, on_date, month, ids, trace)
         return self._decide_all(F, on_date, month, ids, trace)
+
+    def _runner(self, ids: tuple[str, ...]) -> Any:
+        """The loop below, generated for one plan (engine.compile.runner)."""
+        steps, narrow = self.plan(ids)
+        return make_runner(steps, ids if narrow else None, {
+            "REINTERPRET": REINTERPRET, "NoValue": NoValue, "OutsideSeries": OutsideSeries,
+            "NO_VALUE": no_value_result, "OUTSIDE": outside_series_result,
+            "NAME_MISSING": _name_missing_facts, "VALUED": VALUED, "NOVALUE": NOVALUE})
 
     def plan(self, ids: tuple[str, ...]) -> tuple[tuple, bool]:
         """The decisions to decide for `ids` (with those they read, in dependency order),
@@ -180,13 +192,20 @@ class Rulebook:
 
     def _decide_all(self, F: dict[str, Any], on_date: _dt.date, month: _dt.date | None,
                     ids: tuple[str, ...], trace: bool, three_valued: bool = False,
-                    by_day: bool = False) -> Result:
+                    by_day: bool = False, generated: bool = True) -> Result:
         """Decide `ids` on prepared facts `F`. `three_valued` skips the fast mode and
-        `by_day` decides a sum day by day, not by segments (tests compare them)."""
+        `by_day` decides a sum day by day, not by segments; `generated=False` runs this
+        loop instead of the plan's generated twin (tests compare them all)."""
         warnings: set[str] = set()
+        month_start = month or _dt.date(on_date.year, on_date.month, 1)
+        if generated and not (trace or three_valued or by_day):  # the common request
+            run = self._runners.get(ids)
+            if run is None:
+                run = self._runners[ids] = self._runner(ids)
+            return Result(self.id, on_date, month, run(F, on_date, month_start, warnings),
+                          warnings, self.pins, self.per_month)
         results: dict[str, Any] = {}
         steps, narrow = self.plan(ids)
-        month_start = month or _dt.date(on_date.year, on_date.month, 1)
         for i, c, d, reads, read in steps:  # this loop is the hot path
             try:
                 try:
