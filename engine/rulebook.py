@@ -197,13 +197,13 @@ class Rulebook:
         `by_day` decides a sum day by day, not by segments; `generated=False` runs this
         loop instead of the plan's generated twin (tests compare them all)."""
         warnings: set[str] = set()
-        month_start = month or _dt.date(on_date.year, on_date.month, 1)
         if generated and not (trace or three_valued or by_day):  # the common request
             run = self._runners.get(ids)
             if run is None:
                 run = self._runners[ids] = self._runner(ids)
-            return Result(self.id, on_date, month, run(F, on_date, month_start, warnings),
+            return Result(self.id, on_date, month, run(F, on_date, month, warnings),
                           warnings, self.pins, self.per_month)
+        month_start = month or _dt.date(on_date.year, on_date.month, 1)
         results: dict[str, Any] = {}
         steps, narrow = self.plan(ids)
         for i, c, d, reads, read in steps:  # this loop is the hot path

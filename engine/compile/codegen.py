@@ -37,7 +37,7 @@ from engine.expr import Unknown
 from engine.expr.helpers import CITES, div
 from engine.kinds import KINDS
 from engine.model import Decision, Rule, Version
-from engine.result import make_result
+from engine.result import DecisionResult, make_result
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -111,7 +111,7 @@ def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any]) -> Co
 
 def helpers_na(d: Decision) -> Any:
     """The one not_applicable answer of `d` without trace: read-only, shared by all cases."""
-    from engine.result import make_result
+    from engine.result import DecisionResult, make_result
     return make_result(d.id, "not_applicable", d.type, None, None, None, (), (), None, None)
 
 
@@ -253,7 +253,8 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     w.line(1, "refused = []")
     w.line(1, "values = []")
     # lists only a decision's rules can fill; otherwise the shared empty tuple
-    may_open = any(r.role == "value" and any(v.when for v in r.versions) for r in d.rules)
+    may_open = w.three and any(r.role == "value" and any(v.when for v in r.versions)
+                               for r in d.rules)
     w.line(1, "opens = []" if may_open else "opens = ()")
     w.line(1, "adjusts = []" if any(r.role == "adjust" for r in d.rules) else "adjusts = ()")
     w.line(1, "unknown = EMPTY")
@@ -269,15 +270,17 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         # CONCLUDE specialised to its most common case, the one answer a lump sum mostly
         # gets: nothing refused or open, one value rule applies and nothing adjusts it
         # (what CONCLUDE then does, without the call); every other case goes to CONCLUDE
+        # a result is built as make_result builds it (engine.result), without the call
         w.g.update({"MAKE": make_result, "UNKNOWN": Unknown, "DEC": Decimal, "DAY": Day,
                     "Q": rb.rounding.quantum, "MODE": rb.rounding.mode, "YES": d.yes,
-                    "ID": d.id, "KIND": d.type})
+                    "ID": d.id, "KIND": d.type, "NEW": tuple.__new__, "DR": DecisionResult})
         steps = "TR.steps, F" if w.traced else "None, None"
         if w.event:  # a refusal, as CONCLUDE and EVENT_RESULT answer it
             w.g["NO"] = d.no
             w.line(1, "if refused:")
-            w.line(2, "return MAKE(ID, NO, KIND, None, None, day, "
-                      f"tuple(dict.fromkeys([r.cite for r in refused])), (), {steps})")
+            w.line(2, "cited = (refused[0].cite,) if len(refused) == 1 else "
+                      "tuple(dict.fromkeys([r.cite for r in refused]))")
+            w.line(2, f"return NEW(DR, (ID, NO, KIND, None, None, day, cited, (), {steps}, ()))")
         cond = "not refused and not opens and not unknown and len(values) == 1"
         if any(r.role == "adjust" for r in d.rules):
             cond += " and not adjusts"
@@ -298,7 +301,7 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
             elif d.type == "money":
                 w.line(3, "value = (value if value.__class__ is DEC else DEC(value))"
                           ".quantize(Q, rounding=MODE)")
-            w.line(3, f"return MAKE(ID, YES, KIND, value, cur, day, {cited}, (), {steps})")
+            w.line(3, f"return NEW(DR, (ID, YES, KIND, value, cur, day, {cited}, (), {steps}, ()))")
         else:
             w.line(3, f"return DAY(YES, value, cur, {cited}, EMPTY, r.id)")
     w.line(1, "return " + w.done("CONCLUDE(RB, D, F, P, S, day, refused, values, opens, "
@@ -349,7 +352,9 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
         else:
             w.line(n, f"wv = {cond}")
             when = "wv"
-        w.line(n, f"if {when} is not False:")
+        # fast mode: no value is ever unknown (a missing fact falls back to the three-valued
+        # mode), so a `when` is true or false and the checks below are plain truth tests
+        w.line(n, f"if {when} is not False:" if w.three else f"if {when}:")
         n += 1
     _need_params(w, v.expr.params, n)
     _ROLE_EMITTERS[r.role](w, R, V, v, when, n)
@@ -368,6 +373,10 @@ def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) 
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'requires'", R, w.ref(v.expr, "E"), "val", V,
             f"WHEN_NOTE({when})" if when else "None")
+    if not w.three:  # fast: val and `when` are true or false (the `when` held to get here)
+        w.line(n, "if not val:")
+        w.line(n + 1, f"refused.append({R})")
+        return
     w.line(n, "if val is not True:")
     if when:
         w.line(n + 1, f"if val is False and {when} is True:")
@@ -383,6 +392,10 @@ def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'unless'", R, w.ref(v.expr, "E"), "val", V,
             f"WHEN_NOTE({when})" if when else "None")
+    if not w.three:  # fast: true or false
+        w.line(n, "if val:")
+        w.line(n + 1, f"refused.append({R})")
+        return
     w.line(n, f"if val is True{f' and {when} is True' if when else ''}:")
     w.line(n + 1, f"refused.append({R})")
     w.line(n, "elif val is not False:")
@@ -392,7 +405,7 @@ def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
 def _value(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
     """A value rule that applies is a candidate; one whose `when` is unknown stays open.
     `cur` is the currency of the candidate (used when it is the only one)."""
-    if when is None:
+    if when is None or not w.three:  # fast: the `when` held to get here
         w.line(n, f"values.append(({R}, {V}))")
         w.line(n, f"cur = {_currency_source(w, v)}")
         return
@@ -405,7 +418,7 @@ def _value(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> 
 
 def _adjust(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
     """An adjustment that applies changes the value, in its stated order."""
-    if when is None:
+    if when is None or not w.three:  # fast: the `when` held to get here
         w.line(n, f"adjusts.append(({R}, {V}))")
         return
     w.line(n, f"if {when} is True:")

@@ -10,6 +10,7 @@ compare the two (tests/engine/test_runner.py).
 """
 from __future__ import annotations
 
+import datetime as _dt
 from typing import Any, Callable
 
 __all__ = ["make_runner"]
@@ -17,11 +18,16 @@ __all__ = ["make_runner"]
 
 def make_runner(steps: tuple, narrow: tuple[str, ...] | None,
                 helpers: dict[str, Any]) -> Callable[..., dict[str, Any]]:
-    """`run(F, on, month_start, W) -> results` for `steps` (id, compiled, decision, reads
+    """`run(F, on, month, W) -> results` for `steps` (id, compiled, decision, reads
     others, read by others); `narrow` is the ids to report, in order, when the plan
     decides more (or in another order) than was asked."""
     g: dict[str, Any] = dict(helpers)
-    lines = ["def run(F, on, ms, W):", "    R = {}"]
+    lines = ["def run(F, on, month, W):", "    R = {}"]
+    if any(d.per == "month" for _, _, d, _, _ in steps):  # only they read period_start
+        g["DATE"] = _dt.date
+        lines.append("    ms = month or DATE(on.year, on.month, 1)")
+    else:
+        lines.append("    ms = month")
     for k, (i, c, d, reads, read) in enumerate(steps):
         g[f"F{k}"], g[f"T{k}"], g[f"D{k}"] = c.fast, c.three, d
         lines += [
