@@ -7,6 +7,7 @@ from typing import Any
 from engine.evaluate.schedule import Schedule
 from engine.kinds import text_value
 from engine.result import DecisionResult, Result, Step, to_json_value
+from engine.dates import MAX_DATE
 from engine.model import value_text
 
 __all__ = ["render_text", "render_schedule", "headline", "trace_lines"]
@@ -65,7 +66,8 @@ def trace_lines(r: DecisionResult) -> list[str]:
         lines.append(head)
         if s.version and s.kind != "applicable_date":
             start, end, assumed, note = s.version
-            why = f"version in force {start}..{end}"
+            why = f"version in force {start}..{end}" if str(end) != str(MAX_DATE) else \
+                f"version in force from {start} (no end)"
             if r.applicable_date:
                 why += f", which contains {r.applicable_date}"
             if assumed:
