@@ -4,14 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from engine import dates
 from engine.errors import StatuteError
-from engine.kinds import text_value
-from engine.amend.history import Change, diff, timeline
-from engine.amend.impact import impact, read_cases
-from engine.load.build import load
+
+if TYPE_CHECKING:
+    from engine.amend.history import Change
 
 __all__ = ["add_parsers"]
 
@@ -38,6 +37,8 @@ def add_parsers(sub: Any) -> None:
 
 
 def _load(path: str) -> Any:
+    from engine.load.build import load
+
     try:
         return load(path)
     except StatuteError as e:
@@ -48,6 +49,8 @@ def _load(path: str) -> Any:
 
 
 def _timeline(args: argparse.Namespace) -> int:
+    from engine.amend.history import timeline
+
     rb = _load(args.rulebook)
     if rb is None:
         return 1
@@ -76,6 +79,8 @@ def _timeline(args: argparse.Namespace) -> int:
 
 
 def _diff(args: argparse.Namespace) -> int:
+    from engine.amend.history import diff
+
     rb = _load(args.rulebook)
     if rb is None:
         return 1
@@ -102,6 +107,8 @@ def _diff(args: argparse.Namespace) -> int:
 
 
 def _impact(args: argparse.Namespace) -> int:
+    from engine.amend.impact import impact, read_cases
+
     base, new = _load(args.base), _load(args.new)
     if base is None or new is None:
         return 1
@@ -136,6 +143,8 @@ def _impact(args: argparse.Namespace) -> int:
 
 
 def _answer(t: tuple) -> str:
+    from engine.kinds import text_value
+
     status, value, currency, kind = t
     return f"{status} {text_value(kind, value, currency)}" if value is not None else status
 

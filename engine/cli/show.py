@@ -15,7 +15,6 @@ import sys
 from typing import Any
 
 from engine.errors import StatuteError
-from engine.load.build import load
 from engine.model import ROLES, Decision, Rule
 
 __all__ = ["add_parser", "describe", "tables"]
@@ -96,6 +95,8 @@ def _print_tables(data: list[dict[str, Any]]) -> None:
 
 
 def _show(args: argparse.Namespace) -> int:
+    from engine.load.build import load
+
     try:
         rb = load(args.rulebook)
     except StatuteError as e:

@@ -12,8 +12,6 @@ import sys
 from typing import Any
 
 from engine.errors import ErrorList, StatuteError
-from engine.amend.coverage import measure
-from engine.testing.cases import collect, format_failure, run_case
 
 __all__ = ["add_parser", "run"]
 
@@ -39,6 +37,8 @@ def add_parser(sub: Any) -> argparse.ArgumentParser:
 
 
 def run(args: argparse.Namespace) -> int:
+    from engine.testing.cases import collect, format_failure, run_case
+
     try:
         cases = collect(args.paths)
     except StatuteError as e:
@@ -73,6 +73,8 @@ def run(args: argparse.Namespace) -> int:
 
 def _coverage(outcomes: list) -> int:
     """Print the amendment coverage of each rulebook tested; return the uncovered count."""
+    from engine.amend.coverage import measure
+
     by_rulebook: dict[str, tuple[Any, list]] = {}
     for o in outcomes:
         rb = o.case.rulebook

@@ -111,7 +111,7 @@ def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any]) -> Co
 
 def helpers_na(d: Decision) -> Any:
     """The one not_applicable answer of `d` without trace: read-only, shared by all cases."""
-    from engine.result import DecisionResult, make_result
+    from engine.result import make_result
     return make_result(d.id, "not_applicable", d.type, None, None, None, (), (), None, None)
 
 

@@ -6,13 +6,13 @@ All problems found are collected and raised together as `ErrorList`, each as
 from __future__ import annotations
 
 import datetime as _dt
-import difflib
 import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
 
 from engine.load.schema import schema_errors
+from engine.load.cache import cached_load
 from engine.load.source import Source
 from engine.load.yaml import Document
 from engine.errors import ErrorList, LoadError, Position, StatuteError
@@ -48,8 +48,15 @@ _FACT_TYPE_CHECK: dict[str, Callable[[Any], bool]] = {
 def load(path: str | Path, files: Mapping[str, str] | None = None) -> Rulebook:
     """Load, check and compile the rulebook in folder `path`; raise ErrorList listing every
     problem. `files` (relative path -> text) are read in place of the disk's: an editor's
-    unsaved buffers, or a whole rulebook that exists only in memory."""
-    return _Loader(Source(path, files)).run()
+    unsaved buffers, or a whole rulebook that exists only in memory.
+
+    A rulebook loaded before, from the same files by the same engine, comes from the
+    compiled-rulebook cache (`engine.load.cache`; `STATUTE_CACHE=0` turns it off)."""
+    return cached_load(Source(path, files), _build)
+
+
+def _build(source: Source) -> Rulebook:
+    return _Loader(source).run()
 
 
 class _Loader:
@@ -570,7 +577,7 @@ class _Loader:
             rpos = doc.pos(rpath)
             k = row["key"]
             if k not in allowed:
-                close = difflib.get_close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
+                close = _close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 self.error(f"{k!r} is not a value of {key}{hint}", doc.pos(rpath + ("key",)),
                            "key")
@@ -690,7 +697,7 @@ class _Loader:
                            f"literal (or 'a' if c else 'b'): {expr.source}", expr.position,
                            "value")
             elif leaf.value not in values:
-                close = difflib.get_close_matches(leaf.value, values, n=1, cutoff=0.6)
+                close = _close_matches(leaf.value, values, n=1, cutoff=0.6)
                 hint = f"; did you mean {close[0]!r}?" if close else ""
                 at_leaf = expr.position
                 if isinstance(_get(doc.data, at).get(column), str):  # where the literal is
@@ -757,7 +764,7 @@ class _Loader:
         if enum is not None and isinstance(raw, str) and raw in enum:
             raw = repr(raw)
         elif enum is not None and isinstance(raw, str) and raw.isidentifier():
-            close = difflib.get_close_matches(raw, enum, n=1, cutoff=0.6)
+            close = _close_matches(raw, enum, n=1, cutoff=0.6)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             self.error(f"{raw!r} is not one of {', '.join(enum)}{hint}", doc.pos(path),
                        str(path[-1]))
@@ -971,8 +978,14 @@ def _param_value(d: Mapping[str, Any], v: Mapping[str, Any], value: Any,
                           pos, warning, v.get("amended_by"))
 
 
+def _close_matches(word: str, options: Any, n: int, cutoff: float) -> list[str]:
+    import difflib  # only when there is a mistake to suggest a fix for
+
+    return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)
+
+
 def _suggest_fact(name: str, facts: Any) -> str:
-    close = difflib.get_close_matches(name, list(facts), n=1, cutoff=0.6)
+    close = _close_matches(name, list(facts), n=1, cutoff=0.6)
     return f"; did you mean {close[0]!r}?" if close else ""
 
 

@@ -3,6 +3,9 @@
 The schemas are the same files editors use for autocompletion (shipped in the
 wheel as `engine.schemas`). YAML gives `Decimal` and `datetime.date` values, so
 the type checker accepts those where JSON would have numbers and date strings.
+
+A document `quickschema` proves valid is not given to jsonschema at all; jsonschema is
+imported, and its validators built, only for the others (and it reports their errors).
 """
 from __future__ import annotations
 
@@ -10,14 +13,12 @@ import datetime as _dt
 import json
 from decimal import Decimal
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 from typing import Any, Iterator
-
-import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
 
 from engine.load.yaml import Document
 from engine.errors import LoadError
+from engine.load import quickschema
 
 __all__ = ["schema_errors", "load_schema", "SCHEMA_NAMES"]
 
@@ -33,24 +34,6 @@ def _is_string(checker: Any, v: Any) -> bool:
     return isinstance(v, (str, _dt.date))
 
 
-_TYPES = Draft202012Validator.TYPE_CHECKER.redefine_many(
-    {"number": _is_number, "string": _is_string})
-_PATTERN = Draft202012Validator.VALIDATORS["pattern"]
-
-
-def _pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
-    # dates pass as strings (see _is_string); a pattern is matched against their ISO text
-    if isinstance(instance, _dt.date):
-        instance = instance.isoformat()
-    return _PATTERN(validator, pattern, instance, schema)
-
-
-_Validator = jsonschema.validators.extend(Draft202012Validator, validators={"pattern": _pattern},
-                                          type_checker=_TYPES)
-_FORMATS = FormatChecker(formats=())
-
-
-@_FORMATS.checks("date", raises=ValueError)
 def _date_format(v: Any) -> bool:
     if isinstance(v, _dt.date):
         return True
@@ -61,18 +44,59 @@ def _date_format(v: Any) -> bool:
 
 
 @lru_cache(maxsize=None)
+def _jsonschema() -> tuple[Any, Any]:
+    """The validator class and format checker; jsonschema is imported only when a document
+    needs its full verdict (see `quickschema`): it is the slowest import of the engine."""
+    import jsonschema
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    types = Draft202012Validator.TYPE_CHECKER.redefine_many(
+        {"number": _is_number, "string": _is_string})
+    pattern_keyword = Draft202012Validator.VALIDATORS["pattern"]
+
+    def pattern(validator: Any, pattern: str, instance: Any, schema: dict) -> Any:
+        # dates pass as strings (see _is_string); a pattern is matched against their ISO text
+        if isinstance(instance, _dt.date):
+            instance = instance.isoformat()
+        return pattern_keyword(validator, pattern, instance, schema)
+
+    cls = jsonschema.validators.extend(Draft202012Validator, validators={"pattern": pattern},
+                                       type_checker=types)
+    formats = FormatChecker(formats=())
+    formats.checks("date", raises=ValueError)(_date_format)
+    return cls, formats
+
+
+@lru_cache(maxsize=None)
 def load_schema(name: str) -> dict:
-    text = resources.files("engine.schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    file = f"{name}.schema.json"
+    try:  # the package's folder on disk: quicker than importing importlib.resources
+        with open(Path(__file__).resolve().parent.parent / "schemas" / file, "rb") as fh:
+            return json.loads(fh.read())
+    except OSError:  # pragma: no cover - installed as a zip
+        from importlib import resources
+
+        return json.loads(resources.files("engine.schemas").joinpath(file).read_text("utf-8"))
 
 
 @lru_cache(maxsize=None)
 def _validator(name: str) -> Any:
-    return _Validator(load_schema(name), format_checker=_FORMATS)
+    cls, formats = _jsonschema()
+    return cls(load_schema(name), format_checker=formats)
+
+
+@lru_cache(maxsize=None)
+def _quick(name: str) -> quickschema.Validator:
+    return quickschema.Validator(load_schema(name), _QUICK_FORMATS)
+
+
+_QUICK_FORMATS = {"date": _date_format}
 
 
 def schema_errors(doc: Document, name: str) -> Iterator[LoadError]:
     """Every violation of schema `name` in `doc`, each at the offending value."""
+    if _quick(name).is_valid(doc.data):  # proven valid without jsonschema: nothing to report
+        return
     for err in sorted(_validator(name).iter_errors(doc.data), key=lambda e: list(e.absolute_path)):
         path = tuple(err.absolute_path)
         pos = doc.pos(path)
@@ -84,7 +108,7 @@ def schema_errors(doc: Document, name: str) -> Iterator[LoadError]:
         yield LoadError(_message(err), pos, field=".".join(map(str, path)) or None)
 
 
-def _message(err: jsonschema.ValidationError) -> str:
+def _message(err: Any) -> str:  # a jsonschema.ValidationError
     v = err.validator
     if v == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))

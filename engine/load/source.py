@@ -3,16 +3,19 @@
 An editor holds unsaved buffers; `load(folder, files={"articles/art-05.yaml": text})`
 checks the rulebook as the drafter sees it, without writing anything. Every file the
 loader reads is recorded, so the rulebook's content hash is over exactly what was
-loaded: SHA-256 over the sorted relative paths and bytes of those files.
+loaded: SHA-256 over the sorted relative paths and bytes of those files. Every question
+asked of the disk (is there a folder, a file, which files does a folder hold) is recorded
+with its answer too (`probes`): what was read and what was looked for are all a load
+depends on, which lets `engine.load.cache` tell whether a compiled rulebook still holds.
 """
 from __future__ import annotations
 
 import hashlib
 from pathlib import Path, PurePosixPath
-from typing import Mapping
+from typing import Any, Callable, Mapping
 
 from engine.errors import LoadError, Position
-from engine.load.yaml import MAX_FILE_BYTES, Document, parse_yaml, read_yaml
+from engine.load.yaml import MAX_FILE_BYTES, Document, parse_bytes, parse_yaml, read_bounded
 
 __all__ = ["Source"]
 
@@ -24,27 +27,31 @@ class Source:
         self.root = Path(root)
         self.files = {str(PurePosixPath(k)): v for k, v in (files or {}).items()}
         self.read_files: dict[str, bytes] = {}  # relative path -> bytes, as loaded
+        self.probes: dict[tuple[str, str], Any] = {}  # (question, relative path) -> answer
+
+    def ask(self, question: str, rel: str) -> Any:
+        """The disk's answer to `question` about `rel` (see PROBES), recorded."""
+        answer = PROBES[question](self.root, rel)
+        self.probes[(question, rel)] = answer
+        return answer
 
     def path(self, rel: str | Path) -> Path:
         return self.root / rel
 
     def is_folder(self) -> bool:
-        return self.root.is_dir() or bool(self.files)
+        return bool(self.ask("folder", "")) or bool(self.files)
 
     def exists(self, rel: str | Path) -> bool:
         key = str(PurePosixPath(rel))
-        return key in self.files or (self.root / rel).exists()
+        return key in self.files or bool(self.ask("exists", key))
 
     def is_file(self, rel: str | Path) -> bool:
         key = str(PurePosixPath(rel))
-        return key in self.files or (self.root / rel).is_file()
+        return key in self.files or bool(self.ask("file", key))
 
     def glob(self, folder: str) -> list[str]:
         """Relative paths of the *.yaml files in `folder`, on disk or in `files`."""
-        found: set[str] = set()
-        disk = self.root / folder
-        if disk.is_dir():
-            found.update(f"{folder}/{p.name}" for p in disk.glob("*.yaml"))
+        found: set[str] = set(self.ask("glob", folder))
         prefix = folder + "/"
         found.update(k for k in self.files
                      if k.startswith(prefix) and "/" not in k[len(prefix):]
@@ -63,17 +70,36 @@ class Source:
                                 Position(name))
             self.read_files[key] = data
             return parse_yaml(text, name)
-        doc = read_yaml(self.root / rel)
-        try:
-            self.read_files[key] = (self.root / rel).read_bytes()
-        except OSError:  # pragma: no cover - it was just read
-            pass
-        return doc
+        raw = read_bounded(self.root / rel)  # read once: what is parsed is what is hashed
+        self.read_files[key] = raw
+        return parse_bytes(raw, name)
 
     def content_hash(self) -> str:
         """`sha256:` + the digest over the sorted relative paths and bytes of what was read."""
-        h = hashlib.sha256()
-        for key in sorted(self.read_files):
-            data = self.read_files[key]
-            h.update(key.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0" + data)
-        return "sha256:" + h.hexdigest()
+        return content_hash(self.read_files)
+
+
+def content_hash(files: Mapping[str, bytes]) -> str:
+    """`sha256:` + the digest over the sorted relative paths and bytes of `files`."""
+    h = hashlib.sha256()
+    for key in sorted(files):
+        data = files[key]
+        h.update(key.encode("utf-8") + b"\0" + str(len(data)).encode() + b"\0" + data)
+    return "sha256:" + h.hexdigest()
+
+
+def _glob(root: Path, folder: str) -> tuple[str, ...]:
+    disk = root / folder
+    if not disk.is_dir():
+        return ()
+    return tuple(sorted(f"{folder}/{p.name}" for p in disk.glob("*.yaml")))
+
+
+PROBES: dict[str, Callable[[Path, str], Any]] = {
+    "folder": lambda root, rel: root.is_dir(),
+    "exists": lambda root, rel: (root / rel).exists(),
+    "file": lambda root, rel: (root / rel).is_file(),
+    "glob": _glob,  # the *.yaml files directly in a folder, sorted
+}
+"""The questions a load asks of the disk, each a pure function of the disk's state: asked
+again later, the same answers (and the same bytes read) mean the same rulebook."""

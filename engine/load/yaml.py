@@ -25,7 +25,7 @@ try:  # the C parser is several times faster; positions are the same
 except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
 
-__all__ = ["Document", "read_yaml", "parse_yaml", "MAX_FILE_BYTES"]
+__all__ = ["Document", "read_yaml", "read_bounded", "parse_bytes", "parse_yaml", "MAX_FILE_BYTES"]
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -104,6 +104,11 @@ class Document:
 
 def read_yaml(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
     """Read and parse one YAML file, refusing huge files before reading them whole."""
+    return parse_bytes(read_bounded(path, max_bytes), str(path))
+
+
+def read_bounded(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of one regular file, refused (LoadError) above `max_bytes` before reading."""
     p = Path(path)
     name = str(path)
     if not p.is_file():
@@ -124,12 +129,15 @@ def read_yaml(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> Document:
         size = p.stat().st_size
         raise LoadError(f"file is {max(size, len(raw))} bytes; the limit is {max_bytes} bytes",
                         Position(name))
+    return raw
+
+
+def parse_bytes(raw: bytes, name: str) -> Document:
+    """Parse the UTF-8 bytes of the file `name` (see `parse_yaml`)."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
         raise LoadError(f"not UTF-8 text ({e.reason} at byte {e.start})", Position(name)) from None
-    except OSError as e:
-        raise LoadError(f"cannot read file: {e.strerror}", Position(name)) from None
     return parse_yaml(text, name)
 
 
