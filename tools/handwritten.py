@@ -1,6 +1,6 @@
-"""Hand-written oracle for the three LUMP-SUM benefits of the Lithuanian Law on
-Benefits for Children (No I-621), as fixed by /work/shared/spec/lt-benefits-for-children.md
-and lt-parameters.md.
+"""Hand-written oracle for the three LUMP-SUM benefits and the MONTHLY child benefit of
+the Lithuanian Law on Benefits for Children (No I-621), as fixed by
+/work/shared/spec/lt-benefits-for-children.md and lt-parameters.md.
 
 It is the benchmark's speed baseline and an independent cross-check of the engine:
 plain functions, ``decimal.Decimal`` only, no tracing. Every rule below cites its
@@ -14,6 +14,14 @@ Precedence per benefit: not_applicable, then not_covered (applicable date outsid
 2008-01-01..2017-12-31), then refused (any ground), then undetermined, else granted.
 ``amount``/``currency`` are set only when granted; ``missing_facts`` only when
 undetermined (sorted tuple).
+
+    child_benefit(facts, on, period=None) -> (status, amount, currency, missing_facts)
+
+decides the monthly child benefit (Art. 1(2), 1(3), 6, 12(7), 12(8), 13(2)) for the month
+``period`` (a date in it; default: the month of ``on``), with the same precedence, and
+``random_monthly_case`` generates cases for it. ``from_json`` turns the JSON-style facts an
+API receives (nested, ISO date strings, money as decimal strings) into the flat typed dict
+these functions read.
 """
 from __future__ import annotations
 
@@ -21,7 +29,7 @@ import datetime
 import random
 from decimal import ROUND_HALF_UP, Decimal
 
-__all__ = ["evaluate", "random_case"]
+__all__ = ["evaluate", "child_benefit", "from_json", "random_case", "random_monthly_case"]
 
 _date = datetime.date
 _CENT = Decimal("0.01")
@@ -152,6 +160,98 @@ def _pregnant(f: dict, app: _date, basis_none: bool):
     return _grant(_D2, ad)                              # Art. 10: 2 BSB
 
 
+# --------------------------------------------------------------------------- monthly child benefit
+
+_SSI_LTL_285, _SSI_LTL_350, _SSI_EUR = Decimal(285), Decimal(350), Decimal(102)
+_SSI_350_FROM = _date(2008, 8, 1)                                  # SSI 285 -> 350 LTL
+_COVER_LAST_MONTH = _date(2017, 12, 1)
+_D075, _D04, _D15 = Decimal("0.75"), Decimal("0.4"), Decimal("1.5")
+_BASES_LT = ("permanent", "highly_qualified_permit")               # Art. 1(2)(1), 1(2)(3)
+_INCOME = "household.income_per_person"
+_ONE_DAY = datetime.timedelta(days=1)
+
+
+def _days(lo: _date, hi: _date) -> int:
+    """Days from lo to hi, both included (0 when hi < lo)."""
+    n = (hi - lo).days + 1
+    return n if n > 0 else 0
+
+
+def child_benefit(facts: dict, on: _date, period: _date | None = None):
+    """The child benefit for the month ``period`` (default: the month of ``on``)."""
+    birth = facts.get("child.birth_date")
+    if birth is None:                                   # applicability: birth date given
+        return _NA
+    ms = _date(on.year, on.month, 1) if period is None else _date(period.year, period.month, 1)
+    if ms < _COVER_FROM or ms > _COVER_LAST_MONTH:      # Art. 12(7): the month's amounts
+        return _NC
+    basis = facts.get("parent.residence_basis") or "permanent"
+    if basis == "none":                                 # Art. 1(2)
+        return _RF
+    res = facts.get("child.residence") or "LT"          # Art. 1(3)
+    if not ((basis in _BASES_LT and res == "LT")
+            or (basis == "eu_coordination" and (res == "LT" or res == "EU_EEA_CH"))):
+        return _RF
+    if facts.get("child.emancipated") or facts.get("child.married") or facts.get("child.detained"):
+        return _RF                                      # Art. 6(3)(1)-(3)
+    if ms >= _EUR_FROM:                                 # Art. 12(7): values valid in the month
+        bsb, cur, ssi = _BSB_EUR, "EUR", _SSI_EUR
+    else:
+        bsb, cur = _BSB_LTL, "LTL"
+        ssi = _SSI_LTL_350 if ms >= _SSI_350_FROM else _SSI_LTL_285
+    income = facts.get(_INCOME)
+    if income is not None and not income < _D15 * ssi:  # Art. 6(1): income < 1.5 SSI
+        return _RF
+    app = facts.get("application.date")
+    if app is None:
+        app = on                                        # default: `on` (Art. 13)
+    y, m = ms.year, ms.month
+    me = _date(y, m, 29 if m == 2 and _leap(y) else _DIM[m - 1])
+    lo = max(ms, birth, _add_months(app, -12))          # Art. 6(1) from birth; 13(2) back pay
+    hi = min(me, _add_months(app, 12))                  # Art. 13(2): 12 months from application
+    if hi < lo:
+        return _RF
+    b2 = _birthday(birth, 2)
+    under2 = _days(lo, min(hi, b2 - _ONE_DAY))          # Art. 6(1): 0.75 BSB until 2
+    # Art. 6(2)(1): 0.4 BSB from 2 to 7; 6(2)(2): to 18 only with 3 or more children
+    n = facts.get("household.children_raised")
+    older = _birthday(birth, 18 if (1 if n is None else n) >= 3 else 7)
+    over2 = _days(max(lo, b2), min(hi, older - _ONE_DAY))
+    if not under2 and not over2:                        # no entitled day in the month
+        return _RF
+    if income is None:                                  # an entitled day needs the income test
+        return ("undetermined", None, None, (_INCOME,))
+    # Art. 12(8): monthly amount x entitled days / calendar days, rounded once
+    total = (_D075 * bsb * under2 + _D04 * bsb * over2) / (me.day)
+    return ("granted", total.quantize(_CENT, ROUND_HALF_UP), cur, ())
+
+
+# --------------------------------------------------------------------------- JSON-style facts
+
+_DATE_FACTS = frozenset((
+    "application.date", "child.birth_date", "child.adoption_date",
+    "child.completed_general_education_on", "guardianship.start_date", "guardianship.end_date",
+    "military_service.start_date", "military_service.end_date", "pregnancy.expected_birth_date"))
+_MONEY_FACTS = frozenset(("household.income_per_person", "child.orphans_pension",
+                          "child.maintenance_benefit"))
+_fromiso = _date.fromisoformat
+
+
+def from_json(nested: dict) -> dict:
+    """Nested JSON-style facts (ISO dates, money as strings) -> the flat typed dict."""
+    flat = {}
+    for group, values in nested.items():
+        for key, v in values.items():
+            name = group + "." + key
+            if v is not None:
+                if name in _DATE_FACTS:
+                    v = _fromiso(v)
+                elif name in _MONEY_FACTS:
+                    v = Decimal(v)
+            flat[name] = v
+    return flat
+
+
 def evaluate(facts: dict, on: datetime.date) -> dict[str, tuple[str, Decimal | None, str | None, tuple[str, ...]]]:
     """Decide the three lump sums for one case (flat facts) evaluated on ``on``."""
     app = facts.get("application.date")
@@ -242,6 +342,77 @@ def random_case(rng: random.Random) -> tuple[dict, datetime.date]:
     else:
         on = app                                        # omitted: application.date defaults to `on`
     return f, on
+
+
+def random_monthly_case(rng: random.Random) -> tuple[dict, datetime.date, datetime.date]:
+    """A varied flat fact dict, evaluation date and month (its first day) for the child
+    benefit: births whose 2nd, 7th or 18th birthday falls in the month, 29 February, the
+    income test on either side of 1.5 SSI (and missing), the number of children, the
+    residence tests, the Art. 6(3) exceptions, the 12-month limits of Art. 13(2), months
+    outside the coverage, and lump-sum and guardianship facts the benefit does not read."""
+    f: dict = {}
+    y, m = divmod(rng.randint(0, 12 * 12 - 1), 12)      # months 2007-01 .. 2018-12
+    month = _date(2007 + y, m + 1, 1)
+    dim = 29 if m == 1 and _leap(month.year) else _DIM[m]
+    kind = rng.random()
+    if kind < 0.05:
+        birth = None                                    # not applicable
+    elif kind < 0.45:                                   # a birthday of note in the month
+        age = rng.choice((0, 0, 2, 2, 7, 7, 18, 18))
+        birth = _add_months(_date(month.year, month.month, rng.randint(1, dim)), -12 * age)
+    elif kind < 0.50:                                   # 29 February
+        birth = _date(rng.choice((1992, 1996, 2000, 2004, 2008, 2012, 2016)), 2, 29)
+    else:
+        birth = _rdate(rng, _date(1988, 1, 1), month + datetime.timedelta(days=60))
+    if birth is not None:
+        f["child.birth_date"] = birth
+    # the application: usually near the month, sometimes more than 12 months away
+    app = month + datetime.timedelta(days=rng.choice(
+        (rng.randint(-40, 60), rng.randint(-400, 400), rng.randint(-370, -330),
+         rng.randint(330, 400))))
+    on = app + datetime.timedelta(days=rng.randint(0, 60))
+    if _maybe(rng, 0.85):
+        f["application.date"] = app
+    ssi = _SSI_EUR if month >= _EUR_FROM else (
+        _SSI_LTL_350 if month >= _SSI_350_FROM else _SSI_LTL_285)
+    r = rng.random()
+    if r < 0.08:
+        pass                                            # income not given: undetermined
+    elif r < 0.16:
+        f[_INCOME] = _D15 * ssi                         # exactly 1.5 SSI: refused
+    elif r < 0.22:
+        f[_INCOME] = _D15 * ssi - _CENT                 # a cent below: granted
+    elif r < 0.70:
+        f[_INCOME] = Decimal(rng.randint(0, int(_D15 * ssi * 100) - 1)) / 100
+    else:
+        f[_INCOME] = Decimal(rng.randint(0, int(3 * ssi * 100))) / 100
+    if _maybe(rng, 0.6):
+        f["household.children_raised"] = rng.choice((1, 2, 3, 3, 4, 6))
+    if _maybe(rng, 0.15):
+        f["parent.residence_basis"] = rng.choice(
+            ("permanent", "highly_qualified_permit", "eu_coordination", "eu_coordination", "none"))
+    if _maybe(rng, 0.15):
+        f["child.residence"] = rng.choice(("LT", "EU_EEA_CH", "EU_EEA_CH", "other"))
+    for k in ("child.emancipated", "child.married", "child.detained"):
+        if _maybe(rng, 0.04):
+            f[k] = _maybe(rng, 0.7)
+    if _maybe(rng, 0.1):                                # guardianship: read by other benefits
+        f["guardianship.type"] = rng.choice(("family", "social_family", "care_establishment"))
+        start = _rdate(rng, min(birth or month, month), month + datetime.timedelta(days=100))
+        f["guardianship.start_date"] = start
+        if _maybe(rng, 0.5):
+            f["guardianship.end_date"] = start + datetime.timedelta(days=rng.randint(0, 3000))
+            f["guardianship.end_reason"] = rng.choice(
+                ("majority", "emancipation", "marriage", "other"))
+    if _maybe(rng, 0.05):
+        f["child.maintained_by_state_institution"] = True
+    if _maybe(rng, 0.05):
+        f["parent.permanent_resident"] = _maybe(rng, 0.5)
+    if _maybe(rng, 0.05) and birth is not None:
+        f["child.adoption_date"] = birth + datetime.timedelta(days=rng.randint(30, 900))
+    if _maybe(rng, 0.04):
+        f["pregnancy.expected_birth_date"] = _rdate(rng, _date(2008, 1, 1), _date(2017, 12, 31))
+    return f, on, month
 
 
 if __name__ == "__main__":
