@@ -54,6 +54,7 @@ class Rulebook:
     per_month: bool = field(init=False, repr=False)
     _plans: dict = field(default_factory=dict, repr=False)  # requested ids -> order to decide
     _runners: dict = field(default_factory=dict, repr=False)  # requested ids -> generated run
+    cut_cache: dict = field(default_factory=dict, repr=False)  # decision -> its version dates
 
     # `compiled` is filled once by the loader before the rulebook is returned; the two
     # caches only ever gain entries that are pure functions of their key, and a dict

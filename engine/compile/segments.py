@@ -15,6 +15,7 @@ A property test checks that segments give the day-by-day answer.
 from __future__ import annotations
 
 import ast
+import bisect
 import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
@@ -26,6 +27,7 @@ __all__ = ["SegmentPlan", "plan_segments", "cut_points"]
 # helpers whose value, read of `day`, is the same for every day of a month
 _MONTHLY = frozenset({"month_start", "month_end", "days_in_month", "month", "year"})
 _CONSTANT_SPECIALS = frozenset({"on", "period_start"})
+_NO_PARAMS: Mapping[str, Any] = {}
 
 
 @dataclass(frozen=True)
@@ -36,6 +38,8 @@ class SegmentPlan:
     landmarks: tuple[ast.Expression, ...]
     monthly: bool
     dated: bool
+    # each landmark compiled (engine.expr.Expr, the loader's work), or None: walk its tree
+    compiled: tuple[Any, ...] = ()
 
 
 def plan_segments(trees: Iterable[ast.AST], selector: ast.AST, params: Iterable[str],
@@ -92,11 +96,14 @@ def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
     """The first day of every segment of start..end: where an outcome may change."""
     one = _dt.timedelta(days=1)
     points = {start}
-    for tree in plan.landmarks:
+    compiled = plan.compiled or (None,) * len(plan.landmarks)
+    for tree, expr in zip(plan.landmarks, compiled):
         try:
-            v = evaluate3(tree, F, {}, S)
-        except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError):
-            continue  # the same failure meets every day alike
+            v = expr.evaluate(F, _NO_PARAMS, S) if expr is not None else \
+                evaluate3(tree, F, {}, S)
+        except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError, RuntimeError):
+            continue  # the same failure meets every day alike (RuntimeError: a failure
+            # the compiled expression words as an EvaluationError)
         if isinstance(v, _dt.date) and not isinstance(v, Unknown):
             points.update((v, v + one) if v < _dt.date.max else (v,))
     if plan.monthly:
@@ -104,6 +111,7 @@ def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
         while m <= end:
             points.add(m)
             m = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
-    if plan.dated:
-        points.update(version_dates)
+    if plan.dated:  # sorted: only those inside the range
+        dates = version_dates if isinstance(version_dates, tuple) else tuple(sorted(version_dates))
+        points.update(dates[bisect.bisect_left(dates, start):bisect.bisect_right(dates, end)])
     return sorted(p for p in points if start <= p <= end)

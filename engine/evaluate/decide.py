@@ -424,8 +424,12 @@ def _share(spec: Any, out: Day, F: Mapping[str, Any], S: dict[str, Any], days: i
     return spec.each.evaluate(F, _NO_PARAMS, {**S, "value": out.value, "days": days})
 
 
-def _version_dates(rb: "Rulebook", d: Decision) -> list[_dt.date]:
-    """Where a rule version or parameter value of `d` begins or ends, and the coverage."""
+def _version_dates(rb: "Rulebook", d: Decision) -> tuple[_dt.date, ...]:
+    """Where a rule version or parameter value of `d` begins or ends, and the coverage:
+    sorted, worked out once per rulebook and decision."""
+    cached = rb.cut_cache.get(d.id)
+    if cached is not None:
+        return cached  # type: ignore[no-any-return]
     one = _dt.timedelta(days=1)
     out = [rb.coverage.start, rb.coverage.end + one]
     for r in (d.applicable_date, *d.rules):
@@ -433,7 +437,8 @@ def _version_dates(rb: "Rulebook", d: Decision) -> list[_dt.date]:
             out.extend((v.start, v.end + one))
     for name in d.params:
         out.extend(pv.start for pv in rb.parameters[name].values)
-    return out
+    dates = rb.cut_cache[d.id] = tuple(sorted(set(out)))
+    return dates
 
 
 def _segment_step(first: _dt.date, last: _dt.date, out: Day) -> Step:

@@ -5,8 +5,10 @@ All problems found are collected and raised together as `ErrorList`, each as
 """
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 import re
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -337,6 +339,15 @@ class _Loader:
         for pid in list(links):
             self.resolve_same_as(pid, out, links, [])
         return out
+
+    @staticmethod
+    def landmark(source: str, scope: Scope, position: Position) -> Any:
+        """A landmark date of a sum's plan, compiled; None (its tree is walked instead)
+        when the checker does not take its re-written source."""
+        try:
+            return compile_expression(source, scope, position)
+        except StatuteError:
+            return None
 
     def record_value(self, doc: Document, i: int, d: Mapping[str, Any],
                      value: Any) -> dict[str, Any] | None:
@@ -681,7 +692,6 @@ class _Loader:
     def check_finding(self, doc: Document, at: tuple, expr: Any, values: tuple[str, ...],
                       column: str = "value") -> None:
         """A finding's value is one of its declared values, written as literals."""
-        import ast
 
         def leaves(node: ast.AST) -> list[ast.AST]:
             if isinstance(node, ast.IfExp):
@@ -949,6 +959,11 @@ class _Loader:
         if each is not None:
             trees.append(each.tree)
         plan = plan_segments(trees, selector.tree, params) if selector is not None else None
+        if plan is not None and plan.landmarks:  # compiled once, not walked for every case
+            plan = replace(plan, compiled=tuple(
+                self.landmark(ast.unparse(t), scope.with_specials(
+                    {**constant, "day": "date", "applicable_date": "date"}), doc.pos(at))
+                for t in plan.landmarks))
         empty = sp.get("empty") or {}
         empty_date = self.compile(doc, at + ("empty", "applicable_date"), scope, "date") \
             if "applicable_date" in empty else None
