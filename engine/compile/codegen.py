@@ -281,6 +281,11 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
             w.line(2, "cited = (refused[0].cite,) if len(refused) == 1 else "
                       "tuple(dict.fromkeys([r.cite for r in refused]))")
             w.line(2, f"return NEW(DR, (ID, NO, KIND, None, None, day, cited, (), {steps}, ()))")
+        else:  # a refused day of a sum, as CONCLUDE answers it
+            w.g["NO"] = d.no
+            w.line(1, "if refused:")
+            w.line(2, "return DAY(NO, None, None, (refused[0].cite,) if len(refused) == 1 else "
+                      "tuple(dict.fromkeys([r.cite for r in refused])), EMPTY, None)")
         cond = "not refused and not opens and not unknown and len(values) == 1"
         if any(r.role == "adjust" for r in d.rules):
             cond += " and not adjusts"

@@ -93,9 +93,13 @@ def _only_monthly(selector: ast.AST) -> bool:
 
 def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
                start: _dt.date, end: _dt.date, version_dates: Iterable[_dt.date]) -> list[_dt.date]:
-    """The first day of every segment of start..end: where an outcome may change."""
+    """The first day of every segment of start..end: where an outcome may change.
+
+    A landmark date D cuts the range at D (the days before it differ from D) and at
+    D + 1 (D itself may differ from the days after it); only cuts inside the range
+    count, so a birthday years away costs one comparison."""
     one = _dt.timedelta(days=1)
-    points = {start}
+    points = [start]
     compiled = plan.compiled or (None,) * len(plan.landmarks)
     for tree, expr in zip(plan.landmarks, compiled):
         try:
@@ -104,14 +108,17 @@ def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
         except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError, RuntimeError):
             continue  # the same failure meets every day alike (RuntimeError: a failure
             # the compiled expression words as an EvaluationError)
-        if isinstance(v, _dt.date) and not isinstance(v, Unknown):
-            points.update((v, v + one) if v < _dt.date.max else (v,))
+        if v.__class__ is _dt.date:
+            if start < v <= end:
+                points.append(v)
+            if start <= v < end:
+                points.append(v + one)
     if plan.monthly:
-        m = _dt.date(start.year, start.month, 1)
+        m = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)
         while m <= end:
-            points.add(m)
+            points.append(m)
             m = _dt.date(m.year + (m.month == 12), m.month % 12 + 1, 1)
     if plan.dated:  # sorted: only those inside the range
         dates = version_dates if isinstance(version_dates, tuple) else tuple(sorted(version_dates))
-        points.update(dates[bisect.bisect_left(dates, start):bisect.bisect_right(dates, end)])
-    return sorted(p for p in points if start <= p <= end)
+        points.extend(dates[bisect.bisect_right(dates, start):bisect.bisect_right(dates, end)])
+    return sorted(set(points)) if len(points) > 1 else points
