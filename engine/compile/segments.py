@@ -20,7 +20,7 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
-from engine.expr import Unknown, evaluate3
+from engine.expr import evaluate3
 
 __all__ = ["SegmentPlan", "plan_segments", "cut_points"]
 
