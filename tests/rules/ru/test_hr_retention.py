@@ -8,7 +8,6 @@ Contract: ../shared/spec/ru-hr-retention.md.
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -18,6 +17,7 @@ import yaml
 
 import engine
 from engine.testing.cases import collect, run_case
+from engine.testing.mutation import Mutant, killed_by
 
 ROOT = Path(__file__).resolve().parents[3]
 RULEBOOK = ROOT / "rules" / "ru" / "hr-retention"
@@ -168,14 +168,7 @@ def test_every_row_of_the_list_has_its_own_case():
 
 @pytest.mark.parametrize("name, file, old, new", MUTANTS, ids=[m[0] for m in MUTANTS])
 def test_the_rulebooks_tests_kill_the_mutant(tmp_path, name, file, old, new):
-    copy = tmp_path / "hr-retention"
-    shutil.copytree(RULEBOOK, copy)
-    target = copy / file
-    text = target.read_text(encoding="utf-8")
-    assert text.count(old) == 1, f"{name}: the text to mutate is not unique in {file}"
-    target.write_text(text.replace(old, new), encoding="utf-8")
-    cases = collect([copy / "tests"])  # a mutant must still load: tests, not the loader, judge it
-    failed = [c.name for c in cases if not run_case(c).passed]
+    failed = killed_by(RULEBOOK, Mutant(name, file, old, new), tmp_path)
     assert failed, f"{name}: every test still passes; the tests do not pin this"
 
 
