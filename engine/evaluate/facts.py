@@ -66,7 +66,13 @@ class Case:
 
 def read_case(path: str | Path) -> Case:
     """Read a case file (YAML or JSON); raise ErrorList naming file, line and field."""
-    return case_from_data(None, read_yaml(path, MAX_CASE_BYTES))
+    try:
+        doc = read_yaml(path, MAX_CASE_BYTES)
+    except StatuteError as e:
+        if e.field and e.field.startswith("facts."):  # named as every case error names it
+            raise CaseError(e.message, e.position, e.field[len("facts."):]) from None
+        raise
+    return case_from_data(None, doc)
 
 
 def case_from_data(data: Any, doc: Document) -> Case:

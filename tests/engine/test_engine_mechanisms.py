@@ -113,3 +113,16 @@ def test_a_branch_read_only_if_an_unknown_says_so_does_not_end_the_decision(tmp_
     r = rb.evaluate({"pay": {"due_date": "2020-03-10", "paid_date": "2020-03-12", "amount": "5"}},
                     "2020-04-01", decisions=["days_late"])["days_late"]
     assert r.status == "undetermined" and r.missing_facts == ("pay.by_transfer",)
+
+
+def test_an_impossible_date_in_a_case_names_the_fact_as_every_case_error_does(tmp_path):
+    """A case error names the fact (`pay.due_date`), not its path in the file."""
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2021-06-01\nfacts:\n  pay:\n    due_date: 2021-02-30\n", encoding="utf-8")
+    try:
+        engine.read_case(case)
+    except engine.CaseError as e:
+        assert e.field == "pay.due_date" and "not a valid calendar date" in e.message
+        assert e.position is not None and e.position.line == 4
+    else:
+        raise AssertionError("an impossible date was read")
