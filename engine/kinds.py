@@ -9,11 +9,19 @@ touches only this table (and the schema's enum of type names).
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
-__all__ = ["Kind", "KINDS", "STATUSES", "Status", "VALUED", "json_value", "text_value"]
+__all__ = ["Kind", "KINDS", "STATUSES", "Status", "VALUED", "DECIMAL_CONTEXT", "json_value",
+           "text_value"]
+
+DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
+                                  traps=[decimal.InvalidOperation, decimal.DivisionByZero,
+                                         decimal.Overflow])
+"""The arithmetic every legal answer is computed in, whatever the caller's decimal
+context says (its precision, rounding or traps must not change an answer)."""
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import datetime as _dt
 import decimal
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from engine import dates
@@ -14,7 +15,7 @@ from engine.evaluate.decide import (REINTERPRET, _Reinterpret, no_value_result,
                                    outside_series_result)
 from engine.evaluate.facts import Case, Vocabulary
 from engine.expr import NOVALUE, NoValue, OutsideSeries
-from engine.kinds import VALUED
+from engine.kinds import DECIMAL_CONTEXT, VALUED
 from engine.trace import Tracer
 from engine.model import Act, Constraint, Coverage, Decision, Fact, Parameter, Rounding
 from engine.result import Result, make_result
@@ -62,6 +63,9 @@ class Rulebook:
     # a complete one: sharing one Rulebook across threads is safe.
 
     def __post_init__(self) -> None:
+        # read-only views: a caller cannot change what every other caller (and thread) reads
+        for name in ("meta", "facts", "parameters", "decisions", "acts"):
+            object.__setattr__(self, name, _frozen(getattr(self, name)))
         object.__setattr__(self, "vocabulary", Vocabulary(self.facts, self.constraints))
         if not self.order:
             object.__setattr__(self, "order", tuple(self.decisions))
@@ -243,6 +247,18 @@ class Rulebook:
         return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month)
 
 
+def _frozen(v: Any) -> Any:
+    """`v` as a read-only view: mappings (nested ones too) as MappingProxyType, lists as
+    tuples; anything else as it is (the model's dataclasses are frozen themselves)."""
+    if isinstance(v, MappingProxyType):
+        return v
+    if isinstance(v, dict):
+        return MappingProxyType({k: _frozen(x) for k, x in v.items()})
+    if isinstance(v, list):
+        return tuple(_frozen(x) for x in v)
+    return v
+
+
 def _name_missing_facts(r: Any, results: Mapping[str, Any]) -> Any:
     """A decision undetermined because a decision it reads is: name that one's facts."""
     missing: set[str] = set()
@@ -254,9 +270,7 @@ def _name_missing_facts(r: Any, results: Mapping[str, Any]) -> Any:
 
 
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
-_DECIMAL_CONTEXT = decimal.Context(prec=28, rounding=decimal.ROUND_HALF_EVEN,
-                                   traps=[decimal.InvalidOperation, decimal.DivisionByZero,
-                                          decimal.Overflow])
+_DECIMAL_CONTEXT = DECIMAL_CONTEXT
 
 
 def _as_date(v: Any, name: str) -> _dt.date:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import decimal
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
@@ -10,6 +11,7 @@ from engine import dates
 from engine.errors import CaseError, ErrorList
 from engine.result import Result
 from engine.model import value_json
+from engine.kinds import DECIMAL_CONTEXT
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -36,19 +38,22 @@ class Schedule:
     parameters: tuple[dict[str, Any], ...]  # per month: parameter -> value in force
 
     def totals(self) -> dict[str, dict[str, Decimal]]:
+        """Per decision and currency, in the engine's arithmetic (not the caller's)."""
         out: dict[str, dict[str, Decimal]] = {d: {} for d in self.decisions}
-        for month in self.months:
-            for d, r in month.decisions.items():
-                if r.amount is not None:
-                    cur = r.currency or ""
-                    out[d][cur] = out[d].get(cur, Decimal(0)) + r.amount
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for month in self.months:
+                for d, r in month.decisions.items():
+                    if r.amount is not None:
+                        cur = r.currency or ""
+                        out[d][cur] = out[d].get(cur, Decimal(0)) + r.amount
         return out
 
     def total(self) -> dict[str, Decimal]:
         out: dict[str, Decimal] = {}
-        for per in self.totals().values():
-            for cur, amount in per.items():
-                out[cur] = out.get(cur, Decimal(0)) + amount
+        with decimal.localcontext(DECIMAL_CONTEXT):
+            for per in self.totals().values():
+                for cur, amount in per.items():
+                    out[cur] = out.get(cur, Decimal(0)) + amount
         return out
 
     def warnings(self) -> tuple[str, ...]:

@@ -322,6 +322,10 @@ class _Loader:
                 if d["type"] != "date" and not abs(v["value"]) < 10 ** 15:
                     self.error(f"value {v['value']} is out of range (under 10^15)",
                                doc.pos(("values", i, "value")), "value")
+                if d["type"] in ("money", "int") and v["value"] < 0:
+                    self.error(f"{v['value']} is negative; a {d['type']} parameter is an "
+                               "amount or a count of 0 or more (a rate that may fall below "
+                               "zero is a decimal)", doc.pos(("values", i, "value")), "value")
                 if d["type"] == "int" and not isinstance(v["value"], int):
                     self.error(f"an int parameter's value is a whole number, not {v['value']!r}",
                                doc.pos(("values", i, "value")), "value")
@@ -374,6 +378,9 @@ class _Loader:
                            doc.pos(at), "value")
             elif not ok or t in ("money", "decimal", "int") and not abs(v) < 10 ** 15:
                 self.error(f"field {name!r} is a {t}, not {v!r}", doc.pos((*at, name)), "value")
+            elif t in ("money", "int") and v < 0:
+                self.error(f"field {name!r} is negative; a {t} is 0 or more",
+                           doc.pos((*at, name)), "value")
             else:
                 out[name] = Decimal(v) if t in ("money", "decimal") else v
         return out if len(out) == len(fields) else None

@@ -312,6 +312,8 @@ class _Pickler(pickle.Pickler):
             return _function, (marshal.dumps(obj.__code__), obj.__globals__, obj.__name__,
                                obj.__qualname__, obj.__defaults__, obj.__kwdefaults__, cells,
                                obj.__dict__ or None)
+        if kind is types.MappingProxyType:  # a read-only view (Rulebook's mappings)
+            return _proxy, (dict(obj),)
         if kind is types.CellType:
             try:
                 contents = obj.cell_contents
@@ -336,6 +338,11 @@ def _importable(fn: types.FunctionType) -> bool:
     for part in fn.__qualname__.split("."):
         target = getattr(target, part, None)
     return target is fn
+
+
+def _proxy(d: dict) -> Any:
+    """A read-only view again (MappingProxyType cannot be pickled by its name)."""
+    return types.MappingProxyType(d)
 
 
 def _engine_global(module: str, name: str) -> Any:

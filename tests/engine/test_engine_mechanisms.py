@@ -126,3 +126,30 @@ def test_an_impossible_date_in_a_case_names_the_fact_as_every_case_error_does(tm
         assert e.position is not None and e.position.line == 4
     else:
         raise AssertionError("an impossible date was read")
+
+
+def test_a_rulebook_is_read_only_for_its_callers():
+    """Every caller (and thread) shares one Rulebook: none can change what others read."""
+    rb = engine.load(GOOD / "minimal")
+    for mapping in (rb.decisions, rb.facts, rb.parameters, rb.meta, rb.acts,
+                    rb.meta["coverage"]):
+        try:
+            mapping["x"] = 1  # type: ignore[index]
+        except TypeError:
+            pass
+        else:
+            raise AssertionError(f"{type(mapping).__name__} took an assignment")
+        assert not hasattr(mapping, "pop")
+    assert "late_return_fine" in rb.decisions
+
+
+def test_schedule_totals_ignore_the_callers_decimal_precision():
+    """A caller's context of 3 digits must not turn 292.50 into 292 (the engine's 28)."""
+    import decimal
+    lt = engine.load(Path(__file__).resolve().parents[2] / "rules" / "lt" / "benefits-for-children")
+    facts = {"child": {"birth_date": "2013-01-15"}, "application": {"date": "2013-02-01"},
+             "household": {"income_per_person": "100"}}
+    plain = lt.schedule(facts, "2013-12-31", "2013-01", "2013-12").total()
+    with decimal.localcontext(decimal.Context(prec=3)):
+        narrow = lt.schedule(facts, "2013-12-31", "2013-01", "2013-12").total()
+    assert narrow == plain and all(v.as_tuple().exponent == -2 for v in plain.values())
