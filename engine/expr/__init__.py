@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 import copy
 import re
+import warnings
 from dataclasses import dataclass, field
 from decimal import DecimalException
 from typing import Any, Callable, Mapping
@@ -96,7 +97,7 @@ def compile_expression(text: Any, scope: Scope, position: Position,
         raise LoadError(f"expression is {len(src)} characters long; the limit is {MAX_LENGTH}",
                         position)
     try:
-        tree = ast.parse(src, mode="eval")
+        tree = _parse(src)
     except SyntaxError as e:
         raise LoadError(_syntax_message(src, e), where((e.offset or 1) - 1)) from None
     except (RecursionError, MemoryError, ValueError):
@@ -223,7 +224,7 @@ def parse_definition(text: str, position: Position) -> ast.Expression:
     """Parse a definition's text once, for `Scope.definitions` (checked where it is used)."""
     src = " ".join(text.split())
     try:
-        return ast.parse(src, mode="eval")
+        return _parse(src)
     except SyntaxError as e:
         raise LoadError(_syntax_message(src, e), _at(position, 1, e.offset or 1)) from None
     except (RecursionError, MemoryError, ValueError):
@@ -262,6 +263,15 @@ class _Expander(ast.NodeTransformer):
 def _expand(tree: ast.Expression, definitions: Mapping[str, ast.Expression]) -> ast.Expression:
     out = _Expander(definitions).visit(tree)
     return ast.fix_missing_locations(out)  # type: ignore[no-any-return]
+
+
+def _parse(src: str) -> ast.Expression:
+    """Python's parser, its SyntaxWarnings kept from the user's terminal (`9if x` warns
+    "invalid decimal literal" on stderr): an expression is accepted or refused, with
+    the refusal worded by the checker."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SyntaxWarning)
+        return ast.parse(src, mode="eval")
 
 
 def _fits(got: str, want: str) -> bool:
