@@ -102,6 +102,10 @@ def parse_month(text: str) -> Date:
             or not (text[:4] + text[5:]).isdigit() or not text.isascii():
         raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
     try:
-        return check_range(_dt.date(int(text[:4]), int(text[5:7]), 1))
+        first = _dt.date(int(text[:4]), int(text[5:7]), 1)
     except ValueError:
         raise ValueError(f"{text!r} is not a valid month (YYYY-MM)") from None
+    if not MIN_DATE <= first <= MAX_DATE:
+        raise ValueError(f"{text} is outside the supported range "
+                         f"{MIN_DATE.isoformat()[:7]}..{MAX_DATE.isoformat()[:7]}")
+    return first

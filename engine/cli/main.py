@@ -75,6 +75,10 @@ def _check(args: argparse.Namespace) -> int:
             roots.append(p)
         elif p.is_dir():
             roots.extend(sorted(f.parent for f in p.rglob("rulebook.yaml")))
+        elif p.is_file():
+            print(f"{path}: a file, not a rulebook folder; give the folder that holds "
+                  "rulebook.yaml (or a folder of rulebooks)", file=sys.stderr)
+            return 2
         else:
             print(f"{path}: no such folder", file=sys.stderr)
             return 2

@@ -46,7 +46,13 @@ def run(args: argparse.Namespace) -> int:
             print(err, file=sys.stderr)
         return 2
     if args.keyword is not None:
+        every = len(cases)
         cases = [c for c in cases if args.keyword.casefold() in c.name.casefold()]
+        if not cases:  # a run that tests nothing is not a pass
+            print(f"no test case's name contains {args.keyword!r} (of {every} cases); "
+                  "nothing was run", file=sys.stderr)
+            print("0 passed, 0 failed")
+            return 1
     outcomes = []  # every Outcome, with its Result: what a coverage report would read
     for case in cases:
         outcomes.append(run_case(case))

@@ -276,3 +276,19 @@ def test_no_command_is_a_usage_error():
     r = statute()
     assert r.returncode == 2
     assert "usage: statute" in r.stderr
+
+
+def test_a_test_run_that_selects_no_case_is_not_a_pass():
+    r = statute("test", LT, "-k", "no case is called this")
+    assert r.returncode == 1 and "nothing was run" in r.stderr and "(of 69 cases)" in r.stderr
+
+
+def test_check_of_a_file_says_it_wants_the_folder():
+    r = statute("check", LT / "facts.yaml")
+    assert r.returncode == 2 and "a file, not a rulebook folder" in r.stderr
+
+
+def test_a_month_outside_the_supported_range_says_so():
+    r = statute("eval", LT, NEWBORN, "--from", "1000-01", "--to", "1000-02")
+    assert r.returncode == 2 and "outside the supported range 1800-01..2200-12" in r.stderr
+    assert "not a valid month" not in r.stderr
