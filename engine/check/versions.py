@@ -30,9 +30,18 @@ def check_tiling(spans: list[Span], coverage: Coverage, versions_at: Position) -
         if s.end < s.start:
             errors.append(LoadError(f"version ends ({s.end}) before it starts ({s.start})",
                                     s.position, "to"))
-        if s.start < coverage.start or s.end > coverage.end:
+        if s.end < coverage.start or s.start > coverage.end:
             errors.append(LoadError(f"version {s.start}..{s.end} lies outside the rulebook's "
                                     f"coverage {coverage.describe()}", s.position))
+        elif s.start < coverage.start:
+            errors.append(LoadError(f"version {s.start}..{s.end} begins before the rulebook's "
+                                    f"coverage {coverage.describe()}; let it begin on "
+                                    f"{coverage.start} at the earliest", s.position, "from"))
+        elif s.end > coverage.end:
+            errors.append(LoadError(f"version {s.start}..{s.end} reaches past the end of the "
+                                    f"rulebook's coverage {coverage.describe()}; end it on "
+                                    f"{coverage.end} at the latest (or leave 'to' out)",
+                                    s.position, "to"))
         if prev is not None:
             if s.start <= prev.end:
                 errors.append(LoadError(f"version from {s.start} overlaps the previous one "

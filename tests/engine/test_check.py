@@ -40,8 +40,15 @@ def test_versions_tile_the_coverage():
 def test_a_version_past_the_coverage_is_one_error_not_two():
     past = [Span(D(2020, 1, 1), D(2022, 12, 31), P, P)]
     messages = [e.message for e in check_tiling(past, COV, P)]
-    assert messages == ["version 2020-01-01..2022-12-31 lies outside the rulebook's coverage "
-                        "2020-01-01..2021-12-31"]
+    assert messages == ["version 2020-01-01..2022-12-31 reaches past the end of the rulebook's "
+                        "coverage 2020-01-01..2021-12-31; end it on 2021-12-31 at the latest "
+                        "(or leave 'to' out)"]
+    early = [Span(D(2019, 1, 1), D(2021, 12, 31), P, P)]
+    assert [e.message for e in check_tiling(early, COV, P)] == [
+        "version 2019-01-01..2021-12-31 begins before the rulebook's coverage "
+        "2020-01-01..2021-12-31; let it begin on 2020-01-01 at the earliest"]
+    away = [Span(D(2020, 1, 1), D(2021, 12, 31), P, P), Span(D(2022, 1, 1), D(2022, 6, 30), P, P)]
+    assert "lies outside the rulebook's coverage" in check_tiling(away, COV, P)[0].message
 
 
 def test_check_reports_and_never_raises():
