@@ -27,11 +27,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     try:
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
+        return code
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as e:  # a file that cannot be read or an output that cannot be written
+        where = f"{e.filename}: " if e.filename else "output: "
+        shown = where if len(where) <= 200 else where[:120] + "…: "
+        try:
+            print(f"statute: {shown}{e.strerror or e}", file=sys.stderr)
+        except OSError:
+            pass
+        return 2 if e.filename else 1
 
 
 def _parser() -> argparse.ArgumentParser:

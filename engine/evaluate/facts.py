@@ -261,6 +261,13 @@ _EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal
           "string": str}
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
 _BIG = MAX_AMOUNT  # amounts and counts at or above this are refused as implausible
+_BIG_DIGITS = len(str(MAX_AMOUNT)) - 1  # a decimal whose exponent reaches it is >= _BIG
+
+
+def _shown_number(v: Any) -> str:
+    """A number as an error shows it: a long one cut, never echoed whole."""
+    text = repr(v)
+    return text if len(text) <= 40 else text[:30] + "…" + f" ({len(text)} characters)"
 
 
 def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
@@ -322,11 +329,9 @@ def _decimal(v: Any, fact: Fact) -> Decimal:
         d = Decimal(v.strip())
     else:
         raise ValueError(f"{v!r} is not a {fact.type} amount (digits, e.g. 300 or 300.50)")
-    try:
-        if not d.is_finite() or abs(d) >= _BIG:
-            raise ValueError(f"{v!r} is out of range")
-    except InvalidOperation:
-        raise ValueError(f"{v!r} is not a number") from None
+    # no arithmetic on it yet: an exponent past the context's (1E+1000000) would trap
+    if not d.is_finite() or d.adjusted() >= _BIG_DIGITS:
+        raise ValueError(f"{_shown_number(v)} is out of range (under {_BIG})")
     if d < 0:
         raise ValueError(f"{v!r} is negative; a {fact.type} fact is an amount of 0 or more")
     return d

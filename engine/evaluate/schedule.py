@@ -118,7 +118,12 @@ def _parameters_used(rb: "Rulebook", r: Result) -> dict[str, Any]:
 
 
 def _as_month(v: Any, name: str) -> _dt.date:
+    if isinstance(v, _dt.datetime):  # a date-time would meet dates in comparisons
+        raise ErrorList([CaseError(f"{v!r} is a date-time; give a month YYYY-MM or a date",
+                                   field=name)])
     if isinstance(v, _dt.date):
+        if not dates.MIN_DATE <= v <= dates.MAX_DATE:
+            raise ErrorList([CaseError(f"{v} is outside the supported range", field=name)])
         return v.replace(day=1)
     try:
         return dates.parse_month(v)

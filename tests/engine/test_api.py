@@ -107,3 +107,22 @@ def test_a_month_partly_outside_the_coverage_is_not_covered(tmp_path):
         == "not_covered"
     nov = rb.evaluate(facts, on="2017-12-20", period="2017-11")["child_benefit"]
     assert (nov.status, nov.amount) == ("granted", Decimal("15.20"))
+
+
+def test_a_decimal_past_the_contexts_exponent_is_a_case_error(rb):
+    """1E+1000000 would trap decimal.Overflow in any arithmetic: refused before any."""
+    import decimal
+    with pytest.raises(engine.ErrorList) as e:
+        rb.evaluate({"child": {"birth_date": "2010-06-14"},
+                     "household": {"income_per_person": decimal.Decimal("1E+1000000")}},
+                    "2010-07-01")
+    [err] = e.value.errors
+    assert err.field == "household.income_per_person" and "out of range" in err.message
+
+
+def test_a_schedule_from_a_date_time_is_a_case_error(rb):
+    import datetime as dt
+    with pytest.raises(engine.ErrorList) as e:
+        rb.schedule({"child": {"birth_date": "2010-06-14"}}, "2010-07-01",
+                    dt.datetime(2010, 1, 1), "2010-12")
+    assert "date-time" in str(e.value)

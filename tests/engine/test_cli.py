@@ -292,3 +292,18 @@ def test_a_month_outside_the_supported_range_says_so():
     r = statute("eval", LT, NEWBORN, "--from", "1000-01", "--to", "1000-02")
     assert r.returncode == 2 and "outside the supported range 1800-01..2200-12" in r.stderr
     assert "not a valid month" not in r.stderr
+
+
+def test_a_path_too_long_is_a_clear_error_not_a_traceback():
+    r = statute("eval", LT, "x" * 5000)
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "File name too long" in r.stderr and len(r.stderr) < 400  # the path is cut
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_to_a_full_disk_is_a_clear_error():
+    with open("/dev/full", "w") as full:
+        r = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(LT), str(NEWBORN)],
+                           stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=120)
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert "No space left on device" in r.stderr
