@@ -130,9 +130,11 @@ def _message(err: Any) -> str:  # a jsonschema.ValidationError
 
 
 def _show(v: Any) -> str:
+    """A value as an error shows it: a long one cut (never a whole file echoed back)."""
     if isinstance(v, (dict, list)):
         return type(v).__name__
-    return repr(v) if not isinstance(v, Decimal) else str(v)
+    text = repr(v) if not isinstance(v, Decimal) else str(v)
+    return text if len(text) <= 80 else f"{text[:60]}… ({len(text)} characters)"
 
 
 def _type_hint(v: Any, want: Any) -> str:

@@ -70,6 +70,14 @@ class Source:
                                 Position(name))
             self.read_files[key] = data
             return parse_yaml(text, name)
+        target = (self.root / rel).resolve()
+        inside = self.root.resolve()
+        if target != inside and inside not in target.parents:
+            # a link out of the folder: a rulebook is its own files (and an error must
+            # never show another file's content)
+            raise LoadError("a symbolic link to a file outside the rulebook folder; statute "
+                            "reads only the rulebook's own files (copy the file in)",
+                            Position(name))
         raw = read_bounded(self.root / rel)  # read once: what is parsed is what is hashed
         self.read_files[key] = raw
         return parse_bytes(raw, name)
