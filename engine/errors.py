@@ -10,6 +10,7 @@ from typing import Iterable
 
 __all__ = [
     "Position", "StatuteError", "LoadError", "ErrorList", "CaseError", "EvaluationError",
+    "printable",
 ]
 
 
@@ -35,9 +36,11 @@ class StatuteError(Exception):
     """
 
     def __init__(self, message: str, position: Position | None = None, field: str | None = None):
-        self.message = message
+        # bounded and printable: a message quotes input (a value, a key), and input may be
+        # huge or carry terminal escape codes
+        self.message = _safe(message, MAX_MESSAGE)
         self.position = position
-        self.field = field
+        self.field = None if field is None else _safe(field, MAX_FIELD)
         super().__init__(str(self))
 
     def __str__(self) -> str:
@@ -64,8 +67,13 @@ class ErrorList(StatuteError, ValueError):
     """Every problem found in a rulebook or a case, reported together."""
 
     def __init__(self, errors: Iterable[StatuteError]):
-        self.errors = sorted(errors, key=_sort_key)
-        super().__init__(f"{len(self.errors)} error(s)")
+        every = sorted(errors, key=_sort_key)
+        self.errors = every[:MAX_ERRORS]
+        if len(every) > MAX_ERRORS:  # a report stays readable and its size bounded
+            self.errors.append(StatuteError(f"... and {len(every) - MAX_ERRORS} more error(s) "
+                                            f"(the first {MAX_ERRORS} are shown)"))
+        self.total = len(every)
+        super().__init__(f"{len(every)} error(s)")
 
     def __str__(self) -> str:
         return "\n".join(str(e) for e in self.errors)
@@ -77,6 +85,28 @@ class CaseError(StatuteError, ValueError):
 
 class EvaluationError(StatuteError, RuntimeError):
     """A rulebook failed while evaluating a valid case (a defect in the rulebook)."""
+
+
+MAX_MESSAGE = 2000  # characters of one message (a quoted value is cut to fit)
+MAX_FIELD = 200  # characters of the field or fact an error names
+MAX_ERRORS = 100  # errors of one report; the rest are counted
+
+
+def _safe(text: str, limit: int) -> str:
+    """`text` with control characters shown as escapes (\\x1b, never an escape code the
+    terminal acts on) and cut to `limit` characters."""
+    text = str(text)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() or c in "\n" else repr(c)[1:-1] for c in text)
+    if len(text) > limit:
+        text = f"{text[:limit - 40]}... ({len(text)} characters)"
+    return text
+
+
+def printable(text: str) -> str:
+    """`text` with control characters (other than newlines) shown as escapes: what a
+    rulebook or a case writes cannot drive the terminal it is shown on."""
+    return text if text.isprintable() else _safe(text, len(text) * 4 + 64)
 
 
 def _sort_key(e: StatuteError) -> tuple:

@@ -8,6 +8,7 @@ from engine.evaluate.schedule import Schedule
 from engine.kinds import text_value
 from engine.result import DecisionResult, Result, Step, to_json_value
 from engine.dates import MAX_DATE
+from engine.errors import printable
 from engine.model import value_text
 
 __all__ = ["render_text", "render_schedule", "headline", "trace_lines"]
@@ -30,7 +31,7 @@ def render_text(result: Result, trace: bool = False) -> str:
     if result.warnings:
         out.append("Warnings:")
         out.extend(f"  ! {w}" for w in result.warnings)
-    return "\n".join(out).rstrip() + "\n"
+    return printable("\n".join(out).rstrip()) + "\n"
 
 
 def headline(r: DecisionResult) -> str:

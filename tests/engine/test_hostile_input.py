@@ -52,3 +52,47 @@ def test_a_long_wrong_value_is_cut_in_the_error(tmp_path):
         engine.load(book)
     message = str(e.value)
     assert "(5002 characters)" in message and len(message) < 400
+
+
+LT = Path(__file__).resolve().parents[2] / "rules" / "lt" / "benefits-for-children"
+
+
+def test_escape_codes_in_a_case_never_reach_the_terminal(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text('on: 2010-07-01\nfacts:\n  "child\\e[2J": {birth_date: 2010-06-14}\n',
+                    encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(LT), str(case)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2 and "\x1b" not in r.stderr and "\\x1b[2J" in r.stderr
+
+
+def test_a_flood_of_unknown_facts_gives_a_bounded_report(tmp_path):
+    case = tmp_path / "case.yaml"
+    lines = "".join(f"  unknown_{i}: 1\n" for i in range(20000))
+    case.write_text("on: 2010-07-01\nfacts:\n" + lines, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(LT), str(case)],
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 2
+    assert r.stderr.count("unknown fact") <= 100 and "more error(s)" in r.stderr
+    assert len(r.stderr) < 30_000  # 20 000 errors would be about 1.5 MB
+
+
+def test_a_huge_value_is_cut_in_a_case_error():
+    with pytest.raises(engine.ErrorList) as e:
+        engine.load(LT).evaluate({"child": {"birth_date": "x" * 900_000}}, "2010-07-01")
+    assert len(str(e.value)) < 3000
+
+
+def test_escape_codes_in_a_rule_title_are_shown_not_obeyed(tmp_path):
+    book = _copy(tmp_path)
+    art = book / "articles" / "art-01.yaml"
+    text = art.read_text(encoding="utf-8")
+    marked = text.replace("    cite: § 1(2)\n", '    cite: § 1(2)\n    title: "\\e[2Jreturned late"\n', 1)
+    assert marked != text
+    art.write_text(marked, encoding="utf-8")
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2021-03-01\nfacts:\n  loan: {due_date: 2021-02-01}\n", encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(book), str(case),
+                        "--trace"], capture_output=True, text=True, timeout=120)
+    assert "\x1b" not in r.stdout + r.stderr
+    assert "\\x1b[2Jreturned late" in r.stdout  # shown, as an escape
