@@ -103,6 +103,11 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     except (RecursionError, MemoryError, ValueError):
         raise LoadError("expression is nested too deeply", position) from None
     if scope.definitions:
+        size = _expanded_size(tree, scope.definitions, {}, [])
+        if size > MAX_NODES:  # counted before writing it out: a chain of definitions
+            # each naming the previous many times would otherwise grow past any memory
+            raise LoadError(f"expression has {_about(size)} parts once its definitions are "
+                            f"written out; the limit is {MAX_NODES}", position)
         try:
             tree = _expand(tree, scope.definitions)
         except CheckError as e:
@@ -258,6 +263,30 @@ class _Expander(ast.NodeTransformer):
         finally:
             self.active.pop()
         return ast.copy_location(expanded, node) if hasattr(expanded, "lineno") else expanded
+
+
+def _expanded_size(node: ast.AST, definitions: Mapping[str, ast.Expression],
+                   memo: dict[str, int], active: list[str]) -> int:
+    """The parts `node` has once every definition in it is written out, without writing
+    it out (each definition's size is worked out once). A definition that refers to
+    itself counts 1 here: the expander reports the cycle."""
+    if isinstance(node, ast.Name) and node.id in definitions:
+        name = node.id
+        if name in active:
+            return 1
+        if name not in memo:
+            active.append(name)
+            try:
+                memo[name] = _expanded_size(definitions[name].body, definitions, memo, active)
+            finally:
+                active.pop()
+        return memo[name]
+    return 1 + sum(_expanded_size(c, definitions, memo, active)
+                   for c in ast.iter_child_nodes(node))
+
+
+def _about(n: int) -> str:
+    return str(n) if n < 10 ** 9 else f"about 10^{len(str(n)) - 1}"
 
 
 def _expand(tree: ast.Expression, definitions: Mapping[str, ast.Expression]) -> ast.Expression:
