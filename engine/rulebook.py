@@ -8,7 +8,7 @@ from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 from engine import dates
-from engine.errors import CaseError, ErrorList, Position
+from engine.errors import CaseError, ErrorList, EvaluationError, Position
 from engine.compile.codegen import Compiled
 from engine.compile.runner import make_runner
 from engine.evaluate.decide import (REINTERPRET, _Reinterpret, no_value_result,
@@ -173,7 +173,8 @@ class Rulebook:
         return make_runner(steps, ids if narrow else None, {
             "REINTERPRET": REINTERPRET, "NoValue": NoValue, "OutsideSeries": OutsideSeries,
             "NO_VALUE": no_value_result, "OUTSIDE": outside_series_result,
-            "NAME_MISSING": _name_missing_facts, "VALUED": VALUED, "NOVALUE": NOVALUE})
+            "NAME_MISSING": _name_missing_facts, "VALUED": VALUED, "NOVALUE": NOVALUE,
+            "ARITHMETIC": ARITHMETIC, "OUT_OF_SCALE": out_of_scale})
 
     def plan(self, ids: tuple[str, ...]) -> tuple[tuple, bool]:
         """The decisions to decide for `ids` (with those they read, in dependency order),
@@ -229,6 +230,8 @@ class Rulebook:
                 r = no_value_result(d, results[e.decision], Tracer(F) if trace else None)
             except OutsideSeries as e:
                 r = outside_series_result(d, e, Tracer(F) if trace else None)
+            except ARITHMETIC as e:
+                raise out_of_scale(d, e) from None
             if reads and r[7]:
                 r = _name_missing_facts(r, results)
             results[i] = r
@@ -245,6 +248,19 @@ class Rulebook:
         if narrow:  # report what was asked, in the order asked
             results = {i: results[i] for i in ids}
         return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month)
+
+
+ARITHMETIC = (ArithmeticError, decimal.DecimalException)
+"""What the three-valued mode may still raise on a valid case: numbers past the digits
+the engine computes exactly (a product of large amounts rounded to cents)."""
+
+
+def out_of_scale(d: Decision, e: BaseException) -> EvaluationError:
+    """The decision's arithmetic left the 28 digits computed exactly: an error naming it
+    (never a bare decimal exception, never a silently rounded amount)."""
+    return EvaluationError(f"{d.id}: the arithmetic went past the 28 digits the engine "
+                           f"computes exactly ({type(e).__name__}); the case's amounts or the "
+                           "rule's numbers are out of scale", d.position)
 
 
 def _frozen(v: Any) -> Any:

@@ -40,6 +40,8 @@ def make_runner(steps: tuple, narrow: tuple[str, ...] | None,
             f"        r = NO_VALUE(D{k}, R[e.decision], None)",
             "    except OutsideSeries as e:",
             f"        r = OUTSIDE(D{k}, e, None)",
+            "    except ARITHMETIC as e:",
+            f"        raise OUT_OF_SCALE(D{k}, e) from None",
         ]
         if reads:
             lines += ["    if r[7]:", "        r = NAME_MISSING(r, R)"]

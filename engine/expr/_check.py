@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Mapping
 
 from engine import dates
+from engine.expr.limits import MAX_AMOUNT, MAX_LITERAL_DIGITS, MAX_QUANTUM_PLACES
 from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, cited, parse_pattern, project,
                                  sum_decimal, sum_int)
 
@@ -144,6 +145,25 @@ class _Checker:
             return "bool", repr(v)
         if isinstance(v, Decimal):  # a number the checker already made exact
             return "decimal", self.const(v)
+        if isinstance(v, (int, float)) and not isinstance(v, bool):
+            text = self.literal_text(node)
+            try:
+                # the digits as written (normalize() would round them to the context's 28)
+                written = "".join(map(str, Decimal(text).as_tuple().digits)).strip("0")
+                digits = len(written)
+            except (InvalidOperation, ValueError):
+                digits = 0  # not plain digits: refused below, with its own message
+            try:
+                big = abs(Decimal(text)) >= MAX_AMOUNT
+            except (InvalidOperation, ValueError):
+                big = False
+            if big:
+                raise CheckError(f"the number {text[:30]!r} is {MAX_AMOUNT:.0e} or more; amounts "
+                                 "and counts in a rule stay below it", node)
+            if digits > MAX_LITERAL_DIGITS:
+                raise CheckError(f"the number {text[:30]!r} has {digits} significant digits; "
+                                 f"at most {MAX_LITERAL_DIGITS} (the engine computes 28 "
+                                 "exactly)", node)
         if v is None:
             raise CheckError("None is only allowed in 'x is None' and 'x is not None' "
                              "(or use given(x))", node)
@@ -513,6 +533,9 @@ class _Checker:
             if qv is None or qv <= 0 or not _power_of_ten(qv):
                 raise CheckError(f"round()'s quantum must be a power of ten written as a "
                                  f"number (1, 0.1, 0.01), not {text!r}", q)
+            if -qv.normalize().as_tuple().exponent > MAX_QUANTUM_PLACES:  # type: ignore[operator]
+                raise CheckError(f"round()'s quantum {text!r} has more than "
+                                 f"{MAX_QUANTUM_PLACES} decimal places", q)
             args[1] = ast.copy_location(ast.Constant(qv.normalize()), q)  # type: ignore[arg-type]
         else:
             args.append(ast.Constant(Decimal(quantum)))  # type: ignore[arg-type]

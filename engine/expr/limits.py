@@ -41,6 +41,12 @@ MAX_NUMBER_DIGITS = 40
 MAX_AMOUNT = 10 ** 15
 """Amounts and counts in a case at or above this are refused as implausible."""
 
+MAX_LITERAL_DIGITS = 20
+"""Significant digits of a number in a rule: products of a few stay within 28 exact digits."""
+
+MAX_QUANTUM_PLACES = 10
+"""Decimal places of a round() quantum: finer would need more than the 28 exact digits."""
+
 MAX_CASE_BYTES = 1_000_000
 """Bytes of one case file: a case is one person's facts, not a data set."""
 
@@ -49,6 +55,7 @@ LIMITS: dict[str, int] = {
     "MAX_DEFINITION_NESTING": MAX_DEFINITION_NESTING, "MAX_LIST_ITEMS": MAX_LIST_ITEMS,
     "MAX_RECORD_FIELDS": MAX_RECORD_FIELDS, "MAX_TEXT": MAX_TEXT, "MAX_PATTERN": MAX_PATTERN,
     "MAX_NUMBER_DIGITS": MAX_NUMBER_DIGITS, "MAX_AMOUNT": MAX_AMOUNT,
-    "MAX_CASE_BYTES": MAX_CASE_BYTES,
+    "MAX_CASE_BYTES": MAX_CASE_BYTES, "MAX_LITERAL_DIGITS": MAX_LITERAL_DIGITS,
+    "MAX_QUANTUM_PLACES": MAX_QUANTUM_PLACES,
 }
 """The table by name, for documentation and tests."""

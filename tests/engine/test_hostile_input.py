@@ -96,3 +96,36 @@ def test_escape_codes_in_a_rule_title_are_shown_not_obeyed(tmp_path):
                         "--trace"], capture_output=True, text=True, timeout=120)
     assert "\x1b" not in r.stdout + r.stderr
     assert "\\x1b[2Jreturned late" in r.stdout  # shown, as an escape
+
+
+def _with_value(tmp_path: Path, value: str) -> Path:
+    book = _copy(tmp_path)
+    art = book / "articles" / "art-01.yaml"
+    text = art.read_text(encoding="utf-8")
+    old = "value: min(days_between(loan.due_date, loan.return_date) * daily_fine, 10)"
+    assert old in text
+    art.write_text(text.replace(old, f"value: {value}"), encoding="utf-8")
+    return book
+
+
+@pytest.mark.parametrize("value, words", [
+    ("daily_fine * 0.12345678901234567890123", "has 23 significant digits; at most 20"),
+    ("daily_fine * 100000000000000000000", "1e+15 or more"),
+    ("round(daily_fine / 3, 0.00000000001)", "more than 10 decimal places"),
+])
+def test_numbers_past_the_exact_digits_are_refused_at_load(tmp_path, value, words):
+    with pytest.raises(engine.ErrorList) as e:
+        engine.load(_with_value(tmp_path, value))
+    assert any(words in x.message and "art-01.yaml" in str(x.position) for x in e.value.errors)
+
+
+def test_arithmetic_past_the_exact_digits_is_an_evaluation_error(tmp_path):
+    """Each number within its limit, their product past 28 digits once rounded to cents:
+    an EvaluationError naming the decision, not a bare decimal exception."""
+    rb = engine.load(_with_value(
+        tmp_path, "days_between(loan.due_date, loan.return_date) * daily_fine "
+                  "* 99999999999999.99 * 99999999999999.99"))
+    with pytest.raises(engine.EvaluationError) as e:
+        rb.evaluate({"loan": {"due_date": "2021-01-01", "return_date": "2021-05-01"}},
+                    "2021-06-01")
+    assert "late_return_fine: the arithmetic went past the 28 digits" in str(e.value)
