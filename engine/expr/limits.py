@@ -9,7 +9,7 @@ from __future__ import annotations
 
 __all__ = ["MAX_LENGTH", "MAX_NODES", "MAX_DEPTH", "MAX_DEFINITION_NESTING", "MAX_LIST_ITEMS",
            "MAX_RECORD_FIELDS", "MAX_TEXT", "MAX_PATTERN", "MAX_NUMBER_DIGITS", "MAX_AMOUNT",
-           "MAX_CASE_BYTES", "LIMITS"]
+           "MAX_CASE_BYTES", "MAX_LITERAL_DIGITS", "MAX_QUANTUM_PLACES", "LIMITS"]
 
 MAX_LENGTH = 2000
 """Characters of one expression: a rule stays readable, and parsing it stays cheap."""
