@@ -20,6 +20,7 @@ from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, cited, parse_pattern, p
                                  sum_decimal, sum_int)
 
 _CONST_IDS = itertools.count()
+_AMOUNT_DIGITS = len(str(MAX_AMOUNT)) - 1  # a number whose exponent reaches it is >= MAX_AMOUNT
 NUMBERS = {"int", "decimal"}
 ORDERED = {"int", "decimal", "money", "date"}
 COMPARE_SYM = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
@@ -147,23 +148,20 @@ class _Checker:
             return "decimal", self.const(v)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             text = self.literal_text(node)
-            try:
+            try:  # no arithmetic: an exponent like 1e999999999999 would trap Overflow
+                exact = Decimal(text)
+            except (InvalidOperation, ValueError):
+                exact = None  # not plain digits: refused below, with its own message
+            if exact is not None and exact.is_finite():
                 # the digits as written (normalize() would round them to the context's 28)
-                written = "".join(map(str, Decimal(text).as_tuple().digits)).strip("0")
-                digits = len(written)
-            except (InvalidOperation, ValueError):
-                digits = 0  # not plain digits: refused below, with its own message
-            try:
-                big = abs(Decimal(text)) >= MAX_AMOUNT
-            except (InvalidOperation, ValueError):
-                big = False
-            if big:
-                raise CheckError(f"the number {text[:30]!r} is {MAX_AMOUNT:.0e} or more; amounts "
-                                 "and counts in a rule stay below it", node)
-            if digits > MAX_LITERAL_DIGITS:
-                raise CheckError(f"the number {text[:30]!r} has {digits} significant digits; "
-                                 f"at most {MAX_LITERAL_DIGITS} (the engine computes 28 "
-                                 "exactly)", node)
+                digits = len("".join(map(str, exact.as_tuple().digits)).strip("0"))
+                if exact and exact.adjusted() >= _AMOUNT_DIGITS:
+                    raise CheckError(f"the number {text[:30]!r} is {MAX_AMOUNT:.0e} or more; "
+                                     "amounts and counts in a rule stay below it", node)
+                if digits > MAX_LITERAL_DIGITS:
+                    raise CheckError(f"the number {text[:30]!r} has {digits} significant "
+                                     f"digits; at most {MAX_LITERAL_DIGITS} (the engine "
+                                     "computes 28 exactly)", node)
         if v is None:
             raise CheckError("None is only allowed in 'x is None' and 'x is not None' "
                              "(or use given(x))", node)

@@ -87,3 +87,31 @@ def test_any_case_is_an_answer_or_a_statute_error(data):
         KINDS.evaluate_case(case, trace=True).as_dict(trace=True)
     except StatuteError:
         pass
+
+
+CRASHES = Path(__file__).resolve().parents[2] / "tools" / "fuzz" / "crashes"
+_READERS = {"expr": lambda raw: _compile_and_run(raw.decode("utf-8", "replace")),
+            "yaml": lambda raw: _document_or_error(raw),
+            "case": lambda raw: _case_or_error(raw)}
+
+
+def _document_or_error(raw: bytes) -> None:
+    try:
+        parse_bytes(raw, "<reproducer>")
+    except StatuteError:
+        pass
+
+
+def _case_or_error(raw: bytes) -> None:
+    try:
+        KINDS.evaluate_case(case_from_data(None, parse_bytes(raw, "<reproducer>")), trace=True)
+    except StatuteError:
+        pass
+
+
+def test_every_crash_the_fuzzer_found_stays_fixed():
+    """tools/fuzz/crashes/<reader>/*: inputs atheris once crashed a reader with."""
+    found = sorted(p for p in CRASHES.glob("*/*") if p.is_file())
+    assert found, "the reproducers are kept under tools/fuzz/crashes/"
+    for path in found:
+        _READERS[path.parent.name](path.read_bytes())
