@@ -129,3 +129,13 @@ def test_arithmetic_past_the_exact_digits_is_an_evaluation_error(tmp_path):
         rb.evaluate({"loan": {"due_date": "2021-01-01", "return_date": "2021-05-01"}},
                     "2021-06-01")
     assert "late_return_fine: the arithmetic went past the 28 digits" in str(e.value)
+
+
+def test_an_amount_of_5000_digits_in_a_case_is_refused_at_its_line(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2010-07-01\nfacts:\n  household:\n    income_per_person: " + "1" * 5000
+                    + "\n", encoding="utf-8")
+    with pytest.raises(engine.StatuteError) as e:
+        engine.read_case(case)
+    assert "has 5000 digits; too large" in str(e.value) and ":4:" in str(e.value)
+    assert len(str(e.value)) < 300
