@@ -36,7 +36,6 @@ import marshal
 import os
 import pickle
 import sys
-import tempfile
 import time
 import types
 from collections import Counter
@@ -44,6 +43,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable
 
+from engine.atomic import write_atomic
 from engine.load.source import PROBES, Source, content_hash
 
 __all__ = ["cached_load", "cache_dir", "enabled", "engine_fingerprint", "stats"]
@@ -221,8 +221,8 @@ def _store(folder: Path, ident: dict[str, str], source: Source, rb: Any) -> None
         if not _private_folder(folder):
             stats["write_errors"] += 1
             return
-        _write_atomic(folder / f"{digest}.rulebook", blob)
-        _write_atomic(folder / f"{_name(ident)}.index", index)
+        write_atomic(folder / f"{digest}.rulebook", blob)
+        write_atomic(folder / f"{_name(ident)}.index", index)
         stats["writes"] += 1
         _prune(folder)
     except OSError:
@@ -258,20 +258,6 @@ def _private_folder(folder: Path) -> bool:
     if hasattr(os, "getuid") and st.st_uid != os.getuid():
         return False
     return not st.st_mode & 0o022
-
-
-def _write_atomic(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=path.suffix)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
 
 
 # -- pickling what the loader generates -----------------------------------------------------
