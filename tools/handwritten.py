@@ -100,14 +100,14 @@ def _lump_sum_child(f: dict, app: _date, basis_none: bool):
             start = f.get("guardianship.start_date")
             if start is None:
                 missing = ("guardianship.start_date",)
-            elif app > _add_months(start, 6):           # within 6 months of guardianship
+            elif app > _add_months(start, 6) or app < start:  # within 6 months of it
                 return _RF
-        elif app > _add_months(birth, 12):              # Art. 13(1): 12 months from birth
+        elif app > _add_months(birth, 12) or app < birth:  # Art. 13(1): within 12 months
             return _RF
     else:                                               # adoption claim, Art. 5(2)
         if f.get("child.adopted_by_spouse_of_parent"):  # Art. 5(5)
             return _RF
-        if app > _add_months(adopt, 12):                # Art. 13(1): 12 months from adoption
+        if app > _add_months(adopt, 12) or app < adopt:  # Art. 13(1): within 12 months
             return _RF
     if missing:
         return ("undetermined", None, None, missing)

@@ -280,7 +280,7 @@ def test_no_command_is_a_usage_error():
 
 def test_a_test_run_that_selects_no_case_is_not_a_pass():
     r = statute("test", LT, "-k", "no case is called this")
-    assert r.returncode == 1 and "nothing was run" in r.stderr and "(of 69 cases)" in r.stderr
+    assert r.returncode == 1 and "nothing was run" in r.stderr and " cases)" in r.stderr
 
 
 def test_check_of_a_file_says_it_wants_the_folder():

@@ -41,8 +41,14 @@ MUTANTS = [
     ("SSI 350 LTL from 2008-09-01", "parameters/state_supported_income.yaml",
      "{from: 2008-08-01,", "{from: 2008-09-01,"),
     ("Art. 13(1) 12 -> 13 months", "articles/art-13.yaml",
-     "requires: application.date <= add_months(child.birth_date, 12)",
-     "requires: application.date <= add_months(child.birth_date, 13)"),
+     "requires: child.birth_date <= application.date <= add_months(child.birth_date, 12)",
+     "requires: child.birth_date <= application.date <= add_months(child.birth_date, 13)"),
+    ("Art. 13(1) a claim before the birth let through", "articles/art-13.yaml",
+     "requires: child.birth_date <= application.date <= add_months(child.birth_date, 12)",
+     "requires: application.date <= add_months(child.birth_date, 12)"),
+    ("Art. 13(1) a claim before the adoption let through", "articles/art-13.yaml",
+     "requires: child.adoption_date <= application.date",
+     "requires: application.date"),
 ]
 
 
