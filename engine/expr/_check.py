@@ -528,7 +528,7 @@ class _Checker:
                     q.value, (bool, str)) else None
             except InvalidOperation:
                 qv = None
-            if qv is None or qv <= 0 or not _power_of_ten(qv):
+            if qv is None or qv <= 0 or not power_of_ten(qv):
                 raise CheckError(f"round()'s quantum must be a power of ten written as a "
                                  f"number (1, 0.1, 0.01), not {text!r}", q)
             if -qv.normalize().as_tuple().exponent > MAX_QUANTUM_PLACES:  # type: ignore[operator]
@@ -656,7 +656,7 @@ def check(tree: ast.Expression, text: str, scope: Scope) -> Checked:
     return Checked(src, t, c.consts, c.facts, c.params, c.specials, c.decisions, c.series)
 
 
-def _power_of_ten(q: Decimal) -> bool:
+def power_of_ten(q: Decimal) -> bool:
     """1, 10, 0.1, 0.01, ...: the only quanta rounding can honour exactly."""
     n = q.normalize()
     exponent = n.as_tuple().exponent

@@ -18,7 +18,9 @@ from engine.load.cache import cached_load
 from engine.load.source import Source
 from engine.load.yaml import Document
 from engine.errors import ErrorList, LoadError, Position, StatuteError
+from engine.expr.limits import MAX_QUANTUM_PLACES
 from engine.expr import Record, Scope, compile_expression, parse_definition
+from engine.expr._check import power_of_ten
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
 from engine.model import (NO_DEFAULT, ROLES, Act, Constraint, Coverage, Decision, Fact,
@@ -118,7 +120,7 @@ class _Loader:
                                                       Position(str(self.root)))])
         coverage = self.coverage(meta)
         data = meta.data
-        rounding = Rounding(Decimal(data["rounding"]["quantum"]), data["rounding"]["mode"])
+        rounding = self.rounding(meta)
         dspecs = decisions_doc.data["decisions"]
         enums: dict[str, frozenset[str]] = {n: f.values for n, f in facts.items() if f.values}
         enums.update({f"{n}.{name}": field.values for n, f in facts.items()
@@ -164,6 +166,28 @@ class _Loader:
         for d in decisions.values():
             rb.compiled[d.id] = compile_decision(rb, d, helpers)
         return rb
+
+    def rounding(self, meta: Document) -> Rounding:
+        """rulebook.yaml `rounding`: the quantum a power of ten (1, 0.1, 0.01; 1E+3 for
+        thousands), at most MAX_QUANTUM_PLACES decimal places, stored so that quantize()
+        rounds to exactly it (0.05 or 5 would round to something else than said)."""
+        raw = meta.data["rounding"]["quantum"]
+        at = meta.pos(("rounding", "quantum"))
+        try:
+            q = Decimal(str(raw))
+        except ArithmeticError:
+            q = Decimal(0)
+        if isinstance(raw, bool) or not q.is_finite() or q <= 0 or not power_of_ten(q):
+            self.error(f"the rounding quantum must be a power of ten (1, 0.1, 0.01), not "
+                       f"{str(raw)[:30]!r}", at, "quantum")
+            q = Decimal("0.01")
+        elif -q.normalize().as_tuple().exponent > MAX_QUANTUM_PLACES:  # type: ignore[operator]
+            self.error(f"the rounding quantum {raw} has more than {MAX_QUANTUM_PLACES} decimal "
+                       "places", at, "quantum")
+            q = Decimal("0.01")
+        elif q > 1:
+            q = q.normalize()  # 1000 -> 1E+3: quantize() reads the exponent
+        return Rounding(q, meta.data["rounding"]["mode"])
 
     def acts(self) -> dict[str, Act]:
         doc = self.read("amendments.yaml", "amendments")
