@@ -126,3 +126,24 @@ def test_a_schedule_from_a_date_time_is_a_case_error(rb):
         rb.schedule({"child": {"birth_date": "2010-06-14"}}, "2010-07-01",
                     dt.datetime(2010, 1, 1), "2010-12")
     assert "date-time" in str(e.value)
+
+
+def test_a_caller_trapping_inexact_gets_the_same_answer(rb):
+    """The caller's decimal context traps Inexact and keeps 3 digits: the engine computes
+    in its own context, so the answer is the one any caller gets (11 x 130 = 1430.00)."""
+    import decimal
+    facts = {"child": {"birth_date": "2010-06-14"}, "application": {"date": "2010-07-01"}}
+    plain = rb.evaluate(facts, "2010-07-01")["lump_sum_child_benefit"].value
+    ctx = decimal.Context(prec=3, traps=[decimal.Inexact, decimal.Rounded])
+    with decimal.localcontext(ctx):
+        strict = rb.evaluate(facts, "2010-07-01")["lump_sum_child_benefit"].value
+    assert strict == plain == decimal.Decimal("1430.00")
+
+
+def test_a_huge_integer_in_a_case_is_refused_without_pythons_digit_limit_message(tmp_path):
+    case = tmp_path / "case.yaml"
+    case.write_text("on: 2010-07-01\nfacts:\n  household:\n    children_raised: 1" + "0" * 5000
+                    + "\n", encoding="utf-8")
+    with pytest.raises(engine.StatuteError) as e:
+        engine.read_case(case)
+    assert "digits; too large" in str(e.value) and "int_max_str_digits" not in str(e.value)
