@@ -1,3 +1,4 @@
+#!/usr/bin/env python3
 """Fuzzing harnesses (atheris) for the three entry points that read untrusted text:
 the YAML reader, the expression compiler and the case reader.
 
