@@ -222,3 +222,48 @@ def test_the_cli_exits_2_for_a_part_of_zero_days(tmp_path):
                        capture_output=True, text=True)
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert f"{case}:4:" in r.stderr and "leave.parts" in r.stderr
+
+
+# -- the parameter values against the page they come from -----------------------------
+# tests/key-rate-changes.yaml works its expected interest from the rates: these tests hold
+# the rates themselves (and the fine bounds) to spec/ru-annual-leave.md, «Parameters», so
+# a value mistyped in the YAML cannot be agreed with by a test computed from it.
+
+SPEC = ROOT.parent / "shared" / "spec" / "ru-annual-leave.md"
+
+
+def _spec_text() -> str:
+    import os
+    if not SPEC.is_file():
+        if os.environ.get("STATUTE_SKIP_SHARED") == "1":
+            pytest.skip(f"{SPEC} is absent (STATUTE_SKIP_SHARED=1)")
+        pytest.fail(f"{SPEC} is missing: the contract these values come from")
+    return SPEC.read_text(encoding="utf-8")
+
+
+def test_the_key_rate_series_is_the_pages_table():
+    import re
+    text = _spec_text()
+    table = text[text.index("### `key_rate`"):text.index("### Fines")]
+    page = {m[0]: Decimal(m[1]) for m in re.findall(r"\| (\d{4}-\d\d-\d\d) \| ([\d.]+) \|", table)}
+    ours = {str(v.start): v.value for v in RB.parameters["key_rate"].values}
+    assert len(page) == 56 and ours == page
+
+
+def test_the_fine_bounds_are_the_pages_table():
+    """«Fines, КоАП ст. 5.27 (RUB)»: part -> (official, entrepreneur, legal entity) bounds."""
+    import re
+    text = _spec_text()
+    rows = {}
+    for line in text[text.index("### Fines"):].splitlines():
+        cells = [c.strip() for c in line.strip("|").split("|")]
+        if len(cells) > 6 and re.fullmatch(r"ч\. \d( \(.*\))?", cells[0]):
+            bounds = [tuple(Decimal(x.replace(" ", "")) for x in c.split("–")) for c in cells[3:6]]
+            rows[cells[0].split()[1]] = bounds
+    assert set(rows) == {"1", "2", "4", "6", "7"}
+    for part, (official, entrepreneur, entity) in rows.items():
+        v = RB.parameters[f"fine_5_27_{part}"].values[0].value
+        assert (v["official_min"], v["official_max"]) == official, part
+        assert (v["individual_entrepreneur_min"], v["individual_entrepreneur_max"]) == \
+            entrepreneur, part
+        assert (v["legal_entity_min"], v["legal_entity_max"]) == entity, part
