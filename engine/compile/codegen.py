@@ -23,6 +23,11 @@ Generated functions:
     decide(F, S, W, TR) -> result      event decisions: applies_if, applicable date, at
     decide(F, S, W, TR, by_day)        summed decisions: applies_if, then the days' shares
     each_day(F, S, W, TR) -> Day       summed decisions: the selecting date of S['day'], at
+    at_h, each_day_h(..., H)           the fast untraced sum's twins of the two above, reading
+                                       the parts alike on every day from H (compile.hoist)
+
+The fast untraced `decide` of a sum finds its range and cut points inline and computes
+the hoisted parts once, before deciding its segments (`_segments_inline`).
 """
 from __future__ import annotations
 
@@ -30,8 +35,11 @@ import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
 
+from bisect import bisect_right
 from decimal import Decimal
 
+from engine.compile.hoist import Hoister
+from engine.compile.segments import AFTER, BEFORE, BOTH, landmark
 from engine.evaluate.decide import Day
 from engine.expr import Unknown
 from engine.expr.helpers import CITES, div
@@ -69,6 +77,7 @@ class _Writer:
         self.decision: Any = None
         self.money_params: set[str] = set()
         self.event = False  # `at` answers an event decision (a result, not a Day)
+        self.hoist: Hoister | None = None  # set: day-invariant parts become names (hoist.py)
 
     def done(self, day_source: str) -> str:
         """Source returning `day_source` (a Day) as `at` answers: a Day, or for an event
@@ -89,6 +98,8 @@ class _Writer:
         if self.three:
             return f"{self.ref(e, 'E')}.evaluate(F, P, S)"
         self.g.update(e.names)
+        if self.hoist is not None:
+            return f"({self.hoist.rewrite(e.py, e.names)})"
         return f"({e.py})"
 
     def line(self, indent: int, text: str) -> None:
@@ -128,7 +139,17 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
     else:
         _at(w, rb, d)
         _each_day(w, d)
-        _summed(w, d)
+        if not (three or traced) and d.sum.plan is not None:
+            # the same rules once more, their day-invariant parts computed once per case
+            w.hoist, w.whens = Hoister(), {}
+            mark = len(w.lines)
+            _at(w, rb, d, "at_h")
+            _each_day(w, d, "_h")
+            if not w.hoist.parts:  # nothing alike on every day: no twin
+                del w.lines[mark:]
+                w.hoist = None
+        hoister, w.hoist = w.hoist, None
+        _summed(w, d, hoister)
     source = "\n".join(w.lines)
     variant = f"{'three-valued' if three else 'fast'}{' traced' if traced else ''}"
     code = compile(source, f"<decision {d.id} {variant}>", "exec")
@@ -137,7 +158,8 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
     return namespace["decide"], source
 
 
-_BUILTINS = {"len": len, "tuple": tuple, "dict": dict}  # what the template itself uses
+_BUILTINS = {"len": len, "tuple": tuple, "dict": dict, "sorted": sorted, "set": set,
+             "Exception": Exception}  # what the template itself uses
 _PLAIN_KINDS = frozenset({"money", "days", "int", "decimal", "date", "bool"})  # no check after
 
 
@@ -185,28 +207,115 @@ def _event(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     _rules_on(w, rb, d)
 
 
-def _each_day(w: _Writer, d: Decision) -> None:
-    w.line(0, "def each_day(F, S, W, TR):")
+def _each_day(w: _Writer, d: Decision, suffix: str = "") -> None:
+    """`each_day`, or with suffix `_h` its twin reading the hoisted parts `H`."""
+    extra = ", H" if suffix else ""
+    w.line(0, f"def each_day{suffix}(F, S, W, TR{extra}):")
     if w.three:
         w.line(1, "P = NO_PARAMETERS")
     _select(w, d, 1, "return UNKNOWN_DAY(D, day)")
-    w.line(1, "return at(F, S, day, W, TR)")
+    w.line(1, f"return at{suffix}(F, S, day, W, TR{extra})")
 
 
-def _summed(w: _Writer, d: Decision) -> None:
+def _summed(w: _Writer, d: Decision, hoister: Hoister | None = None) -> None:
     w.line(0, "def decide(F, S, W, TR, by_day=False):")
     _applies(w, d)
-    w.line(1, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
+    spec = d.sum
+    assert spec is not None
+    if w.three or w.traced or spec.plan is None:
+        w.line(1, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
+        return
+    _segments_inline(w, d, hoister)
 
 
-def _at(w: _Writer, rb: "Rulebook", d: Decision) -> None:
+def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
+    """The fast, untraced sum: what `SUM_RESULT` does before its segments — the range and
+    the cut points (engine.compile.segments.cut_points) — written out with the range's and
+    every landmark's expression inlined; anything out of the common way (an unknown or
+    empty range, a range too long, a failing expression) goes to `SUM_RESULT` itself,
+    and the segments are decided and added by the same `SUM_SEGMENTS` it ends in. The
+    hoisted parts are computed first, all in one `try`: if one fails, the segments are
+    decided by the plain `each_day`, as the definition decides them."""
+    spec = d.sum
+    assert spec is not None and spec.plan is not None
+    plan = spec.plan
+    w.g.update({"LANDMARK": landmark, "ONE": _dt.timedelta(days=1), "BISECT": bisect_right})
+    w.line(1, "if by_day:")
+    w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
+    w.line(1, "P = NO_PARAMETERS")
+    w.line(1, "try:")
+    w.line(2, f"start = {w.expr(spec.start)}")
+    w.line(2, f"end = {w.expr(spec.end)}")
+    w.line(1, "except Exception:  # unknown, or failing: as the definition answers it")
+    w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, False)")
+    w.line(1, "if start.__class__ is not DATE or end.__class__ is not DATE or end < start "
+              "or (end - start).days >= MAX_SUM_DAYS:")
+    w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, False)")
+    parts = hoister.parts if hoister is not None else []
+    if parts:
+        w.line(1, "try:")
+        for var, source in parts:
+            w.line(2, f"{var} = {source}")
+        w.line(1, "except Exception:  # a part the rules might not reach failed: without them")
+        w.line(2, "H = None")
+        w.line(1, "else:")
+        w.line(2, f"H = ({', '.join(v for v, _ in parts)},)")
+    w.line(1, "pts = [start]")
+    compiled = plan.compiled or (None,) * len(plan.landmarks)
+    sides = plan.sides or (BOTH,) * len(plan.landmarks)
+    for tree, e, side in zip(plan.landmarks, compiled, sides):
+        T, X = w.ref(tree, "LT"), w.ref(e, "LX")
+        known = hoister.lookup(e.py, e.names) if hoister and parts and e is not None \
+            else None
+        k = 1
+        if known is not None:  # computed with the hoisted parts: the same value
+            w.line(1, "if H is not None:")
+            w.line(2, f"v = {known}")
+            w.line(1, "else:")
+            k = 2
+        if e is None:
+            w.line(k, f"v = LANDMARK({T}, {X}, F, S)")
+        else:
+            w.line(k, "try:")
+            w.line(k + 1, f"v = {w.expr(e)}")
+            w.line(k, "except Exception:")
+            w.line(k + 1, f"v = LANDMARK({T}, {X}, F, S)")
+        w.line(1, "if v.__class__ is DATE:")
+        if side & BEFORE:
+            w.line(2, "if start < v <= end:")
+            w.line(3, "pts.append(v)")
+        if side & AFTER:
+            w.line(2, "if start <= v < end:")
+            w.line(3, "pts.append(v + ONE)")
+    if plan.monthly:
+        w.line(1, "m = DATE(start.year + (start.month == 12), start.month % 12 + 1, 1)")
+        w.line(1, "while m <= end:")
+        w.line(2, "pts.append(m)")
+        w.line(2, "m = DATE(m.year + (m.month == 12), m.month % 12 + 1, 1)")
+    if plan.dated:
+        w.line(1, "vd = VERSION_DATES(RB, D)")
+        w.line(1, "pts.extend(vd[BISECT(vd, start):BISECT(vd, end)])")
+    w.line(1, "if len(pts) > 1:")
+    w.line(2, "pts = sorted(set(pts))")
+    if parts:
+        w.line(1, "if H is not None:")
+        w.line(2, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day_h, pts, start, end, "
+                  "(end - start).days + 1, True, (H,))")
+    w.line(1, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
+              "(end - start).days + 1, True)")
+
+
+def _at(w: _Writer, rb: "Rulebook", d: Decision, name: str = "at") -> None:
     """The rules of `d` on the selecting date `day`: versions, parameters, every role."""
     cov = rb.coverage
     w.g.update({"COV_S": cov.start, "COV_E": cov.end})
-    w.line(0, "def at(F, S, day, W, TR):")
+    w.line(0, f"def {name}(F, S, day, W, TR{', H' if w.hoist else ''}):")
+    head = len(w.lines)
     w.line(1, "if not COV_S <= day <= COV_E:")
     w.line(2, "return OUTSIDE_COVERAGE(RB, day, TR)")
     _rules_on(w, rb, d)
+    if w.hoist is not None and w.hoist.parts:
+        w.lines.insert(head, "    " + ", ".join(v for v, _ in w.hoist.parts) + ", = H")
 
 
 def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:

@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping
 
 from engine.expr import evaluate3
 
-__all__ = ["SegmentPlan", "plan_segments", "cut_points"]
+__all__ = ["SegmentPlan", "plan_segments", "cut_points", "landmark"]
 
 # helpers whose value, read of `day`, is the same for every day of a month
 _MONTHLY = frozenset({"month_start", "month_end", "days_in_month", "month", "year"})
@@ -40,6 +40,10 @@ class SegmentPlan:
     dated: bool
     # each landmark compiled (engine.expr.Expr, the loader's work), or None: walk its tree
     compiled: tuple[Any, ...] = ()
+    # per landmark D, where the days compared with it can change: BEFORE (between D - 1
+    # and D: `day < D`, `day >= D`), AFTER (between D and D + 1: `day > D`, `day <= D`),
+    # or both (`==`, `!=`, anything else); empty: both for every landmark
+    sides: tuple[int, ...] = ()
 
 
 def plan_segments(trees: Iterable[ast.AST], selector: ast.AST, params: Iterable[str],
@@ -49,6 +53,7 @@ def plan_segments(trees: Iterable[ast.AST], selector: ast.AST, params: Iterable[
     is `selector` (both checked, definitions expanded); None: decide day by day."""
     param_names, varying = set(params), set(specials) - _CONSTANT_SPECIALS
     landmarks: dict[str, ast.Expression] = {}
+    sides: dict[str, int] = {}
     monthly = False
     for tree in (*trees, selector):
         parents = {id(c): p for p in ast.walk(tree) for c in ast.iter_child_nodes(p)}
@@ -70,16 +75,37 @@ def plan_segments(trees: Iterable[ast.AST], selector: ast.AST, params: Iterable[
             if tree is selector and isinstance(parent, ast.Expression):
                 continue  # the selecting date is the day itself: versions cut it
             if isinstance(parent, ast.Compare):
-                for other in (parent.left, *parent.comparators):
+                items = [parent.left, *parent.comparators]
+                i = next(k for k, item in enumerate(items) if item is node)
+                for j, other in enumerate(items):
                     if other is node:
                         continue
                     if _reads(other, varying) or _reads(other, param_names):
                         return None
-                    landmarks.setdefault(ast.dump(other), ast.Expression(other))
+                    key = ast.dump(other)
+                    landmarks.setdefault(key, ast.Expression(other))
+                    side = _side(parent.ops[i], True) if j == i + 1 else \
+                        _side(parent.ops[j], False) if j == i - 1 else BOTH
+                    sides[key] = sides.get(key, 0) | side
                 continue
             return None
     dated = _reads(selector, {"day"}) and not _only_monthly(selector)
-    return SegmentPlan(tuple(landmarks.values()), monthly or _only_monthly(selector), dated)
+    return SegmentPlan(tuple(landmarks.values()), monthly or _only_monthly(selector), dated,
+                       sides=tuple(sides[k] for k in landmarks))
+
+
+BEFORE, AFTER, BOTH = 1, 2, 3
+_MIRROR = {ast.Lt: ast.Gt, ast.Gt: ast.Lt, ast.LtE: ast.GtE, ast.GtE: ast.LtE}
+
+
+def _side(op: ast.cmpop, day_first: bool) -> int:
+    """Where `day op D` (or, `day_first` false, `D op day`) can change its truth."""
+    kind = type(op) if day_first else _MIRROR.get(type(op), type(op))
+    if kind in (ast.Lt, ast.GtE):
+        return BEFORE  # true up to D - 1, false from D (or the reverse)
+    if kind in (ast.Gt, ast.LtE):
+        return AFTER  # true up to D, false from D + 1 (or the reverse)
+    return BOTH
 
 
 def _reads(node: ast.AST, names: set[str] | frozenset[str]) -> bool:
@@ -91,27 +117,36 @@ def _only_monthly(selector: ast.AST) -> bool:
     return isinstance(body, ast.Call) and getattr(body.func, "id", None) in _MONTHLY
 
 
+def landmark(tree: ast.Expression, expr: Any, F: Mapping[str, Any],
+             S: Mapping[str, Any]) -> Any:
+    """A landmark's value on the case's facts (a date, or anything else: no cut); a
+    failure meets every day alike, so it cuts nothing either."""
+    try:
+        return expr.evaluate(F, _NO_PARAMS, S) if expr is not None else \
+            evaluate3(tree, F, {}, S)
+    except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError, RuntimeError):
+        return None  # (RuntimeError: a failure the compiled expression words as an
+        # EvaluationError)
+
+
 def cut_points(plan: SegmentPlan, F: Mapping[str, Any], S: Mapping[str, Any],
                start: _dt.date, end: _dt.date, version_dates: Iterable[_dt.date]) -> list[_dt.date]:
     """The first day of every segment of start..end: where an outcome may change.
 
-    A landmark date D cuts the range at D (the days before it differ from D) and at
-    D + 1 (D itself may differ from the days after it); only cuts inside the range
-    count, so a birthday years away costs one comparison."""
+    A landmark date D cuts the range at D (the days before it may differ from D) and at
+    D + 1 (D itself may differ from the days after it), each only where a comparison
+    with D can change there (plan.sides); only cuts inside the range count, so a
+    birthday years away costs one comparison."""
     one = _dt.timedelta(days=1)
     points = [start]
     compiled = plan.compiled or (None,) * len(plan.landmarks)
-    for tree, expr in zip(plan.landmarks, compiled):
-        try:
-            v = expr.evaluate(F, _NO_PARAMS, S) if expr is not None else \
-                evaluate3(tree, F, {}, S)
-        except (ArithmeticError, ValueError, TypeError, KeyError, OverflowError, RuntimeError):
-            continue  # the same failure meets every day alike (RuntimeError: a failure
-            # the compiled expression words as an EvaluationError)
+    sides = plan.sides or (BOTH,) * len(plan.landmarks)
+    for tree, expr, side in zip(plan.landmarks, compiled, sides):
+        v = landmark(tree, expr, F, S)
         if v.__class__ is _dt.date:
-            if start < v <= end:
+            if side & BEFORE and start < v <= end:
                 points.append(v)
-            if start <= v < end:
+            if side & AFTER and start <= v < end:
                 points.append(v + one)
     if plan.monthly:
         m = _dt.date(start.year + (start.month == 12), start.month % 12 + 1, 1)

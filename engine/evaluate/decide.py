@@ -325,19 +325,38 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
         firsts = [start + one * n for n in range(count)]
     else:
         firsts = cut_points(plan, F, S, start, end, _version_dates(rb, d))
+    return _sum_segments(rb, d, F, S, W, tr, each_day, firsts, start, end, count,
+                         plan is not None)
+
+
+def _sum_segments(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
+                  W: set[str], tr: Tracer | None, each_day: Callable, firsts: list[_dt.date],
+                  start: _dt.date, end: _dt.date, count: int, planned: bool,
+                  extra: tuple = ()) -> DecisionResult:
+    """The sum of `d` over start..end (`count` days) decided once on each of `firsts`, the
+    first days of its segments: runs of alike days merged, their shares added, the total
+    rounded once. The compiled fast path (engine.compile.codegen) finds `firsts` inline
+    and ends here too, so both add and cite alike (`extra`: what its `each_day` reads
+    besides, the parts of the rules it computed once)."""
+    spec = d.sum
+    assert spec is not None
+    yes, no = d.yes, d.no
+    one = _dt.timedelta(days=1)
     segments: list[tuple[_dt.date, _dt.date, Day, Any]] = []
     heads: list[int] = []  # index of each segment's step in the trace
+    n = len(firsts)
     for k, first in enumerate(firsts):
-        last = firsts[k + 1] - one if k + 1 < len(firsts) else end
+        last = firsts[k + 1] - one if k + 1 < n else end
         S["day"] = first
         day_tr = Tracer(F) if tr else None
-        out = each_day(F, S, W, day_tr)
+        out = each_day(F, S, W, day_tr, *extra)
         if k == 0:  # the sum's applicable date: the selecting date of its first day
             selected = S.get("applicable_date", start)
-        share = _share(spec, out, F, S, 1) if out.status == d.yes else None
-        if isinstance(share, Unknown):
+        # the share of one day: two runs of alike days merge only if it is the same
+        share = _share(spec, out, F, S, 1) if out.status == yes else None
+        if share.__class__ is Unknown:
             out, share = Day("undetermined", missing=share.names), None
-        if segments and segments[-1][2].key() == out.key() and segments[-1][3] == share:
+        if segments and segments[-1][3] == share and _alike(segments[-1][2], out):
             segments[-1] = (segments[-1][0], last, out, share)
         else:
             segments.append((first, last, out, share))
@@ -349,33 +368,33 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
             f0, l0, o0, _ = segments[-1]
             tr.steps[heads[-1]] = _segment_step(f0, l0, o0)
     if tr:
-        tr.add("decided", None, None, len(firsts), None,
-               f"the rules were decided on {len(firsts)} of the {count} day(s): once per run "
-               "of days whose outcome cannot differ" if plan is not None else
+        tr.add("decided", None, None, n, None,
+               f"the rules were decided on {n} of the {count} day(s): once per run "
+               "of days whose outcome cannot differ" if planned else
                f"the rules were decided on each of the {count} day(s)",
                title="days decided")
     statuses = {o.status for _, _, o, _ in segments}
-    for status in ("undetermined", "not_covered", d.yes, d.no):
+    for status in ("undetermined", "not_covered", yes, no):
         if status in statuses:
             break
     else:
         return _result(d, "not_applicable", tr, selected)
-    first_day = segments[0][0]
-    S["day"] = first_day
-    if status != d.yes:
+    S["day"] = segments[0][0]
+    if status != yes:
         cites = _unique(c for _, _, o, _ in segments if o.status == status for c in o.citations)
         missing = frozenset().union(*(o.missing for _, _, o, _ in segments))
         return _result(d, status, tr, selected, cites, missing)
     total: Any = 0
     currencies = set()
-    for first, last, o, _unit in segments:
-        if o.status != d.yes:
+    for first, last, o, unit in segments:
+        if o.status != yes:
             continue
         days = (last - first).days + 1
         # the share of the whole run of alike days at once (value × days / ... ), so the
         # sum is exact where the law's arithmetic is: never a sum of rounded day shares
+        # (a run of one day: its share is the one worked out above, on the same day)
         S["day"] = first
-        part = _share(spec, o, F, S, days)
+        part = unit if days == 1 else _share(spec, o, F, S, days)
         total += part
         currencies.add(o.currency)
         if tr:
@@ -385,10 +404,19 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
     if len(currencies) > 1:
         raise EvaluationError(f"{d.id}: the sum mixes currencies "
                               f"{sorted(map(str, currencies))}", d.position)
-    cites = _unique([*(c for _, _, o, _ in segments if o.status == d.yes for c in o.citations),
-                     *(c for _, _, o, _ in segments if o.status == d.no for c in o.citations)])
-    return _result(d, d.yes, tr, selected, cites, value=_finish(rb, d, total, tr),
+    if len(segments) == 1:
+        cites = segments[0][2].citations
+    else:
+        cites = _unique([*(c for _, _, o, _ in segments if o.status == yes for c in o.citations),
+                         *(c for _, _, o, _ in segments if o.status == no for c in o.citations)])
+    return _result(d, yes, tr, selected, cites, value=_finish(rb, d, total, tr),
                    currency=currencies.pop())
+
+
+def _alike(a: Day, b: Day) -> bool:
+    """Two days decided alike (Day.key() equal), field by field: no tuples built."""
+    return a.status == b.status and a.value == b.value and a.currency == b.currency \
+        and a.citations == b.citations and a.missing == b.missing and a.rule == b.rule
 
 
 def _unknown_end(d: Decision, F: Mapping[str, Any], S: dict[str, Any], W: set[str],
@@ -486,7 +514,9 @@ def helpers() -> dict[str, Any]:
     return {"NOT_APPLIES": _not_applies, "NOT_COVERED": _not_covered,
             "CURRENCY": _currency, "ROUND_MONEY": _round_money, "UNKNOWN_DATE": _unknown_date,
             "UNKNOWN_DAY": _unknown_day, "EVENT_RESULT": _event_result,
-            "SUM_RESULT": _sum_result, "OUTSIDE_COVERAGE": _outside_coverage,
+            "SUM_RESULT": _sum_result, "SUM_SEGMENTS": _sum_segments,
+            "VERSION_DATES": _version_dates, "MAX_SUM_DAYS": MAX_SUM_DAYS,
+            "OUTSIDE_COVERAGE": _outside_coverage,
             "NO_PARAMETER": _no_parameter, "NO_VERSION": _no_version,
             "PAST_VERIFIED": _past_verified, "CONCLUDE": _conclude, "NAMES": _names,
             "WHEN_NOTE": _when_note, "EMPTY": EMPTY, "FAST_EV": _fast_ev,

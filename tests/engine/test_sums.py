@@ -133,7 +133,9 @@ def test_segments_equal_day_by_day_and_the_modes_agree(seed):
         seg = RB._decide_all(dict(F), on, None, ids, True)
         day = RB._decide_all(dict(F), on, None, ids, True, by_day=True)
         three = RB._decide_all(dict(F), on, None, ids, True, three_valued=True)
+        plain = RB._decide_all(dict(F), on, None, ids, False)  # the generated cut points
         for i in ids:
+            assert plain[i].as_dict() == day[i].as_dict(), (facts, i)
             assert seg[i].as_dict() == day[i].as_dict() or _same_but_trace(seg[i], day[i])
             assert seg[i].as_dict(trace=True) == three[i].as_dict(trace=True), (facts, i)
 
