@@ -70,11 +70,11 @@ def days_between(start: Date, end: Date) -> int:
 
 
 def month_start(d: Date) -> Date:
-    return d.replace(day=1)
+    return _dt.date(d.year, d.month, 1)  # the constructor: date.replace() is slower
 
 
 def month_end(d: Date) -> Date:
-    return d.replace(day=days_in_month(d.year, d.month))
+    return _dt.date(d.year, d.month, days_in_month(d.year, d.month))
 
 
 def parse_date(text: str) -> Date:

@@ -159,9 +159,8 @@ class Rulebook:
                                            f"{', '.join(self.decisions)}", field="decision")
                                  for i in unknown])
         F = self.vocabulary.prepare(facts, on_date, case.document if case else None)
-        c = decimal.getcontext()
-        if c.prec < 28 or c.rounding != decimal.ROUND_HALF_EVEN or c.traps[decimal.Inexact] \
-                or c.traps[decimal.Rounded]:
+        c = _getcontext()
+        if c.prec < 28 or c.rounding != _HALF_EVEN or c.traps[_INEXACT] or c.traps[_ROUNDED]:
             # the caller's decimal settings must not change a legal answer: use the engine's
             with decimal.localcontext(_DECIMAL_CONTEXT):
                 return self._decide_all(F, on_date, month, ids, trace)
@@ -289,6 +288,10 @@ _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
 _DECIMAL_CONTEXT = DECIMAL_CONTEXT
 
 
+_getcontext, _HALF_EVEN = decimal.getcontext, decimal.ROUND_HALF_EVEN
+_INEXACT, _ROUNDED = decimal.Inexact, decimal.Rounded
+
+
 def _as_date(v: Any, name: str) -> _dt.date:
     try:
         if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime):
@@ -299,6 +302,8 @@ def _as_date(v: Any, name: str) -> _dt.date:
 
 
 def _as_month(v: Any) -> _dt.date:
+    if v.__class__ is _dt.date:  # the common call: a date (the constructor, not replace())
+        return v if v.day == 1 else _dt.date(v.year, v.month, 1)
     if isinstance(v, _dt.datetime):
         raise ErrorList([CaseError(f"{v!r} is a date-time; give a month YYYY-MM",
                                    field="period")])

@@ -31,6 +31,7 @@ the hoisted parts once, before deciding its segments (`_segments_inline`).
 """
 from __future__ import annotations
 
+import ast
 import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -159,7 +160,7 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
 
 
 _BUILTINS = {"len": len, "tuple": tuple, "dict": dict, "sorted": sorted, "set": set,
-             "Exception": Exception}  # what the template itself uses
+             "Exception": Exception, "range": range}  # what the template itself uses
 _PLAIN_KINDS = frozenset({"money", "days", "int", "decimal", "date", "bool"})  # no check after
 
 
@@ -298,11 +299,61 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
     w.line(1, "if len(pts) > 1:")
     w.line(2, "pts = sorted(set(pts))")
     if parts:
-        w.line(1, "if H is not None:")
-        w.line(2, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day_h, pts, start, end, "
-                  "(end - start).days + 1, True, (H,))")
-    w.line(1, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
+        w.line(1, "if H is None:")
+        w.line(2, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
+                  "(end - start).days + 1, True)")
+    _segment_loop(w, d, "each_day_h(F, S, W, None, H)" if parts else "each_day(F, S, W, None)")
+
+
+def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
+    """`SUM_SEGMENTS`'s loop for this decision, untraced (engine.evaluate.decide is the
+    definition): each segment decided, its share of one day worked out with `each`
+    inlined, alike runs merged; the answer from them by the same `SUM_END`. A share that
+    fails (or would be unknown) sends the whole sum to `SUM_SEGMENTS` instead."""
+    spec = d.sum
+    assert spec is not None
+    w.g.update({"YES": d.yes})
+    if spec.each is None:
+        share = "out.value * 1"
+    else:
+        w.g.update(spec.each.names)
+        share = _bind(spec.each.py, {"value": "sv", "days": "sd"})
+    w.line(1, "n = len(pts)")
+    w.line(1, "segs = []")
+    w.line(1, "for k in range(n):")
+    w.line(2, "first = pts[k]")
+    w.line(2, "last = pts[k + 1] - ONE if k + 1 < n else end")
+    w.line(2, "S['day'] = first")
+    w.line(2, f"out = {each_day}")
+    w.line(2, "if k == 0:")
+    w.line(3, "selected = S.get('applicable_date', start)")
+    w.line(2, "if out.status == YES:")
+    w.line(3, "sv, sd = out.value, 1")
+    w.line(3, "try:")
+    w.line(4, f"unit = {share}")
+    w.line(3, "except Exception:")
+    w.line(4, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
               "(end - start).days + 1, True)")
+    w.line(2, "else:")
+    w.line(3, "unit = None")
+    w.line(2, "if segs:")
+    w.line(3, "p = segs[-1]")
+    w.line(3, "if p[3] == unit and ALIKE(p[2], out):")
+    w.line(4, "segs[-1] = (p[0], last, out, unit)")
+    w.line(4, "continue")
+    w.line(2, "segs.append((first, last, out, unit))")
+    w.line(1, "return SUM_END(RB, D, F, S, None, selected, segs)")
+
+
+def _bind(py: str, names: dict[str, str]) -> str:
+    """`py` with each S['name'] of `names` read from the local variable it maps to."""
+    class _Locals(ast.NodeTransformer):
+        def visit_Subscript(self, node: ast.Subscript) -> ast.AST:
+            if isinstance(node.value, ast.Name) and node.value.id == "S" \
+                    and isinstance(node.slice, ast.Constant) and node.slice.value in names:
+                return ast.copy_location(ast.Name(names[node.slice.value], ast.Load()), node)
+            return self.generic_visit(node)
+    return ast.unparse(_Locals().visit(ast.parse(py, mode="eval")).body)
 
 
 def _at(w: _Writer, rb: "Rulebook", d: Decision, name: str = "at") -> None:

@@ -331,16 +331,14 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
 
 def _sum_segments(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
                   W: set[str], tr: Tracer | None, each_day: Callable, firsts: list[_dt.date],
-                  start: _dt.date, end: _dt.date, count: int, planned: bool,
-                  extra: tuple = ()) -> DecisionResult:
+                  start: _dt.date, end: _dt.date, count: int, planned: bool) -> DecisionResult:
     """The sum of `d` over start..end (`count` days) decided once on each of `firsts`, the
     first days of its segments: runs of alike days merged, their shares added, the total
-    rounded once. The compiled fast path (engine.compile.codegen) finds `firsts` inline
-    and ends here too, so both add and cite alike (`extra`: what its `each_day` reads
-    besides, the parts of the rules it computed once)."""
+    rounded once. The compiled fast path (engine.compile.codegen) writes this loop out
+    for its decision, and ends in the same `_sum_end`."""
     spec = d.sum
     assert spec is not None
-    yes, no = d.yes, d.no
+    yes = d.yes
     one = _dt.timedelta(days=1)
     segments: list[tuple[_dt.date, _dt.date, Day, Any]] = []
     heads: list[int] = []  # index of each segment's step in the trace
@@ -349,7 +347,7 @@ def _sum_segments(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str
         last = firsts[k + 1] - one if k + 1 < n else end
         S["day"] = first
         day_tr = Tracer(F) if tr else None
-        out = each_day(F, S, W, day_tr, *extra)
+        out = each_day(F, S, W, day_tr)
         if k == 0:  # the sum's applicable date: the selecting date of its first day
             selected = S.get("applicable_date", start)
         # the share of one day: two runs of alike days merge only if it is the same
@@ -373,6 +371,18 @@ def _sum_segments(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str
                "of days whose outcome cannot differ" if planned else
                f"the rules were decided on each of the {count} day(s)",
                title="days decided")
+    return _sum_end(rb, d, F, S, tr, selected, segments)
+
+
+def _sum_end(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any],
+             tr: Tracer | None, selected: _dt.date,
+             segments: list[tuple[_dt.date, _dt.date, Day, Any]]) -> DecisionResult:
+    """The answer from the merged segments (first, last, Day, share of one day): the
+    status that prevails, and for a value the runs' shares added and rounded once. The
+    generated fast path's twin of the loop above ends here too."""
+    spec = d.sum
+    assert spec is not None
+    yes, no = d.yes, d.no
     statuses = {o.status for _, _, o, _ in segments}
     for status in ("undetermined", "not_covered", yes, no):
         if status in statuses:
@@ -514,7 +524,8 @@ def helpers() -> dict[str, Any]:
     return {"NOT_APPLIES": _not_applies, "NOT_COVERED": _not_covered,
             "CURRENCY": _currency, "ROUND_MONEY": _round_money, "UNKNOWN_DATE": _unknown_date,
             "UNKNOWN_DAY": _unknown_day, "EVENT_RESULT": _event_result,
-            "SUM_RESULT": _sum_result, "SUM_SEGMENTS": _sum_segments,
+            "SUM_RESULT": _sum_result, "SUM_SEGMENTS": _sum_segments, "SUM_END": _sum_end,
+            "ALIKE": _alike,
             "VERSION_DATES": _version_dates, "MAX_SUM_DAYS": MAX_SUM_DAYS,
             "OUTSIDE_COVERAGE": _outside_coverage,
             "NO_PARAMETER": _no_parameter, "NO_VERSION": _no_version,
