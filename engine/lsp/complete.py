@@ -31,6 +31,7 @@ _COMPARED = re.compile(r"(?P<name>[A-Za-z_][\w.]*(?:\([\w.]*\))?)\s*(?:==|!=)\s*
 _LISTED = re.compile(r"(?P<name>[A-Za-z_][\w.]*(?:\([\w.]*\))?)\s+(?:not\s+)?in\s*[(\[]"
                      r"(?:[^)\]]*,)?\s*(?P<q>['\"]?)(?P<partial>\w*)$")
 _PARTIAL = re.compile(r"[A-Za-z_][\w.]*$")
+_PARTIAL_ID = re.compile(r"[\w.\-]*$")
 
 BY_KEY = {"decision": ("decision",), "amended_by": ("act",), "act": ("act",),
           "ended_by": ("act",), "baseline": ("act",), "same_as": ("parameter",),
@@ -54,7 +55,7 @@ def complete(a: Analysis, line: str, col: int) -> list[Item]:
                 start = m.start("partial") - len(m["q"])
                 return [Item(v, "value", f"a value of {m['name']}", "", f"{q}{v}{q}", start)
                         for v in values if v.startswith(m["partial"])]
-    partial = _PARTIAL.search(before)
+    partial = (_PARTIAL_ID if key in BY_KEY else _PARTIAL).search(before)
     typed = partial.group() if partial else ""
     start = col - len(typed)
     if key in BY_KEY:

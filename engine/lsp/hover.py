@@ -8,7 +8,7 @@ import re
 from typing import Any, Callable
 
 from engine.expr.helpers import HELPERS
-from engine.lsp.symbols import Analysis, Symbol, enclosing_rule, resolve, word_at
+from engine.lsp.symbols import Analysis, Symbol, enclosing_rule, name_at, word_at
 from engine.model import NO_DEFAULT, value_text
 
 __all__ = ["hover", "SPECIAL_FORM_DOCS", "law_text"]
@@ -35,22 +35,21 @@ def hover(a: Analysis, file: str, lines: list[str], line: int, col: int) -> str 
     for m in _CITE.finditer(text):
         if m.start("v") <= col <= m.end("v"):
             return _citation(a, m["v"].strip("'\""))
+    name = name_at(a.index, text, col)
+    if name in a.index.symbols:
+        s = a.index.symbols[name]
+        return KINDS[s.kind](a, s, file, line + 1)
+    if name is not None:
+        return _rule(a.index.rules[name])
     found = word_at(text, col)
     if found is None:
         return None
-    word = found[0]
-    name = resolve(word, a.index.symbols)
-    if name is not None:
-        s = a.index.symbols[name]
-        return KINDS[s.kind](a, s, file, line + 1)
-    head = word.split(".")[0]
+    head = found[0].split(".")[0]
     if head in HELPERS:
         h = HELPERS[head]
         return f"**{h.name}**({', '.join(h.args)}) → {h.returns} — helper\n\n{h.doc}"
     if head in SPECIAL_FORM_DOCS:
         return f"**{head}** — special form\n\n{SPECIAL_FORM_DOCS[head]}"
-    if word in a.index.rules:
-        return _rule(a.index.rules[word])
     return None
 
 

@@ -3,24 +3,16 @@ act, its rule) and every place the rulebook names it."""
 from __future__ import annotations
 
 from engine.errors import Position
-from engine.lsp.symbols import Analysis, resolve, word_at
+from engine.lsp.symbols import Analysis, name_at
 
 __all__ = ["definition", "references", "Place"]
 
 Place = tuple[Position, int]  # where a name begins, and its length in characters
 
 
-def _name_at(a: Analysis, line: str, col: int) -> str | None:
-    found = word_at(line, col)
-    if found is None:
-        return None
-    return resolve(found[0], a.index.symbols) or (found[0] if found[0] in a.index.rules
-                                                   else None)
-
-
 def definition(a: Analysis, line: str, col: int) -> Place | None:
     """Where the name at 0-based `col` of `line` is defined."""
-    name = _name_at(a, line, col)
+    name = name_at(a.index, line, col)
     if name is None:
         return None
     s = a.index.lookup(name)
@@ -30,7 +22,7 @@ def definition(a: Analysis, line: str, col: int) -> Place | None:
 def references(a: Analysis, line: str, col: int, declaration: bool = True) -> list[Place]:
     """Every place the rulebook names the fact, parameter, definition, decision or act
     at the cursor (with its definition when `declaration`), in file order."""
-    name = _name_at(a, line, col)
+    name = name_at(a.index, line, col)
     if name is None or name not in a.index.symbols:
         return []
     places = {(o.position, o.length) for o in a.index.occurrences() if o.name == name}

@@ -15,7 +15,7 @@ from engine.errors import Position
 from engine.lsp.documents import parse
 from engine.load.yaml import Document
 
-__all__ = ["Symbol", "Occurrence", "Index", "Analysis", "build_index", "word_at",
+__all__ = ["Symbol", "Occurrence", "Index", "Analysis", "build_index", "word_at", "name_at",
            "enclosing_rule", "resolve", "NAME", "PROSE"]
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
@@ -192,9 +192,27 @@ class Analysis:
         return None
 
 
-def word_at(line: str, col: int) -> tuple[str, int, int] | None:
+_ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_\-]*(?:\.[A-Za-z0-9_][A-Za-z0-9_\-]*)*")
+"""An id as written after `amended_by:` (acts are named `X-1710`, `lfa-2020`)."""
+
+
+def name_at(index: Index, line: str, col: int) -> str | None:
+    """The symbol or rule named under column `col` (0-based) of `line`, or None."""
+    for pattern in (_ID, NAME):  # an act id with dashes first; else a name of expressions
+        found = word_at(line, col, pattern)
+        if found is None:
+            continue
+        name = resolve(found[0], index.symbols)
+        if name is not None:
+            return name
+        if found[0] in index.rules:
+            return found[0]
+    return None
+
+
+def word_at(line: str, col: int, pattern: re.Pattern = NAME) -> tuple[str, int, int] | None:
     """The dotted name under column `col` (0-based) of `line`: (name, start, end)."""
-    for m in NAME.finditer(line):
+    for m in pattern.finditer(line):
         if m.start() <= col <= m.end():
             return m.group(), m.start(), m.end()
         if m.start() > col:
