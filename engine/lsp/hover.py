@@ -89,10 +89,11 @@ def _parameter(a: Analysis, s: Symbol, file: str, line: int) -> str:
     if loaded is not None and s.name in _reads(loaded):
         out += ["", f"on the dates of rule `{loaded.id}` ({loaded.cite}):"]
         for v in loaded.versions:
-            out.append(f"- {v.start}..{v.end}: " + _values_in(p, v.start, v.end))
+            out.append(f"- {v.start}..{v.end}:")
+            out += [f"  - {x}" for x in _values_in(p, v.start, v.end)]
     else:
         first = p.values[0].start if p.values else a.today
-        out += ["", "every value:", _values_in(p, first, _dt.date.max)]
+        out += ["", "every value:"] + [f"- {x}" for x in _values_in(p, first, _dt.date.max)]
     return "\n".join(out)
 
 
@@ -197,14 +198,14 @@ def _value(v: Any) -> str:
             f"(confidence: {v.confidence}{note})")
 
 
-def _values_in(p: Any, start: _dt.date, end: _dt.date) -> str:
-    """The values of `p` in force on some day of start..end."""
+def _values_in(p: Any, start: _dt.date, end: _dt.date) -> list[str]:
+    """The values of `p` in force on some day of start..end, one a line."""
     first = p.at(start)
     vals = ([first] if first else []) + [v for v in p.values if start < v.start <= end]
     if not vals:
-        return "no value in force"
-    shown = "; ".join(_value(v) for v in vals[:MAX_VALUES])
-    return shown + (f"; … and {len(vals) - MAX_VALUES} more" if len(vals) > MAX_VALUES else "")
+        return ["no value in force"]
+    shown = [_value(v) for v in vals[:MAX_VALUES]]
+    return shown + ([f"… and {len(vals) - MAX_VALUES} more"] if len(vals) > MAX_VALUES else [])
 
 
 _ = NO_DEFAULT  # the model's marker for a fact without a default (see _fact)

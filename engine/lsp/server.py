@@ -20,7 +20,7 @@ from pygls.uris import from_fs_path, to_fs_path
 from engine.errors import Position, StatuteError
 from engine.lsp.complete import complete
 from engine.lsp.diagnostics import Problem, diagnose
-from engine.lsp.documents import Buffers, find_root, read_text
+from engine.lsp.documents import Buffers, find_root, read_text, rulebook_files
 from engine.lsp.hover import hover
 from engine.lsp.navigate import definition, references
 from engine.lsp.symbols import Analysis, build_index
@@ -47,6 +47,7 @@ class StatuteServer(LanguageServer):
         self.buffers = Buffers()
         self.rulebooks: dict[Path, Any] = {}  # root -> the last Rulebook that loaded
         self.published: dict[Path, set[str]] = {}  # root -> files with diagnostics shown
+        self.indexes: dict[Path, tuple[Any, Any]] = {}  # root -> (what it read, Index)
         self.running: set[Path] = set()
         self.dirty: set[Path] = set()
 
@@ -106,7 +107,12 @@ class StatuteServer(LanguageServer):
                 rb = self.rulebooks[root] = load(root)
             except StatuteError:
                 rb = None
-        return Analysis(build_index(root, self.buffers.overlay(root)), rb, self.day())
+        overlay = self.buffers.overlay(root)
+        key = (sorted(overlay.items()), _stats(root))
+        cached = self.indexes.get(root)
+        if cached is None or cached[0] != key:  # a buffer or a file on disk changed
+            cached = self.indexes[root] = (key, build_index(root, overlay))
+        return Analysis(cached[1], rb, self.day())
 
 
 def _make(today: _dt.date | None) -> StatuteServer:
@@ -193,6 +199,19 @@ def _make(today: _dt.date | None) -> StatuteServer:
         return [_location(ls, w[0], p) for p in places]
 
     return ls
+
+
+def _stats(root: Path) -> list[tuple[str, int, int]]:
+    """(file, mtime, size) of the rulebook's files on disk: an index is rebuilt when the
+    disk changes under it too (a checkout, another editor)."""
+    out = []
+    for rel in rulebook_files(root, {}):
+        try:
+            st = (root / rel).stat()
+        except OSError:
+            continue
+        out.append((rel, st.st_mtime_ns, st.st_size))
+    return out
 
 
 def _location(ls: StatuteServer, a: Analysis, place: tuple[Position, int]) -> t.Location:

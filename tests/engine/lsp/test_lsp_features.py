@@ -40,9 +40,9 @@ def test_hover_on_a_parameter_gives_today_and_the_rule_versions_values(a: Analys
     text = hover(a, str(ART1), lines, line, col)
     assert text is not None
     assert "today (2021-06-01): 0.60 EUR from 2021-01-01" in text
-    assert "- 2020-01-01..2020-12-31: 0.50 EUR from 2020-01-01 — § 1(3) (confidence: high)" \
+    assert "- 2020-01-01..2020-12-31:\n  - 0.50 EUR from 2020-01-01 — § 1(3) (confidence: high)" \
         in text
-    assert "- 2021-01-01..2021-12-31: 0.60 EUR from 2021-01-01" in text
+    assert "- 2021-01-01..2021-12-31:\n  - 0.60 EUR from 2021-01-01" in text
 
 
 def test_hover_on_a_fact_gives_type_default_description_and_law(a: Analysis) -> None:
@@ -168,3 +168,25 @@ def test_an_unsaved_buffer_is_what_navigation_reads() -> None:
     line = text.splitlines()[14]
     refs = references(a, line, line.index("borrower.waiver"))
     assert (str(ART1), 15) in [(p.file, p.line) for p, _ in refs]
+
+
+@pytest.mark.parametrize("rulebook", ["minimal", "lt"])
+def test_every_position_of_every_file_answers_without_an_exception(rulebook: str) -> None:
+    """Hover, completion, definition and references anywhere in a rulebook's files (and
+    past their ends) give an answer or nothing, never an exception."""
+    from tests.engine.test_invalid_rulebooks import LT
+    root = ROOT if rulebook == "minimal" else LT.absolute()
+    a = Analysis(build_index(root, {}), engine.load(root), _dt.date(2021, 6, 1))
+    asked = 0
+    for rel in a.index.docs:
+        path = root / rel
+        lines = _lines(path)
+        for n, line in enumerate(lines):
+            for col in {0, len(line) // 3, len(line) // 2, len(line), len(line) + 5}:
+                hover(a, str(path), lines, n, col)
+                complete(a, line, min(col, len(line)))
+                definition(a, line, col)
+                references(a, line, col)
+                asked += 1
+        assert hover(a, str(path), lines, len(lines) + 3, 0) is None
+    assert asked > 100

@@ -120,7 +120,7 @@ def test_hover_completion_definition_references(client: Client) -> None:
     hover = client.at("textDocument/hover", ART1, 29, col)["contents"]
     assert hover["kind"] == "markdown"
     assert "today (2021-06-01): 0.60 EUR from 2021-01-01" in hover["value"]
-    assert "- 2021-01-01..2021-12-31: 0.60 EUR" in hover["value"]
+    assert "- 2021-01-01..2021-12-31:\n  - 0.60 EUR" in hover["value"]
 
     where = client.at("textDocument/definition", ART1, 29, col)
     assert where == {"uri": uri(MINIMAL / "parameters" / "daily_fine.yaml"),
