@@ -39,11 +39,13 @@ BY_KEY = {"decision": ("decision",), "amended_by": ("act",), "act": ("act",),
 """Keys whose value is a name of one kind (the rest of the keys hold expressions)."""
 
 
-def complete(a: Analysis, line: str, col: int) -> list[Item]:
-    """The items offered at 0-based `col` of `line`."""
+def complete(a: Analysis, line: str, col: int, key: str | None = None) -> list[Item]:
+    """The items offered at 0-based `col` of `line`, inside the value of `key` (found on
+    the line when not given: the caller knows it from the parsed file, which sees a
+    folded text's continuation lines)."""
     before = line[:col]
     keyed = _KEY.match(before)
-    key = keyed["key"] if keyed else None
+    key = keyed["key"] if keyed else key
     if key in PROSE:
         return []
     for pattern in (_LISTED, _COMPARED):

@@ -23,7 +23,7 @@ from engine.lsp.diagnostics import Problem, diagnose
 from engine.lsp.documents import Buffers, find_root, read_text, rulebook_files
 from engine.lsp.hover import hover
 from engine.lsp.navigate import definition, references
-from engine.lsp.symbols import Analysis, build_index
+from engine.lsp.symbols import Analysis, build_index, enclosing_key
 
 __all__ = ["StatuteServer", "serve"]
 
@@ -165,13 +165,15 @@ def _make(today: _dt.date | None) -> StatuteServer:
         return t.Hover(t.MarkupContent(t.MarkupKind.Markdown, text)) if text else None
 
     @ls.feature(t.TEXT_DOCUMENT_COMPLETION,
-                t.CompletionOptions(trigger_characters=[".", "'", "(", " "]))
+                t.CompletionOptions(trigger_characters=[".", "'", "(", ","]))
     def on_completion(ls_: StatuteServer, params: t.CompletionParams) -> t.CompletionList:
         w = where(params)
         if w is None or w[3] >= len(w[2]):
             return t.CompletionList(is_incomplete=False, items=[])
-        a, _, lines, line, col = w
+        a, path, lines, line, col = w
         text = lines[line]
+        doc = a.index.doc_for(path)
+        key = enclosing_key(doc, line + 1, col + 1) if doc is not None else None
         end = _pos([text], 0, col)
         items = [t.CompletionItem(
             label=i.label, kind=COMPLETION_KIND[i.kind], detail=i.detail,
@@ -179,7 +181,7 @@ def _make(today: _dt.date | None) -> StatuteServer:
             if i.documentation else None,
             text_edit=t.TextEdit(t.Range(t.Position(line, _pos([text], 0, i.start).character),
                                          t.Position(line, end.character)), i.insert))
-            for i in complete(a, text, col)]
+            for i in complete(a, text, col, key)]
         return t.CompletionList(is_incomplete=False, items=items)
 
     @ls.feature(t.TEXT_DOCUMENT_DEFINITION)

@@ -16,7 +16,7 @@ from engine.lsp.documents import parse
 from engine.load.yaml import Document
 
 __all__ = ["Symbol", "Occurrence", "Index", "Analysis", "build_index", "word_at", "name_at",
-           "enclosing_rule", "resolve", "NAME", "PROSE"]
+           "enclosing_rule", "enclosing_key", "resolve", "NAME", "PROSE"]
 
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*")
 """A name in an expression: a fact (`child.birth_date`), a parameter, a definition, ..."""
@@ -228,3 +228,15 @@ def enclosing_rule(index: Index, file: str, line: int) -> Symbol | None:
                 best is None or s.position.line > best.position.line):
             best = s
     return best
+
+
+def enclosing_key(doc: Document, line: int, col: int) -> str | None:
+    """The key whose value holds 1-based `line`, `col` of `doc`: the last key written
+    before it (a folded text's continuation lines belong to the key above them)."""
+    best: tuple[int, int] | None = None
+    key = None
+    for path, pos in doc.keys.items():
+        at = (pos.line, pos.col)
+        if at < (line, col) and (best is None or at > best):
+            best, key = at, path[-1]
+    return key if isinstance(key, str) else None

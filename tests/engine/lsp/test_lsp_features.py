@@ -190,3 +190,17 @@ def test_every_position_of_every_file_answers_without_an_exception(rulebook: str
                 asked += 1
         assert hover(a, str(path), lines, len(lines) + 3, 0) is None
     assert asked > 100
+
+
+def test_no_completion_inside_a_folded_text(a: Analysis) -> None:
+    """A continuation line of `text: >-` has no key of its own: the parsed file says it
+    is the text's, and law text is not completed."""
+    from engine.lsp.symbols import enclosing_key
+    art2 = ROOT / "articles" / "art-02.yaml"
+    lines = _lines(art2)
+    n = next(i for i, line in enumerate(lines) if line.strip() == "given(loan.due_date)")
+    doc = a.index.doc_for(str(art2))
+    assert doc is not None
+    assert enclosing_key(doc, n + 1, 7) == "requires"
+    assert {i.label for i in complete(a, "      loan.", 11, "requires")} >= {"loan.due_date"}
+    assert complete(a, "      The fine.", 15, "text") == []

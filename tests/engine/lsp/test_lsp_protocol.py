@@ -145,6 +145,10 @@ def test_hover_completion_definition_references(client: Client) -> None:
     facts = client.at("textDocument/completion", ART1, 14, len("    requires: loan.re"))
     labels = {i["label"] for i in facts["items"]}
     assert "loan.return_date" in labels and "borrower.status" not in labels
+    # the continuation line of a folded expression is the expression's: names offered
+    folded = new.index("          days_between(loan.due_date, loan.return_date) * daily_fine")
+    names = client.at("textDocument/completion", ART1, folded, len("          days_b"))
+    assert {i["label"] for i in names["items"]} == {"days_between"}
 
 
 # -- the LT rulebook --------------------------------------------------------------------
