@@ -30,7 +30,8 @@ def _lsp(args: argparse.Namespace) -> int:
     try:
         from engine.lsp.server import serve
     except ImportError as e:
-        print(f"statute: the language server needs the lsp extra ({e.name} is missing): "
+        missing = (e.name or "pygls").partition(".")[0]
+        print(f"statute: the language server needs the lsp extra ({missing} is missing): "
               "pip install 'statute[lsp]'", file=sys.stderr)
         return 2
     serve(today)

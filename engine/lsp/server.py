@@ -67,8 +67,16 @@ class StatuteServer(LanguageServer):
                 self.dirty.discard(root)
                 overlay = self.buffers.overlay(root)
                 versions = self._versions(root)
-                problems, report = await loop.run_in_executor(
-                    None, diagnose, root, overlay, self.day())
+                try:
+                    problems, report = await loop.run_in_executor(
+                        None, diagnose, root, overlay, self.day())
+                except Exception as e:  # a defect of statute's, not of the rulebook: said
+                    self.window_show_message(t.ShowMessageParams(  # to the drafter, and the
+                        t.MessageType.Error, f"statute could not check {root}: "  # server
+                        f"{type(e).__name__}: {e}"))  # goes on serving
+                    if root not in self.dirty:
+                        break
+                    continue
                 if report.rulebook is not None:
                     self.rulebooks[root] = report.rulebook
                 self._publish(root, problems, versions, overlay)

@@ -215,3 +215,41 @@ def test_every_shipped_rulebook_is_served(rulebook: str) -> None:
         assert comp["items"]
     finally:
         c.close()
+
+
+def test_hostile_buffers_are_diagnostics_and_the_server_goes_on(client: Client) -> None:
+    """Control characters, a file over the size limit, deep nesting: each a diagnostic of
+    statute's own, at the file; the server answers the next request."""
+    for n, text in enumerate([
+            "\x00\x01\x1b[31m rules: [",
+            "title: " + "x" * 1_100_000 + "\n",
+            "rules: " + "[" * 200 + "]" * 200 + "\n"], 1):
+        client.open(ART1, text, n) if n == 1 else client.change(ART1, text, n)
+        [d] = _diagnostics(client, ART1, n)
+        assert d["severity"] == 1 and "Traceback" not in d["message"]
+        assert d["message"].startswith(("malformed YAML", "file is", "nested more than")), d
+    caps = client.at("textDocument/hover", MINIMAL / "facts.yaml", 1, 4)
+    assert caps is None or "contents" in caps
+
+
+def test_closing_a_buffer_goes_back_to_the_disk(client: Client) -> None:
+    text = ART1.read_text(encoding="utf-8")
+    client.open(ART1, text.replace("daily_fine", "daily_fin"), 1)
+    assert len(_diagnostics(client, ART1, 1)) == 2
+    client.notify("textDocument/didClose", {"textDocument": {"uri": uri(ART1)}})
+    assert _diagnostics(client, ART1) == []
+
+
+def test_columns_are_utf16_code_units(client: Client) -> None:
+    """LSP counts UTF-16 code units: a character outside the BMP before an error moves
+    its column by two, not one."""
+    facts = MINIMAL / "facts.yaml"
+    text = facts.read_text(encoding="utf-8")
+    line = '  borrower.waiver: {description: "\U0001F4DA", type: bool, default: yes, cite: § 2(2)}'
+    lines = text.splitlines()
+    n = next(i for i, x in enumerate(lines) if x.startswith("  borrower.waiver:"))
+    lines[n] = line
+    client.open(facts, "\n".join(lines) + "\n", 1)
+    [d] = [d for d in _diagnostics(client, facts, 1) if "default" in d["message"]]
+    assert d["range"]["start"] == {"line": n, "character": line.index("yes") + 1}
+    assert d["range"]["end"]["character"] == line.index("yes") + 4
