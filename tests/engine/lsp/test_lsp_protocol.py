@@ -253,3 +253,24 @@ def test_columns_are_utf16_code_units(client: Client) -> None:
     [d] = [d for d in _diagnostics(client, facts, 1) if "default" in d["message"]]
     assert d["range"]["start"] == {"line": n, "character": line.index("yes") + 1}
     assert d["range"]["end"]["character"] == line.index("yes") + 4
+
+
+def test_a_burst_of_edits_is_checked_together_and_the_last_one_wins(client: Client) -> None:
+    """Twenty edits sent at once (typing faster than a check): the diagnostics of the
+    last version arrive and are the last text's; the edits between are checked together,
+    not one by one."""
+    text = ART1.read_text(encoding="utf-8")
+    client.open(ART1, text, 1)
+    _diagnostics(client, ART1, 1)
+    for v in range(2, 22):
+        client.change(ART1, text.replace("daily_fine", "daily_fin" if v % 2 else "daily_fine"),
+                      v)  # odd versions misspelt twice, even ones right; 21 is odd
+    published: list[int] = []
+    while True:
+        _, params = client.wait_for(DIAGNOSTICS, lambda p: p["uri"] == uri(ART1))
+        published.append(params["version"])
+        if params["version"] == 21:
+            break
+    assert len(params["diagnostics"]) == 2
+    assert all("daily_fin'" in d["message"] for d in params["diagnostics"])
+    assert len(published) < 20, published
