@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 import engine
 from engine.check.modelines import MODELINE, catalog, fix_modelines, schema_for
@@ -87,3 +90,38 @@ def test_the_catalog_is_the_table_and_names_existing_schemas() -> None:
     assert shipped == catalog()  # regenerate: python -m engine.check.modelines
     for entry in shipped["schemas"]:
         assert (path.parent / entry["url"]).resolve().is_file(), entry["url"]
+
+
+YAML_LS = os.environ.get("STATUTE_YAML_LS") or shutil.which("yaml-language-server")
+
+
+@pytest.mark.skipif(YAML_LS is None, reason="yaml-language-server is not installed (npm "
+                    "install yaml-language-server; or set STATUTE_YAML_LS to its path)")
+def test_yaml_language_server_validates_and_completes_from_the_modeline(tmp_path: Path) -> None:
+    """The editors' own YAML server (Red Hat's, in VS Code and Neovim) reads the modeline:
+    a misspelt key is reported by the article schema, and the keys of a rule complete."""
+    from engine.lsp.client import Client, uri
+
+    root = tmp_path / "minimal"
+    shutil.copytree(GOOD, root)
+    fix_modelines(root)
+    art = root / "articles" / "art-01.yaml"
+    text = art.read_text(encoding="utf-8").replace(
+        "    decision: late_return_fine\n", "    decision: late_return_fine\n    decisoin: x\n", 1)
+    n = text.splitlines().index("    decisoin: x")
+    c = Client([str(YAML_LS), "--stdio"], timeout=60)
+    try:
+        c.request("initialize", {"processId": None, "rootUri": uri(root), "capabilities": {}})
+        c.notify("initialized", {})
+        c.notify("workspace/didChangeConfiguration", {"settings": {"yaml": {
+            "validate": True, "completion": True, "schemaStore": {"enable": False}}}})
+        c.open(art, text, 1)
+        _, params = c.wait_for("textDocument/publishDiagnostics", lambda p: p["uri"] == uri(art))
+        [d] = params["diagnostics"]
+        assert d["message"] == "Property decisoin is not allowed."
+        assert d["range"]["start"] == {"line": n, "character": 4}
+        got = c.at("textDocument/completion", art, n, 4)
+        labels = {i["label"] for i in (got["items"] if isinstance(got, dict) else got)}
+        assert {"requires", "unless", "value", "versions"} <= labels
+    finally:
+        c.close()
