@@ -13,6 +13,7 @@ from engine.lsp.hover import hover
 from engine.lsp.navigate import definition, references
 from engine.lsp.symbols import Analysis, build_index
 from tests.engine.test_invalid_rulebooks import GOOD
+from tests.engine.test_invalid_rulebooks import ROOT as REPO
 
 ROOT = GOOD.absolute()
 ART1 = ROOT / "articles" / "art-01.yaml"
@@ -170,12 +171,15 @@ def test_an_unsaved_buffer_is_what_navigation_reads() -> None:
     assert (str(ART1), 15) in [(p.file, p.line) for p, _ in refs]
 
 
-@pytest.mark.parametrize("rulebook", ["minimal", "lt"])
+SHIPPED = sorted(p.parent.relative_to(REPO).as_posix()
+                 for p in (REPO / "rules").rglob("rulebook.yaml"))
+
+
+@pytest.mark.parametrize("rulebook", ["minimal", *SHIPPED])
 def test_every_position_of_every_file_answers_without_an_exception(rulebook: str) -> None:
     """Hover, completion, definition and references anywhere in a rulebook's files (and
     past their ends) give an answer or nothing, never an exception."""
-    from tests.engine.test_invalid_rulebooks import LT
-    root = ROOT if rulebook == "minimal" else LT.absolute()
+    root = ROOT if rulebook == "minimal" else (REPO / rulebook).absolute()
     a = Analysis(build_index(root, {}), engine.load(root), _dt.date(2021, 6, 1))
     asked = 0
     for rel in a.index.docs:
