@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 from engine.expr.helpers import HELPERS
 from engine.lsp.symbols import Analysis, Symbol, enclosing_rule, name_at, word_at
-from engine.model import NO_DEFAULT, value_text
+from engine.model import value_text
 
 __all__ = ["hover", "SPECIAL_FORM_DOCS", "law_text"]
 
@@ -206,6 +206,3 @@ def _values_in(p: Any, start: _dt.date, end: _dt.date) -> list[str]:
         return ["no value in force"]
     shown = [_value(v) for v in vals[:MAX_VALUES]]
     return shown + ([f"… and {len(vals) - MAX_VALUES} more"] if len(vals) > MAX_VALUES else [])
-
-
-_ = NO_DEFAULT  # the model's marker for a fact without a default (see _fact)

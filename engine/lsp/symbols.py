@@ -80,8 +80,7 @@ def _rules(doc: Document) -> Iterator[Symbol]:
     rules = doc.data.get("rules") if isinstance(doc.data, dict) else None
     for i, rule in enumerate(rules if isinstance(rules, list) else ()):
         if isinstance(rule, dict) and isinstance(rule.get("id"), str):
-            yield Symbol("rule", rule["id"], doc.pos(("rules", i, "id")),
-                         {**rule, "@index": i, "@citation": doc.data.get("citation")})
+            yield Symbol("rule", rule["id"], doc.pos(("rules", i, "id")), rule)
 
 
 DEFINERS: dict[str, Callable[[Document], Iterator[Symbol]]] = {
