@@ -19,6 +19,7 @@ from engine import dates
 from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.cli import history as cli_history
 from engine.cli import show as cli_show
+from engine.cli import lsp as cli_lsp
 
 __all__ = ["main"]
 
@@ -51,6 +52,9 @@ def _parser() -> argparse.ArgumentParser:
     c = sub.add_parser("check", help="validate rulebooks: schemas, expressions, versions")
     c.add_argument("paths", nargs="+", help="a rulebook folder, or a folder holding rulebooks")
     c.add_argument("--today", help="the date freshness is judged against (default: today)")
+    c.add_argument("--fix-modelines", action="store_true", help="first write the "
+                   "yaml-language-server $schema line into every rulebook file (editors' "
+                   "schema completion)")
     c.set_defaults(run=_check)
 
     e = sub.add_parser("eval", help="evaluate a case against a rulebook")
@@ -72,6 +76,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_test.add_parser(sub)
     cli_show.add_parser(sub)
+    cli_lsp.add_parser(sub)
     return p
 
 
@@ -100,6 +105,10 @@ def _check(args: argparse.Namespace) -> int:
     except ValueError as e:
         print(f"statute: --today: {e}", file=sys.stderr)
         return 2
+    if args.fix_modelines:
+        from engine.check.modelines import fix_modelines
+        for root in roots:
+            print(f"{root}: the schema modeline written in {len(fix_modelines(root))} file(s)")
     failed = 0
     for root in roots:
         report = check(root, today=today)

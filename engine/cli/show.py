@@ -17,7 +17,7 @@ from typing import Any
 from engine.errors import StatuteError
 from engine.model import ROLES, Decision, Rule
 
-__all__ = ["add_parser", "describe", "tables"]
+__all__ = ["add_parser", "describe", "describe_lines", "tables"]
 
 
 def add_parser(sub: Any) -> None:
@@ -128,27 +128,34 @@ def _show(args: argparse.Namespace) -> int:
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
+    print("\n".join(describe_lines(data)))
+    return 0
+
+
+def describe_lines(data: dict[str, Any]) -> list[str]:
+    """`describe()` as the lines `statute show` prints (the language server's hover too)."""
+    out = []
     kind = data["type"] + (", entitlement: granted or refused" if data["entitlement"]
                            else ", determined")
-    print(f"{data['id']} — {data['title']} ({kind}; per {data['per']})")
-    print(f"  applies if: {data['applies_if']}")
+    out.append(f"{data['id']} — {data['title']} ({kind}; per {data['per']})")
+    out.append(f"  applies if: {data['applies_if']}")
     if data["reads"]:
-        print(f"  reads the decisions: {', '.join(data['reads'])}")
+        out.append(f"  reads the decisions: {', '.join(data['reads'])}")
     if data["values"]:
-        print(f"  values: {', '.join(data['values'])}")
+        out.append(f"  values: {', '.join(data['values'])}")
     for role, rules in data["rules"].items():
-        print(f"\n{role} — {ROLES[role].doc}")
+        out.append(f"\n{role} — {ROLES[role].doc}")
         for r in rules:
             extra = f" (order {r['order']})" if r["order"] else ""
             extra += f" (overrides {', '.join(r['overrides'])})" if r["overrides"] else ""
-            print(f"  [{r['cite']}] {r['id']}{extra}  {r['at']}")
+            out.append(f"  [{r['cite']}] {r['id']}{extra}  {r['at']}")
             if r["title"]:
-                print(f"      {r['title']}")
+                out.append(f"      {r['title']}")
             for v in r["versions"]:
                 span = f"{v['from']}..{v['to']}"
                 if not v["in_force"]:
-                    print(f"      {span}: not in force")
+                    out.append(f"      {span}: not in force")
                     continue
                 when = f" when {v['when']}" if v["when"] else ""
-                print(f"      {span}{when}: {v['expression']}")
-    return 0
+                out.append(f"      {span}{when}: {v['expression']}")
+    return out
