@@ -19,6 +19,7 @@ from engine import dates
 from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.cli import history as cli_history
 from engine.cli import show as cli_show
+from engine.cli import serve as cli_serve
 
 __all__ = ["main"]
 
@@ -72,6 +73,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_test.add_parser(sub)
     cli_show.add_parser(sub)
+    cli_serve.add_parser(sub)
     return p
 
 
