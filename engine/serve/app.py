@@ -140,12 +140,12 @@ class _Api:
             rb = _known(e.rb, opts.as_known_on, body)
             try:
                 result = rb.evaluate_case(case_of(body), decisions=opts.decisions,
-                                          trace=opts.trace != "none")
+                                          trace=opts.trace == "full")
             except EvaluationError as x:
                 raise _rulebook_fault(e.rb, x) from None
             except StatuteError as x:
                 raise from_statute_error(x, body) from None
-            out = result.as_dict(trace=opts.trace != "none")
+            out = result.as_dict(trace=opts.trace == "full")
             out["engine_version"] = ENGINE_VERSION
             if opts.lang is not None:
                 out["explanation"] = explain(result, opts.lang, opts.trace)
@@ -170,12 +170,12 @@ class _Api:
             rb = _known(e.rb, opts.as_known_on, body)
             try:
                 s = rb.schedule_case(case_of(body), opts.start or "", opts.end or "",
-                                     decisions=opts.decisions, trace=opts.trace != "none")
+                                     decisions=opts.decisions, trace=opts.trace == "full")
             except EvaluationError as x:
                 raise _rulebook_fault(e.rb, x) from None
             except StatuteError as x:
                 raise from_statute_error(x, body) from None
-            out = {**s.as_dict(trace=opts.trace != "none"), **rb.pins,
+            out = {**s.as_dict(trace=opts.trace == "full"), **rb.pins,
                    "engine_version": ENGINE_VERSION}
             return json.dumps(out, ensure_ascii=False).encode()
 
@@ -211,7 +211,7 @@ class _Api:
                     continue
                 try:
                     r = rb.evaluate_case(case_of(one), decisions=opts.decisions,
-                                         trace=opts.trace != "none")
+                                         trace=opts.trace == "full")
                 except EvaluationError as x:
                     raise _rulebook_fault(e.rb, x) from None
                 except StatuteError as x:
@@ -219,7 +219,7 @@ class _Api:
                     errors.extend({**err, "pointer": pointer("cases", i) + err["pointer"]}
                                   for err in p.errors)
                     continue
-                out.append(r.as_dict(trace=opts.trace != "none"))
+                out.append(r.as_dict(trace=opts.trace == "full"))
             if errors:
                 raise Problem(422, f"{len(errors)} problem(s) in the cases; the first: "
                               f"{errors[0]['pointer']}: {errors[0]['detail']}", errors[:100])
