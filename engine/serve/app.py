@@ -86,7 +86,8 @@ class _Api:
         rest = request.path_params["rest"].strip("/")
         entry, action = _resolve(cat, rest)
         head, _, name = action.partition("/")
-        handlers = _GET if request.method in ("GET", "HEAD") else _POST
+        handlers: dict[str, _Handler] = _GET if request.method in ("GET", "HEAD") else \
+            _POST if request.method == "POST" else {}
         if head in ("decisions", "parameters") and name:
             key = head
         else:
@@ -135,6 +136,7 @@ class _Api:
     async def decide(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
         opts = options(body, _EVAL_OPTIONS)
+        _asked(e.rb, opts.decisions)
 
         def work(deadline: Deadline) -> bytes:
             rb = _known(e.rb, opts.as_known_on, body)
@@ -157,6 +159,7 @@ class _Api:
     async def schedule(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
         opts = options(body, (*_EVAL_OPTIONS, "from", "to"), required=("from", "to"))
+        _asked(e.rb, opts.decisions)
         assert opts.start is not None and opts.end is not None
         first, last = dates.parse_month(opts.start), dates.parse_month(opts.end)
         months = (last.year - first.year) * 12 + last.month - first.month + 1
@@ -185,6 +188,7 @@ class _Api:
     async def decide_many(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
         opts = options(body, ("cases", *_EVAL_OPTIONS), case=False, required=("cases",))
+        _asked(e.rb, opts.decisions)
         cases = body["cases"]
         if not isinstance(cases, list):
             raise Problem(422, "cases: give a list of cases", [{"pointer": "/cases",
@@ -219,7 +223,8 @@ class _Api:
                     errors.extend({**err, "pointer": pointer("cases", i) + err["pointer"]}
                                   for err in p.errors)
                     continue
-                out.append(r.as_dict(trace=opts.trace == "full"))
+                out.append({**r.as_dict(trace=opts.trace == "full"),
+                            "engine_version": ENGINE_VERSION})
             if errors:
                 raise Problem(422, f"{len(errors)} problem(s) in the cases; the first: "
                               f"{errors[0]['pointer']}: {errors[0]['detail']}", errors[:100])
@@ -252,6 +257,20 @@ def _resolve(cat: Catalog, rest: str) -> tuple[Entry, str]:
         name = max(scored)[1] if scored else rest
         raise unknown_name("rulebook", name, cat.entries)
     return cat.entries[best], rest[len(best) + 1:]
+
+
+def _asked(rb: Rulebook, ids: tuple[str, ...] | None) -> None:
+    """Every decision asked for exists, whatever the cases (an empty list included)."""
+    unknown = [(i, d) for i, d in enumerate(ids or ()) if d not in rb.decisions]
+    if unknown:
+        errors = []
+        for i, d in unknown:
+            close = difflib.get_close_matches(d, list(rb.decisions), n=1, cutoff=0.6)
+            errors.append({"pointer": pointer("decisions", i), "field": "decisions",
+                           "detail": f"unknown decision {d[:200]!r}" + (
+                               f"; did you mean {close[0]!r}?" if close else
+                               f"; {rb.id} decides {', '.join(rb.decisions)}")})
+        raise Problem(422, "decisions: " + errors[0]["detail"], errors)
 
 
 def _known(rb: Rulebook, day: Any, body: Any) -> Rulebook:
@@ -336,7 +355,7 @@ def create_app(rules: str, limits: Limits | None = None,
         reload_every: seconds between looks at the files (None: never reload).
     """
     limits = limits or Limits()
-    registry = Registry(rules, document)
+    registry = Registry(rules, lambda catalog: document(catalog, limits))
     api = _Api(registry, limits)
 
     async def problem(request: Request, exc: Exception) -> Response:
@@ -350,7 +369,9 @@ def create_app(rules: str, limits: Limits | None = None,
         Route("/healthz", api.healthz, methods=["GET"]),
         Route("/openapi.json", api.openapi, methods=["GET"]),
         Route("/rulebooks", api.rulebooks, methods=["GET"]),
-        Route("/rulebooks/{rest:path}", api.dispatch, methods=["GET", "POST"]),
+        # every method reaches dispatch, which answers 405 with the exact Allow
+        Route("/rulebooks/{rest:path}", api.dispatch,
+              methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
     ]
     middleware = []
     if cors_origins:

@@ -14,6 +14,7 @@ from importlib import resources as _res
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from engine.dates import MAX_DATE, MIN_DATE
 from engine.errors import StatuteError
 from engine.evaluate.facts import read_case
 from engine.expr.limits import MAX_AMOUNT, MAX_TEXT
@@ -21,6 +22,7 @@ from engine.model import NO_DEFAULT, Fact, value_json
 from engine.serve.explain import LANGUAGES, TRACE_MODES
 
 if TYPE_CHECKING:
+    from engine.serve.limits import Limits
     from engine.serve.registry import Catalog
 
 __all__ = ["document", "facts_schema", "fact_schema"]
@@ -30,9 +32,29 @@ _MONTH = r"^[0-9]{4}-[0-9]{2}$"
 MAX_EXAMPLES = 5  # per rulebook, from its examples/ folder
 
 
+def _years(lo: int, hi: int) -> str:
+    """A pattern for the years lo..hi: whole centuries as `CC[0-9]{2}`, the rest listed."""
+    alts: list[str] = []
+    y = lo
+    while y <= hi:
+        if y % 100 == 0 and y + 99 <= hi:
+            alts.append(f"{y // 100}[0-9]{{2}}")
+            y += 100
+        else:
+            alts.append(str(y))
+            y += 1
+    return "|".join(alts)
+
+
+DATE = {"type": "string", "format": "date",
+        "pattern": f"^({_years(MIN_DATE.year, MAX_DATE.year)})-[0-9]{{2}}-[0-9]{{2}}$",
+        "description": f"YYYY-MM-DD, from {MIN_DATE} to {MAX_DATE}"}
+"""A date the engine reads: ISO, within the range every date must fall in."""
+
+
 def _scalar(kind: str, f: Any) -> dict[str, Any]:
     if kind == "date":
-        return {"type": "string", "format": "date"}
+        return {k: v for k, v in DATE.items() if k != "description"}
     if kind == "bool":
         return {"type": "boolean"}
     if kind == "int":
@@ -153,7 +175,7 @@ def _get(summary: str, schema: dict[str, Any], params: list | None = None) -> di
     return {"get": {"summary": summary, "parameters": params or [],
                     "responses": {"200": _ok(schema, summary),
                                   "304": {"description": "not modified (If-None-Match)"},
-                                  **_problems(400, 404)}}}
+                                  **_problems(400, 404, 405)}}}
 
 
 def _post(summary: str, request: dict[str, Any], response: dict[str, Any],
@@ -164,7 +186,8 @@ def _post(summary: str, request: dict[str, Any], response: dict[str, Any],
     return {"post": {"summary": summary,
                      "requestBody": {"required": True, "content": {"application/json": media}},
                      "responses": {"200": _ok(response, summary),
-                                   **_problems(400, 404, 413, 415, 422, 500, 503, 504)}}}
+                                   **_problems(400, 404, 405, 413, 415, 422, 500, 503,
+                                               504)}}}
 
 
 def _slug(rid: str) -> str:
@@ -187,7 +210,7 @@ def _examples(folder: str, rid: str) -> dict[str, Any]:
     return out
 
 
-def _paths(entry: Any, schemas: dict[str, Any]) -> dict[str, Any]:
+def _paths(entry: Any, schemas: dict[str, Any], limits: "Limits") -> dict[str, Any]:
     rb = entry.rb
     base = f"/rulebooks/{rb.id}"
     slug = _slug(rb.id)
@@ -199,11 +222,10 @@ def _paths(entry: Any, schemas: dict[str, Any]) -> dict[str, Any]:
                   "description": "include the explanation trace (true: every step)"},
         "lang": {"type": "string", "enum": list(LANGUAGES),
                  "description": "add `explanation`, the answer as text for this reader"},
-        "as_known_on": {"type": "string", "format": "date",
+        "as_known_on": {**DATE,
                         "description": "decide with only the acts published by this date"},
     }
-    case = {"on": {"type": "string", "format": "date",
-                   "description": "the evaluation date YYYY-MM-DD"},
+    case = {"on": {**DATE, "description": "the evaluation date YYYY-MM-DD"},
             "period": {"type": "string", "pattern": _MONTH,
                        "description": "the month asked about, for monthly decisions"},
             "facts": {"$ref": f"#/components/schemas/{slug}_facts"}}
@@ -219,7 +241,7 @@ def _paths(entry: Any, schemas: dict[str, Any]) -> dict[str, Any]:
                        "to": {**month, "description": "last month"}}}
     schemas[f"{slug}_decide_many"] = {
         "type": "object", "additionalProperties": False, "required": ["cases"],
-        "properties": {"cases": {"type": "array",
+        "properties": {"cases": {"type": "array", "maxItems": limits.max_cases,
                                  "items": {"$ref": f"#/components/schemas/{slug}_case"}},
                        **options}}
     ref = lambda name: {"$ref": f"#/components/schemas/{name}"}  # noqa: E731
@@ -231,9 +253,9 @@ def _paths(entry: Any, schemas: dict[str, Any]) -> dict[str, Any]:
 
     def date_param(name: str, required: bool) -> dict[str, Any]:
         return {"name": name, "in": "query", "required": required,
-                "schema": {"type": "string", "format": "date"}}
+                "schema": DATE}
 
-    return {
+    paths = {
         base: _get(f"{rb.title}: metadata, coverage, decisions, facts", _LOOSE),
         f"{base}/decisions/{{decision}}": _get(
             "a decision's rules by role and the exact facts it can read", _LOOSE,
@@ -254,11 +276,17 @@ def _paths(entry: Any, schemas: dict[str, Any]) -> dict[str, Any]:
                                       "properties": {"results": {"type": "array",
                                                                  "items": ref("Result")}}}),
     }
+    if not rb.parameters:  # an empty enum is no schema: the path is left out
+        del paths[f"{base}/parameters/{{name}}"]
+    return paths
 
 
-def document(cat: "Catalog") -> bytes:
+def document(cat: "Catalog", limits: "Limits | None" = None) -> bytes:
     """The OpenAPI 3.1 document of every rulebook in the catalog, as JSON bytes."""
+    from engine.serve.limits import Limits
     from engine.serve.registry import ENGINE_VERSION
+
+    limits = limits or Limits()
 
     schemas: dict[str, Any] = {
         "Result": _result_schema(), "Schedule": _schedule_schema(), "Problem": _PROBLEM,
@@ -273,7 +301,7 @@ def document(cat: "Catalog") -> bytes:
     }
     del paths["/healthz"]["get"]["responses"]["304"]
     for entry in cat.entries.values():
-        paths.update(_paths(entry, schemas))
+        paths.update(_paths(entry, schemas, limits))
     doc = {"openapi": "3.1.0",
            "info": {"title": "statute", "version": ENGINE_VERSION,
                     "description": "Legislation as versioned YAML, evaluated with an "

@@ -203,7 +203,11 @@ def test_bad_options_and_case_keys_are_422(client: TestClient) -> None:
     assert "'on' is required" in body["detail"]
     body = _problem(client.post(f"/rulebooks/{LIB}/decide", json={**FINE_CASE,
                                                                   "decisions": ["nope"]}), 422)
-    assert body["errors"][0]["pointer"] == "/decisions"
+    assert body["errors"][0]["pointer"] == "/decisions/0"
+    body = _problem(client.post(f"/rulebooks/{LIB}/decide-many", json={
+        "cases": [], "decisions": [LIB, "late_return_fines"]}), 422)
+    assert [e["pointer"] for e in body["errors"]] == ["/decisions/0", "/decisions/1"]
+    assert "did you mean 'late_return_fine'" in body["errors"][1]["detail"]
     _problem(client.post(f"/rulebooks/{LIB}/decide", json=[1, 2]), 422)
 
 
