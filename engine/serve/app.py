@@ -246,7 +246,7 @@ _POST: dict[str, _Handler] = {"decide": _Api.decide, "schedule": _Api.schedule,
 def _resolve(cat: Catalog, rest: str) -> tuple[Entry, str]:
     """The rulebook `rest` begins with (the longest id that matches) and what follows."""
     best = None
-    for rid, entry in cat.entries.items():
+    for rid in cat.entries:
         if (rest == rid or rest.startswith(rid + "/")) and (best is None or len(rid) > len(best)):
             best = rid
     if best is None:

@@ -125,5 +125,7 @@ def unknown_name(kind: str, name: str, known: Iterable[str], where: str = "") ->
     close = difflib.get_close_matches(name, known, n=1, cutoff=0.5)
     hint = f"; did you mean {close[0]!r}?" if close else \
         f"; the {kind}s are: {', '.join(known[:50])}" if known else ""
-    extra = {"suggestion": close[0]} if close else {}
-    return Problem(404, f"unknown {kind} {name[:200]!r}{where}{hint}", **extra)
+    p = Problem(404, f"unknown {kind} {name[:200]!r}{where}{hint}")
+    if close:
+        p.extra["suggestion"] = close[0]
+    return p

@@ -10,6 +10,7 @@ from typing import Any
 
 from engine.amend.history import diff, timeline
 from engine.check.reads import facts_read
+from engine.evaluate.facts import ListFact
 from engine.cli.show import describe
 from engine.model import NO_DEFAULT, Fact, Parameter, ParameterValue, value_json
 from engine.rulebook import Rulebook
@@ -46,11 +47,10 @@ def fact_info(f: Fact) -> dict[str, Any]:
         d["default_from"] = f.default_from
     elif f.default is not NO_DEFAULT:
         d["default"] = value_json(f.default) if f.default is not None else None
-    of = getattr(f, "of", None)
-    if of is not None:
-        d["of"] = of
-        d["max_items"] = getattr(f, "max_items")
-        fields = getattr(f, "fields", ())
+    if isinstance(f, ListFact):
+        d["of"] = f.of
+        d["max_items"] = f.max_items
+        fields = f.fields
         if fields:
             d["fields"] = {n: {"type": x.type, **({"values": sorted(x.values)}
                                                    if x.values is not None else {})}
@@ -120,12 +120,11 @@ def parameter_info(rb: Rulebook, name: str, at: _dt.date | None) -> dict[str, An
                            if p.verified_through else None, "series": series}
     if at is not None:
         now = p.at(at)
-        i = None if now is None else p.values.index(now)
         out["at"] = at.isoformat()
-        out["in_force"] = None if i is None else series[i]
-        if i is not None and p.values[i].amended_by in rb.acts:
-            act = rb.acts[p.values[i].amended_by]
-            out["in_force"] = {**series[i], "act": {
+        out["in_force"] = None if now is None else series[p.values.index(now)]
+        if now is not None and now.amended_by is not None and now.amended_by in rb.acts:
+            act = rb.acts[now.amended_by]
+            out["in_force"] = {**series[p.values.index(now)], "act": {
                 "id": act.id, "title": act.title, "in_force": act.in_force.isoformat(),
                 "published": act.published.isoformat() if act.published else None,
                 "source": act.source}}
