@@ -98,7 +98,11 @@ class _Api:
             allow = "GET, HEAD" if key in _GET else "POST"
             raise Problem(405, f"{request.method} is not allowed on this endpoint; use {allow}",
                           headers={"Allow": allow})
-        return await handlers[key](self, request, entry, name)
+        try:
+            return await handlers[key](self, request, entry, name)
+        except Problem as p:  # an error about a rulebook is pinned like its answers
+            p.headers = {**entry.headers, **p.headers}
+            raise
 
     async def info(self, request: Request, e: Entry, _: str) -> Response:
         return self._cached(request, e.etag, e.headers, lambda: resources.rulebook_info(e.rb))

@@ -185,6 +185,7 @@ def test_a_bad_fact_is_422_with_a_pointer_and_the_cli_message(client: TestClient
         rb.evaluate({"loan": {"due_date": "2020-02-30", "retrun_date": 1}}, on="2020-03-01")
     assert sorted(got.values()) == sorted(e.message for e in cli.value.errors)
     assert set(got) == {"/facts/loan/due_date", "/facts/loan/retrun_date"}
+    assert r.headers["statute-rulebook-hash"] == rb.content_hash  # errors are pinned too
     assert "did you mean 'loan.return_date'" in got["/facts/loan/retrun_date"]
 
 
@@ -387,3 +388,18 @@ def test_a_changed_rulebook_is_reloaded_and_a_broken_one_keeps_serving(tmp_path:
         assert c.get(f"/rulebooks/{LIB}").json()["rulebook_hash"] == after["rulebook_hash"]
         assert c.post(f"/rulebooks/{LIB}/decide", json=FINE_CASE).status_code == 200
         assert not registry.refresh()  # unchanged and still broken: not loaded again
+
+
+def test_reload_rules_watches_the_files_while_serving(tmp_path: Path) -> None:
+    shutil.copytree(GOOD / "minimal", tmp_path / "minimal")
+    with TestClient(create_app(str(tmp_path), reload_every=0.05)) as c:
+        assert c.get(f"/rulebooks/{LIB}").json()["title"] == "Library Fines Act"
+        rb_file = tmp_path / "minimal" / "rulebook.yaml"
+        rb_file.write_text(rb_file.read_text().replace("Library Fines Act\n",
+                                                       "Library Fines Act (watched)\n", 1))
+        for _ in range(200):
+            if c.get(f"/rulebooks/{LIB}").json()["title"].endswith("(watched)"):
+                break
+            threading.Event().wait(0.05)
+        assert c.get(f"/rulebooks/{LIB}").json()["title"] == "Library Fines Act (watched)"
+        assert c.get("/healthz").json()["generation"] >= 2
