@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import json
 import logging
-from typing import Any, Awaitable, Callable, Mapping
+from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -137,6 +137,11 @@ class _Api:
                           [{"pointer": "", "detail": "not an object"}])
         return body
 
+    async def _answer(self, e: Entry, work: Callable[[Deadline], bytes]) -> Response:
+        """`work` run off the event loop, under the cap and the deadline, pinned."""
+        return Response(await self.gate.run(work), headers=e.headers,
+                        media_type="application/json")
+
     async def decide(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
         opts = options(body, _EVAL_OPTIONS)
@@ -144,21 +149,15 @@ class _Api:
 
         def work(deadline: Deadline) -> bytes:
             rb = _known(e.rb, opts.as_known_on, body)
-            try:
-                result = rb.evaluate_case(case_of(body), decisions=opts.decisions,
-                                          trace=opts.trace == "full")
-            except EvaluationError as x:
-                raise _rulebook_fault(e.rb, x) from None
-            except StatuteError as x:
-                raise from_statute_error(x, body) from None
+            result = _checked(rb, body, lambda: rb.evaluate_case(
+                case_of(body), decisions=opts.decisions, trace=opts.trace == "full"))
             out = result.as_dict(trace=opts.trace == "full")
             out["engine_version"] = ENGINE_VERSION
             if opts.lang is not None:
                 out["explanation"] = explain(result, opts.lang, opts.trace)
             return json.dumps(out, ensure_ascii=False).encode()
 
-        return Response(await self.gate.run(work), headers=e.headers,
-                        media_type="application/json")
+        return await self._answer(e, work)
 
     async def schedule(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
@@ -168,26 +167,18 @@ class _Api:
         first, last = dates.parse_month(opts.start), dates.parse_month(opts.end)
         months = (last.year - first.year) * 12 + last.month - first.month + 1
         if months > self.limits.max_months:
-            raise Problem(422, f"to: a schedule of {months} months is longer than this "
-                          f"server's limit of {self.limits.max_months}",
-                          [{"pointer": "/to", "field": "to",
-                            "detail": f"at most {self.limits.max_months} months"}])
+            raise _over_limit("to", months, self.limits.max_months, "months in a schedule")
 
         def work(deadline: Deadline) -> bytes:
             rb = _known(e.rb, opts.as_known_on, body)
-            try:
-                s = rb.schedule_case(case_of(body), opts.start or "", opts.end or "",
-                                     decisions=opts.decisions, trace=opts.trace == "full")
-            except EvaluationError as x:
-                raise _rulebook_fault(e.rb, x) from None
-            except StatuteError as x:
-                raise from_statute_error(x, body) from None
+            s = _checked(rb, body, lambda: rb.schedule_case(
+                case_of(body), opts.start or "", opts.end or "", decisions=opts.decisions,
+                trace=opts.trace == "full"))
             out = {**s.as_dict(trace=opts.trace == "full"), **rb.pins,
                    "engine_version": ENGINE_VERSION}
             return json.dumps(out, ensure_ascii=False).encode()
 
-        return Response(await self.gate.run(work), headers=e.headers,
-                        media_type="application/json")
+        return await self._answer(e, work)
 
     async def decide_many(self, request: Request, e: Entry, _: str) -> Response:
         body = await self._body(request)
@@ -198,10 +189,7 @@ class _Api:
             raise Problem(422, "cases: give a list of cases", [{"pointer": "/cases",
                                                                "detail": "not a list"}])
         if len(cases) > self.limits.max_cases:
-            raise Problem(422, f"cases: {len(cases)} cases; this server takes at most "
-                          f"{self.limits.max_cases} a request",
-                          [{"pointer": "/cases", "field": "cases",
-                            "detail": f"at most {self.limits.max_cases} cases"}])
+            raise _over_limit("cases", len(cases), self.limits.max_cases, "cases a request")
 
         def work(deadline: Deadline) -> bytes:
             rb = _known(e.rb, opts.as_known_on, body)
@@ -218,12 +206,11 @@ class _Api:
                                    "period and facts"} for k in bad)
                     continue
                 try:
-                    r = rb.evaluate_case(case_of(one), decisions=opts.decisions,
-                                         trace=opts.trace == "full")
-                except EvaluationError as x:
-                    raise _rulebook_fault(e.rb, x) from None
-                except StatuteError as x:
-                    p = from_statute_error(x, one)
+                    r = _checked(rb, one, lambda one=one: rb.evaluate_case(  # type: ignore[misc]
+                        case_of(one), decisions=opts.decisions, trace=opts.trace == "full"))
+                except Problem as p:
+                    if p.status != 422:
+                        raise
                     errors.extend({**err, "pointer": pointer("cases", i) + err["pointer"]}
                                   for err in p.errors)
                     continue
@@ -235,8 +222,7 @@ class _Api:
             return json.dumps({"rulebook": rb.id, "results": out, **rb.pins,
                                "engine_version": ENGINE_VERSION}, ensure_ascii=False).encode()
 
-        return Response(await self.gate.run(work), headers=e.headers,
-                        media_type="application/json")
+        return await self._answer(e, work)
 
 
 _Handler = Callable[[_Api, Request, Entry, str], Awaitable[Response]]
@@ -282,6 +268,26 @@ def _known(rb: Rulebook, day: Any, body: Any) -> Rulebook:
         return rb
     try:
         return rb.known_on(day)
+    except StatuteError as x:
+        raise from_statute_error(x, body) from None
+
+
+T = TypeVar("T")
+
+
+def _over_limit(field: str, count: int, limit: int, what: str) -> Problem:
+    detail = f"{count} asked; this server takes at most {limit} {what}"
+    return Problem(422, f"{field}: {detail}", [{"pointer": pointer(field), "field": field,
+                                                 "detail": detail}])
+
+
+def _checked(rb: Rulebook, body: Any, decide: Callable[[], T]) -> T:
+    """`decide()`, its errors as problems: a bad case 422 with pointers into `body`, a
+    rulebook that fails on a valid case 500 (its message, never Python's)."""
+    try:
+        return decide()
+    except EvaluationError as x:
+        raise _rulebook_fault(rb, x) from None
     except StatuteError as x:
         raise from_statute_error(x, body) from None
 
