@@ -1,7 +1,8 @@
 """Benchmark: `statute serve`'s /decide against `openfisca serve`'s /calculate, side by side.
 
     python tools/bench_serve.py [--clients 1,8,64] [--requests 3000] [--seconds 5]
-                                [--cases 300] [--seed 1] [--openfisca-workers 3] [--json]
+                                [--cases 300] [--seed 1] [--openfisca-workers 3]
+                                [--threads N] [--json]
 
 Loopback only (127.0.0.1), bounded: at each concurrency level each server gets at most
 ``--requests`` requests and ``--seconds`` seconds, whichever ends first.
@@ -79,11 +80,12 @@ def _wait(url: str, proc: subprocess.Popen, seconds: float = 60) -> None:
     raise SystemExit(f"{url}: no answer within {seconds:g} s")
 
 
-def start_statute(port: int, clients: int) -> subprocess.Popen:
+def start_statute(port: int, clients: int, threads: int | None = None) -> subprocess.Popen:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     proc = subprocess.Popen([sys.executable, "-m", "engine.cli", "serve", str(RULEBOOK),
                              "--host", HOST, "--port", str(port),
-                             "--max-concurrent", str(max(16, clients * 2))],
+                             "--max-concurrent", str(max(16, clients * 2)),
+                             *(["--threads", str(threads)] if threads else [])],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL,
                             stderr=subprocess.DEVNULL)
     _wait(f"http://{HOST}:{port}/healthz", proc)
@@ -258,6 +260,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--openfisca-workers", type=int, default=3,
                     help="gunicorn workers of openfisca serve (its default: 3)")
+    ap.add_argument("--threads", type=int, help="statute serve --threads (default: its own)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     levels = [int(x) for x in args.clients.split(",")]
@@ -267,7 +270,7 @@ def main() -> int:
     procs = []
     try:
         port = _free_port()
-        procs.append(start_statute(port, max(levels)))
+        procs.append(start_statute(port, max(levels), args.threads))
         servers["statute"] = (port, "/rulebooks/lt/benefits-for-children/decide",
                               [statute_body(f, on) for f, on in cases])
         missing = have_openfisca()

@@ -28,6 +28,8 @@ def add_parser(sub: Any) -> None:
                    help="per-request deadline (default 10)")
     s.add_argument("--max-concurrent", type=int,
                    help="evaluations running at once; past it, 503 (default 16)")
+    s.add_argument("--threads", type=int,
+                   help="worker threads that evaluate (default 16)")
     s.set_defaults(run=_serve)
 
 
@@ -38,7 +40,7 @@ def _limits(args: argparse.Namespace) -> Any:
 
     given = {"max_body_bytes": args.max_body_bytes, "max_cases": args.max_cases,
              "max_months": args.max_months, "deadline_s": args.deadline,
-             "max_concurrent": args.max_concurrent}
+             "max_concurrent": args.max_concurrent, "threads": args.threads}
     for name, v in given.items():
         if v is not None and v <= 0:
             raise ValueError(f"--{name.replace('_s', '').replace('_', '-')} must be above 0")

@@ -32,7 +32,10 @@ class Limits:
     max_cases: int = 1000  # per decide-many request
     max_months: int = 120  # per schedule request
     deadline_s: float = 10.0  # per request, evaluation included
-    max_concurrent: int = 16  # evaluations running at once; past it, 503
+    max_concurrent: int = 16  # evaluations admitted at once (running or queued); past it, 503
+    threads: int = 16  # worker threads running them (at most max_concurrent); one holds
+    # the GIL at a time, but a slow case must not stall the rest: 2, 4 and 16 gave the same
+    # figures at 8 clients in tools/bench_serve.py --threads on this (loaded) machine
     retry_after_s: int = 1  # what a 503 tells the client to wait
 
 
@@ -92,8 +95,9 @@ class Gate:
                     self._busy -= 1
                 self._free.release()
 
-        if self._threads is None:  # as many threads as slots, whatever anyio's default
-            self._threads = anyio.CapacityLimiter(self.limits.max_concurrent)
+        if self._threads is None:  # our own number of threads, whatever anyio's default
+            self._threads = anyio.CapacityLimiter(min(self.limits.threads,
+                                                      self.limits.max_concurrent))
         try:
             with anyio.fail_after(self.limits.deadline_s):
                 return await anyio.to_thread.run_sync(work, abandon_on_cancel=True,

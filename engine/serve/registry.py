@@ -170,9 +170,14 @@ class Registry:
                 "engine_version": ENGINE_VERSION, "generation": cat.generation,
                 "rulebooks": {k: {"rulebook_hash": e.rb.content_hash,
                                   "rulebook_version": e.rb.version, "loaded_at": e.loaded_at,
-                                  "folder": e.folder}
+                                  "folder": self._shown(e.folder)}
                               for k, e in cat.entries.items()},
-                "failures": [{"folder": f, "errors": errs} for f, errs in cat.failures.items()]}
+                "failures": [{"folder": self._shown(f), "errors": errs}
+                             for f, errs in cat.failures.items()]}
+
+    def _shown(self, folder: str) -> str:
+        """A folder as /healthz shows it: relative to the folder served, never absolute."""
+        return os.path.relpath(folder, self.path)
 
 
 ENGINE_VERSION = engine_version()
