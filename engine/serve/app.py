@@ -1,6 +1,6 @@
 """The Starlette application: every endpoint of `statute serve`, for every rulebook loaded.
 
-A rulebook id holds `/` (`lt/benefits-for-children`), so `/rulebooks/...` is resolved
+A rulebook id holds `/` (`test/library-fines`), so `/rulebooks/...` is resolved
 here, longest loaded id first, and what follows it picks the action from one table.
 Every answer carries the pins (rulebook hash, consolidated version, engine version)
 in its headers and its body; every GET an ETag (304 when it matches); every error is

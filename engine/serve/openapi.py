@@ -95,7 +95,7 @@ def fact_schema(f: Fact) -> dict[str, Any]:
 
 
 def facts_schema(facts: Any) -> dict[str, Any]:
-    """The vocabulary as nested groups (`child: {birth_date: ...}`), no other names."""
+    """The vocabulary as nested groups (`loan: {due_date: ...}`), no other names."""
     root: dict[str, Any] = {"type": "object", "additionalProperties": False, "properties": {}}
     for name, f in facts.items():
         at = root

@@ -65,7 +65,7 @@ _ITEM = re.compile(r"\[(\d+)\]")
 
 
 def fact_pointer(field: str, body: Any, base: tuple[str | int, ...] = ("facts",)) -> str:
-    """The pointer to the fact `field` (`child.birth_date`, `benefits[2].amount`) as the
+    """The pointer to the fact `field` (`loan.due_date`, `items[2].amount`) as the
     request wrote it: nested groups, a dotted name, or a mix of both."""
     names = _ITEM.sub(lambda m: "." + "\0" + m.group(1), field).split(".")
     at: Any = body
