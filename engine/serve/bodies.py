@@ -85,6 +85,9 @@ def _month(v: Any) -> str:
 
 
 def _shown(v: Any) -> str:
+    """A value as an error quotes it: short, and never an error of its own."""
+    if isinstance(v, (dict, list)):
+        return f"a JSON {'object' if isinstance(v, dict) else 'array'}"
     text = json.dumps(v, default=str)
     return text if len(text) <= 60 else text[:50] + "…"
 

@@ -151,7 +151,38 @@ _PROBLEM = {"type": "object", "required": ["type", "title", "status", "detail"],
                                    "parameter": {"type": "string"},
                                    "field": {"type": "string"},
                                    "detail": {"type": "string"}}}}}}
-_LOOSE = {"type": "object"}  # GET bodies: described in the README, shaped like the CLI's JSON
+def _obj(*required: str, **props: Any) -> dict[str, Any]:
+    """An object schema: these keys required, these properties typed, others allowed."""
+    return {"type": "object", "required": list(required), "properties": props}
+
+
+_S, _A, _O = {"type": "string"}, {"type": "array"}, {"type": "object"}
+_PINS = {"rulebook_hash": _S, "engine_version": _S}
+_CHANGES = {"type": "array", "items": _obj("date", "kind", "subject", "decisions",
+                                           date=_S, kind=_S, subject=_S, decisions=_A)}
+_GETS = {  # the GET bodies: their keys, shaped as the CLI's JSON is
+    "Rulebook": _obj("id", "title", "coverage", "decisions", "facts", "parameters",
+                     *_PINS, id=_S, title=_S, coverage=_O, decisions=_O, facts=_O,
+                     parameters=_O, **_PINS),
+    "Decision": _obj("id", "type", "rules", "facts_read", "rulebook", *_PINS, id=_S,
+                     type=_S, rules=_O, rulebook=_S, **_PINS, facts_read=_obj(
+                         "all", "own", "via", "decisions", all=_A, own=_A, via=_O,
+                         decisions=_A)),
+    "Parameter": _obj("id", "type", "series", "rulebook", *_PINS, id=_S, type=_S,
+                      rulebook=_S, **_PINS, series={"type": "array", "items": _obj(
+                          "from", "value", "source", "confidence", **{"from": _S},
+                          source=_S, confidence=_S)}),
+    "Timeline": _obj("rulebook", "changes", *_PINS, rulebook=_S, changes=_CHANGES, **_PINS),
+    "Diff": _obj("rulebook", "from", "to", "changes", *_PINS, rulebook=_S, changes=_CHANGES,
+                 **{"from": _S, "to": _S}, **_PINS),
+    "Rulebooks": _obj("rulebooks", "engine_version", engine_version=_S, rulebooks={
+        "type": "array", "items": _obj("id", "title", "coverage", "decisions", *_PINS,
+                                       id=_S, title=_S, **_PINS)}),
+    "Health": _obj("status", "engine_version", "rulebooks", "failures",
+                   status={"enum": ["ok", "degraded"]}, engine_version=_S, rulebooks=_O,
+                   failures={"type": "array", "items": _obj("folder", "errors", folder=_S,
+                                                            errors=_A)}),
+}
 
 
 def _problems(*codes: int) -> dict[str, Any]:
@@ -256,16 +287,16 @@ def _paths(entry: Any, schemas: dict[str, Any], limits: "Limits") -> dict[str, A
                 "schema": DATE}
 
     paths = {
-        base: _get(f"{rb.title}: metadata, coverage, decisions, facts", _LOOSE),
+        base: _get(f"{rb.title}: metadata, coverage, decisions, facts", ref("Rulebook")),
         f"{base}/decisions/{{decision}}": _get(
-            "a decision's rules by role and the exact facts it can read", _LOOSE,
+            "a decision's rules by role and the exact facts it can read", ref("Decision"),
             [enum_param("decision", ids, "a decision id")]),
         f"{base}/parameters/{{name}}": _get(
-            "a parameter's series, and with `at` the value in force that day", _LOOSE,
+            "a parameter's series, and with `at` the value in force that day", ref("Parameter"),
             [enum_param("name", list(rb.parameters), "a parameter id"),
              date_param("at", False)]),
-        f"{base}/timeline": _get("every dated change and its act", _LOOSE),
-        f"{base}/diff": _get("what differs between two dates", _LOOSE,
+        f"{base}/timeline": _get("every dated change and its act", ref("Timeline")),
+        f"{base}/diff": _get("what differs between two dates", ref("Diff"),
                              [date_param("from", True), date_param("to", True)]),
         f"{base}/decide": _post("decide a case (the result contract)", ref(f"{slug}_decide"),
                                 ref("Result"), examples),
@@ -290,14 +321,16 @@ def document(cat: "Catalog", limits: "Limits | None" = None) -> bytes:
 
     schemas: dict[str, Any] = {
         "Result": _result_schema(), "Schedule": _schedule_schema(), "Problem": _PROBLEM,
+        **_GETS,
         "Explanation": {"type": "object", "required": ["lang", "text"],
                         "properties": {"lang": {"type": "string"},
                                        "requested_lang": {"type": "string"},
                                        "trace": {"type": "string"},
                                        "text": {"type": "string"}}}}
     paths: dict[str, Any] = {
-        "/healthz": _get("rulebooks loaded, and those that failed to load", _LOOSE),
-        "/rulebooks": _get("every rulebook loaded", _LOOSE),
+        "/healthz": _get("rulebooks loaded, and those that failed to load",
+                         {"$ref": "#/components/schemas/Health"}),
+        "/rulebooks": _get("every rulebook loaded", {"$ref": "#/components/schemas/Rulebooks"}),
     }
     del paths["/healthz"]["get"]["responses"]["304"]
     for entry in cat.entries.values():

@@ -210,6 +210,12 @@ def test_bad_options_and_case_keys_are_422(client: TestClient) -> None:
     assert [e["pointer"] for e in body["errors"]] == ["/decisions/0", "/decisions/1"]
     assert "did you mean 'late_return_fine'" in body["errors"][1]["detail"]
     _problem(client.post(f"/rulebooks/{LIB}/decide", json=[1, 2]), 422)
+    deep = "[" * 900 + "]" * 900  # nested as deep as JSON parsing allows: still a 422
+    body = _problem(client.post(f"/rulebooks/{LIB}/decide", content=(
+        f'{{"on": "2020-03-01", "lang": {deep}, "trace": {deep}, "decisions": {deep}, '
+        f'"facts": {{"loan": {{"due_date": {deep}}}}}}}').encode(),
+        headers={"Content-Type": "application/json"}), 422)
+    assert {e["pointer"] for e in body["errors"]} == {"/lang", "/trace", "/decisions"}
 
 
 def test_a_broken_constraint_points_at_the_fact(client: TestClient) -> None:
