@@ -20,6 +20,7 @@ from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.cli import history as cli_history
 from engine.cli import show as cli_show
 from engine.cli import lsp as cli_lsp
+from engine.cli import serve as cli_serve
 
 __all__ = ["main"]
 
@@ -77,6 +78,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_test.add_parser(sub)
     cli_show.add_parser(sub)
     cli_lsp.add_parser(sub)
+    cli_serve.add_parser(sub)
     return p
 
 
