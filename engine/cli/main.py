@@ -19,6 +19,7 @@ from engine import dates
 from engine.errors import ErrorList, EvaluationError, StatuteError
 from engine.cli import history as cli_history
 from engine.cli import show as cli_show
+from engine.cli import letter as cli_letter
 
 __all__ = ["main"]
 
@@ -64,7 +65,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--decision", action="append", metavar="ID", help="decide only this decision "
                    "(repeatable)")
     e.add_argument("--format", choices=("text", "json"), default="text")
-    e.add_argument("--trace", action="store_true", help="include the explanation trace")
+    e.add_argument("--trace", action="store_true", help="explain each decision: its "
+                   "decisive path (text) or every step (JSON)")
+    cli_letter.add_explain_options(e)
     e.add_argument("--as-known-on", metavar="DATE", help="decide with only the acts published "
                    "by DATE (the answer a caseworker could have given then)")
     e.set_defaults(run=_eval)
@@ -72,6 +75,7 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_test.add_parser(sub)
     cli_show.add_parser(sub)
+    cli_letter.add_parser(sub)
     return p
 
 
@@ -128,9 +132,11 @@ def _eval(args: argparse.Namespace) -> int:
         rb = load(args.rulebook)
     except StatuteError as e:
         _print_errors(e)
-        print(f"{args.rulebook}: the rulebook has errors; run `statute check {args.rulebook}`",
-              file=sys.stderr)
+        _ = cli_letter.cli_translator(args.lang)
+        print(_("{rulebook}: the rulebook has errors; run `statute check {rulebook}`").format(
+            rulebook=args.rulebook), file=sys.stderr)
         return 1
+    lang = cli_letter.cli_language(args, rb)
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
@@ -148,7 +154,8 @@ def _eval(args: argparse.Namespace) -> int:
                           ensure_ascii=False)
                 sys.stdout.write("\n")
             else:
-                sys.stdout.write(render_schedule(schedule, trace=args.trace))
+                sys.stdout.write(render_schedule(schedule, trace=args.trace, lang=lang,
+                                                 full=args.full))
             return 0
         period = dates.parse_month(args.period) if args.period else None
         result = rb.evaluate_case(case, on=on, period=period, decisions=args.decision,
@@ -166,7 +173,8 @@ def _eval(args: argparse.Namespace) -> int:
         json.dump(result.as_dict(trace=args.trace), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, trace=args.trace))
+        sys.stdout.write(render_text(result, trace=args.trace, lang=lang, full=args.full,
+                                     law_text=args.law_text))
     return 0
 
 

@@ -1,0 +1,85 @@
+"""Numbers and dates as a reader of a language writes them.
+
+Money shows two decimals and its currency, other decimals only the digits they need (at
+most four after the point, marked ≈ when the exact value has more), dates in the
+reader's locale. The computation stays exact: only what is printed is shortened.
+
+Babel (the `messages` extra) supplies each locale's separators and date forms. Without
+it the text keeps ISO dates and a plain point, so the core install still explains
+every answer, only less idiomatically.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+__all__ = ["Figures", "HAVE_BABEL"]
+
+try:  # pragma: no cover - which branch runs depends on the install
+    from babel.dates import format_date as _format_date
+    from babel.numbers import format_decimal as _format_decimal
+    HAVE_BABEL = True
+except ImportError:  # pragma: no cover
+    HAVE_BABEL = False
+
+_CENT = Decimal("0.01")
+_MOST = Decimal("0.0001")
+
+
+class Figures:
+    """The formatter of one language: immutable, safe to share."""
+
+    __slots__ = ("lang",)
+
+    def __init__(self, lang: str):
+        self.lang = lang
+
+    def money(self, amount: Any, currency: str | None) -> str:
+        """`1 430,00 LTL` (ru, lt), `1,430.00 LTL` (en): two decimals and the currency."""
+        d = _decimal(amount)
+        if d is None:
+            return str(amount)
+        shown = d.quantize(_CENT, rounding=ROUND_HALF_UP)
+        text = self._number(shown, "#,##0.00")
+        text = f"{text} {currency}" if currency else text
+        return text if shown == d else f"≈ {text}"
+
+    def number(self, value: Any) -> str:
+        """A whole number with grouping; a decimal with the digits it needs (≤ 4)."""
+        d = _decimal(value)
+        if d is None:
+            return str(value)
+        if d == d.to_integral_value():
+            return self._number(d.quantize(Decimal(1)), "#,##0")
+        shown = d.quantize(_MOST, rounding=ROUND_HALF_UP).normalize()
+        text = self._number(shown, "#,##0.####")
+        return text if shown == d else f"≈ {text}"
+
+    def date(self, day: _dt.date) -> str:
+        """The date in the reader's locale (ISO without Babel)."""
+        if HAVE_BABEL:
+            return _plain_spaces(str(_format_date(day, format="medium", locale=self.lang)))
+        return day.isoformat()
+
+    def _number(self, d: Decimal, pattern: str) -> str:
+        if HAVE_BABEL:
+            return _plain_spaces(str(_format_decimal(d, format=pattern, locale=self.lang,
+                                                     decimal_quantization=False)))
+        return format(d, "f")
+
+
+def _plain_spaces(text: str) -> str:
+    """The locale's no-break spaces as plain ones: text output and terminals show
+    every character as it is, and a golden file stays readable."""
+    return text.replace("\u00a0", " ").replace("\u202f", " ")
+
+
+def _decimal(v: Any) -> Decimal | None:
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, Decimal):
+        return v
+    if isinstance(v, int):
+        return Decimal(v)
+    return None
