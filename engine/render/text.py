@@ -110,14 +110,15 @@ def _full_step(ex: Explainer, r: DecisionResult, i: int, s: Step, law_text: bool
     if s.expression:
         lines.append(f"       {s.expression}")
     lines.extend(f"       {a}" for a in ex.arithmetic(s))
-    sub = _substituted(ex, s)
+    sub = _substituted(ex, s, records=True)
     if sub:
         lines.append(f"       = {sub}")
     for name, value in s.facts:
         lines.append(f"         {name} = {ex.show(value)}")
     for p in s.parameters:
         lines.append(f"         {_param(ex, p)}")
-    lines.append(f"       => {ex.verdict(s)}")
+    verdict = ex.show(s.outcome, r.currency) if s.kind == "rounding" else ex.verdict(s)
+    lines.append(f"       => {verdict}")
     if s.note:
         lines.append(f"       {_('note')}: {ex.note(s.note)}")
     if law_text and s.text:
@@ -132,7 +133,7 @@ def _concise(ex: Explainer, r: DecisionResult, d: Decisive, law_text: bool) -> l
         if s.kind == "rounding":
             lines.append(f"  • {ex.heading(s)} — {ex.show(s.outcome, r.currency)}")
             exact = _exact(s.note)
-            if exact is not None:
+            if exact is not None and exact != s.outcome:
                 lines.append("      " + _("{exact} rounded once, at the end").format(
                     exact=ex.fig.number(exact)))
             continue
@@ -226,10 +227,11 @@ def _param(ex: Explainer, p: Any) -> str:
     return line + ")"
 
 
-def _substituted(ex: Explainer, s: Step) -> str | None:
-    """A value's expression with the values it read written in: 11 × 130.00 XTS = …"""
+def _substituted(ex: Explainer, s: Step, records: bool = False) -> str | None:
+    """A value's expression with the values it read written in: 11 × 130.00 XTS = …
+    (a record's fields too with `records`: the full trace)."""
     if s.kind not in ("value", "adjust") or not s.expression or not s.parameters \
-            or isinstance(s.outcome, (str, dict)):
+            or isinstance(s.outcome, str) or (isinstance(s.outcome, dict) and not records):
         return None
     import re
     text = s.expression
