@@ -83,12 +83,19 @@ def problems() -> list[str]:
         for msg in sorted(wanted):
             m = have.get(msg)
             if m is None or not m.string or m.fuzzy:
-                out.append(f"{po_path(lang).relative_to(ROOT)}: no translation of {msg!r}")
+                out.append(f"{_rel(po_path(lang))}: no translation of {msg!r}")
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(lang):
-            out.append(f"{mo.relative_to(ROOT)}: not the compiled .po; run "
+            out.append(f"{_rel(mo)}: not the compiled .po; run "
                        "`python tools/messages.py compile`")
     return out
+
+
+def _rel(path: Path) -> Path:
+    try:
+        return path.relative_to(ROOT)
+    except ValueError:
+        return path
 
 
 def main(argv: list[str]) -> int:
