@@ -134,7 +134,7 @@ def _summed(r: DecisionResult, trace: Any) -> Decisive:
         elif s.kind == "share":
             m = _SPAN.search(s.title or "")
             if m:
-                shares[m.groups()] = s.outcome
+                shares[(m.group(1), m.group(2))] = s.outcome
         elif s.kind == "decided":
             days_decided = s.outcome if isinstance(s.outcome, int) else None
         elif s.kind == "rounding":
@@ -149,18 +149,17 @@ def _summed(r: DecisionResult, trace: Any) -> Decisive:
         if not m:
             continue
         first, last = (_dt.date.fromisoformat(x) for x in m.groups())
-        values = [x for x in steps if x.kind == "value"
+        values = [x for x in steps if x.kind in ("value", "adjust")  # the day's final value
                   and not (isinstance(x.outcome, str) and x.outcome in _NOT_USED)]
         value = values[-1].outcome if values else None
         cur = next((p.currency for x in values for p in x.parameters if p.currency), None)
         segments.append(Segment(first, last, head.outcome, value, cur,
-                                shares.get(m.groups())))
+                                shares.get((m.group(1), m.group(2)))))
     # the decisive steps of the first run that has the decision's own status (or the first)
-    wanted = {"granted": "granted", "determined": "determined"}.get(r.status, r.status)
-    chosen = next((st for h, st in runs if h.outcome == wanted), runs[0][1] if runs else [])
+    chosen = next((st for h, st in runs if h.outcome == r.status), runs[0][1] if runs else [])
     pre, _, _ = _path(r.status, prelude)
-    steps, held, not_est = _path(r.status, chosen)
-    return Decisive((*pre, *steps, *after), held, not_est, tuple(segments), days_decided,
+    kept, held, not_est = _path(r.status, chosen)
+    return Decisive((*pre, *kept, *after), held, not_est, tuple(segments), days_decided,
                     _numeric_held(r.status, chosen))
 
 

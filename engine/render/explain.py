@@ -21,7 +21,7 @@ from engine.render.figures import Figures
 from engine.render.messages import N_, translator
 from engine.result import DecisionResult, Step
 
-__all__ = ["Explainer", "STATUS", "KIND"]
+__all__ = ["Explainer", "STATUS", "KIND", "written"]
 
 STATUS = {"granted": N_("GRANTED"), "refused": N_("REFUSED"), "determined": N_("DETERMINED"),
           "not_applicable": N_("not applicable"), "undetermined": N_("UNDETERMINED"),
@@ -39,7 +39,9 @@ _VERDICT = {  # what true, false and unknown mean for each kind of step
 _YES_NO = (N_("yes"), N_("no"), N_("unknown"))
 _OPS = {"<=": "≤", ">=": "≥", "!=": "≠", "==": "=", "in": "∈", "not in": "∉",
         "is": "is", "is not": "is not", "<": "<", ">": ">"}
+_LONG = 100  # an operand longer than this, written out, is shown by its value alone
 _CONCERN = "does the case concern "
+_SUMMED = "the days summed: "
 _ENGINE_TITLES = (N_("rounded once"), N_("days decided"),
                   N_("is the applicable date within the rulebook's coverage?"),
                   N_("no provision gives a value for this case"))
@@ -139,14 +141,17 @@ class Explainer:
         if title and s.kind == "applies_if" and title.startswith(_CONCERN):
             title = self._(N_("does the case concern {title}?")).format(
                 title=title[len(_CONCERN):].rstrip("?"))
+        elif title and s.kind == "sum" and title.startswith(_SUMMED):
+            title = self._(N_("the days summed: {range}")).format(range=title[len(_SUMMED):])
         elif title and s.rule is None:  # the engine's own title: translated where known
             title = self._(title)
         if title:
             head += f" {title}"
         return head
 
-    def verdict(self, s: Step) -> str:
-        """What the step's outcome means: holds / not established / a value."""
+    def verdict(self, s: Step, currency: str | None = None) -> str:
+        """What the step's outcome means: holds / not established / a value (money in
+        `currency` when the step computed none from a money parameter)."""
         o = s.outcome
         verdicts = _VERDICT.get(s.kind)
         if isinstance(o, str):
@@ -154,7 +159,7 @@ class Explainer:
         if verdicts is not None:
             i = 0 if o is True else 1 if o is False else 2
             return self._(verdicts[i])
-        return self.show(o, self.step_currency(s, o))
+        return self.show(o, self.step_currency(s, o) or (currency if _numeric(o) else None))
 
     def version_line(self, s: Step, applicable: _dt.date | None) -> str | None:
         if not s.version or s.kind == "applicable_date":
@@ -217,7 +222,9 @@ class Explainer:
                   for n, v in o.reads}
         for name in sorted(values, key=len, reverse=True):
             text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
-                          lambda m, n=name: f"{n} {values[n]}", text)
+                          written(f"{name} {values[name]}"), text)
+        if len(text) > _LONG:  # the full trace prints the expression: here its value
+            return shown
         return f"{text.replace(' * ', ' × ')} = {shown}"
 
     def why_not(self, s: Step) -> list[str]:
@@ -253,6 +260,11 @@ class Explainer:
 PERIOD_KINDS = {"permanent": N_("permanent"), "until_replaced": N_("until replaced"),
                 "until_claimed": N_("until claimed"), "until_event": N_("until the event")}
 _NOT_USED_PHRASES = (N_("does not apply"), N_("not in force"))
+
+
+def written(text: str) -> Callable[[re.Match[str]], str]:
+    """A replacement for re.sub that writes `text` as it is (no backslash escapes)."""
+    return lambda m: text
 
 
 def _yes_no(v: Any) -> str:

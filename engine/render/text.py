@@ -18,7 +18,7 @@ from typing import Any
 from engine.errors import printable
 from engine.evaluate.schedule import Schedule
 from engine.render.concise import Decisive, decisive
-from engine.render.explain import Explainer
+from engine.render.explain import Explainer, written
 from engine.render.messages import N_, check_language, default_language
 from engine.result import DecisionResult, Result, Step
 
@@ -137,10 +137,11 @@ def _concise(ex: Explainer, r: DecisionResult, d: Decisive, law_text: bool) -> l
                 lines.append("      " + _("{exact} rounded once, at the end").format(
                     exact=ex.fig.number(exact)))
             continue
-        lines.append(f"  • {ex.heading(s)} — {ex.verdict(s)}")
+        money = r.currency if r.type == "money" and s.kind in ("value", "adjust") else None
+        lines.append(f"  • {ex.heading(s)} — {ex.verdict(s, money)}")
         arithmetic = ex.arithmetic(s)
         lines.extend(f"      {a}" for a in arithmetic)
-        sub = _substituted(ex, s)
+        sub = None if arithmetic else _substituted(ex, s, currency=money)
         if sub:
             lines.append(f"      {s.expression} = {sub}")
         elif not arithmetic and s.expression and s.kind != "sum":
@@ -227,7 +228,8 @@ def _param(ex: Explainer, p: Any) -> str:
     return line + ")"
 
 
-def _substituted(ex: Explainer, s: Step, records: bool = False) -> str | None:
+def _substituted(ex: Explainer, s: Step, records: bool = False,
+                 currency: str | None = None) -> str | None:
     """A value's expression with the values it read written in: 11 × 130.00 XTS = …
     (a record's fields too with `records`: the full trace)."""
     if s.kind not in ("value", "adjust") or not s.expression or not s.parameters \
@@ -239,11 +241,15 @@ def _substituted(ex: Explainer, s: Step, records: bool = False) -> str | None:
               if not isinstance(p.value, dict)}
     values.update({f"{p.name}.{k}": ex.show(x) for p in s.parameters
                    if isinstance(p.value, dict) for k, x in p.value.items()})
-    values.update({n: ex.show(v) for n, v in s.facts})
+    cur = currency or next((p.currency for p in s.parameters if p.currency), None) \
+        or ex.currency
+    values.update({n: ex.show(v, cur if n in ex.money_facts else None) for n, v in s.facts})
     for name in sorted(values, key=len, reverse=True):
         text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
-                      lambda m, n=name: values[n], text)
-    return f"{text.replace(' * ', ' × ')} = {ex.verdict(s)}"
+                      written(values[name]), text)
+    if text == s.expression:  # nothing it read is written in: no arithmetic to show
+        return None
+    return f"{text.replace(' * ', ' × ')} = {ex.verdict(s, currency)}"
 
 
 def render_schedule(schedule: Schedule, trace: bool = False, lang: str | None = None,
