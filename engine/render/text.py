@@ -194,10 +194,16 @@ def _supply(ex: Explainer, r: DecisionResult) -> list[str]:
     """For an undetermined answer: each missing fact and the provisions it decides."""
     _ = ex._
     out = []
+    decision = (getattr(ex.rb, "decisions", None) or {}).get(r.id)
     for name in r.missing_facts:
         cites = list(dict.fromkeys(
             s.citation for s in r.trace if s.citation and name in dict(s.facts)
             and (s.outcome == "unknown" or type(s.outcome).__name__ == "Unknown")))
+        if decision is not None:  # and the rules whose `when` or expression reads it
+            cites.extend(c for c in dict.fromkeys(
+                rule.cite for rule in decision.rules for v in rule.versions
+                for e in (v.when, v.expr) if e is not None and name in e.facts)
+                if c not in cites)
         line = _("supply {fact}").format(fact=name)
         if cites:
             line += ": " + _("it decides {cites}").format(cites=", ".join(cites))

@@ -148,3 +148,14 @@ def test_every_status_has_a_translation():
     for lang in ("ru", "lt"):
         _ = translator(lang)
         assert all(_(s) != s for s in STATUS.values()), lang
+
+
+def test_an_undetermined_answer_names_each_missing_fact_and_what_it_decides():
+    rb = engine.load(ROOT / "tests" / "fixtures" / "rulebooks" / "good" / "missing")
+    r = rb.evaluate({"illness": {"start_date": "2020-03-04", "end_date": "2020-03-06"},
+                     "earnings": {"daily": "60"}}, on="2020-03-04", trace=True)
+    text = render_result(r, trace=True)
+    assert "→ supply cap.daily: it decides § 2(3)" in text
+    assert "→ supply record.years: it decides § 2(2)" in text
+    assert "→ укажите record.years: от него зависит § 2(2)" in render_result(
+        r, trace=True, lang="ru")
