@@ -2,7 +2,7 @@
 
 `Explainer(lang, rulebook)` writes what text output and letters share: a decision's
 headline, each step's heading, the arithmetic of its comparisons and limits
-(`income 300.00 LTL < 1.5 × limit 350.00 LTL = 525.00 LTL → yes`), what a refused
+(`income 300.00 XTS < 1.5 × limit 350.00 XTS = 525.00 XTS → yes`), what a refused
 condition would have needed, and which missing facts could change an undetermined
 answer. The engine's words come from the message catalogs (engine.render.messages);
 titles, readings and law texts are the rulebook's own, shown as written.

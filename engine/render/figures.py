@@ -36,7 +36,7 @@ class Figures:
         self.lang = lang
 
     def money(self, amount: Any, currency: str | None) -> str:
-        """`1 430,00 LTL` (ru, lt), `1,430.00 LTL` (en): two decimals and the currency."""
+        """`1 430,00 XTS` (ru, lt), `1,430.00 XTS` (en): two decimals and the currency."""
         d = _decimal(amount)
         if d is None:
             return str(amount)

@@ -3,7 +3,7 @@
 Every phrase the engine writes for a person (statuses, step headings, table headers,
 CLI messages) is written in English in the source, marked with `_()` or `N_()`, and
 extracted with Babel (`python tools/messages.py extract`) into
-`engine/render/locale/statute.pot`; the Russian and Lithuanian translations live in
+`engine/render/locale/statute.pot`; the translations into each language live in
 `locale/<lang>/LC_MESSAGES/statute.po` and are compiled to `.mo` files that are read
 here with the standard library's gettext, so reading them needs no dependency.
 English is the source language: its catalog is empty and every phrase stands as written.
