@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Any, Callable
+from typing import Any
 
-from engine.render.messages import LANGUAGES, default_language, translator
+from engine.render.messages import LANGUAGES, translator
 
-__all__ = ["add_parser", "add_explain_options", "cli_language", "cli_translator"]
+__all__ = ["add_parser", "add_explain_options"]
 
 
 def add_explain_options(p: argparse.ArgumentParser) -> None:
@@ -41,34 +41,18 @@ def add_parser(sub: Any) -> None:
     p.set_defaults(run=_letter)
 
 
-def cli_language(args: argparse.Namespace, rb: Any) -> str:
-    """--lang, else the rulebook's declared language (English when the engine has none)."""
-    meta = getattr(rb, "meta", None) or {}
-    return args.lang or default_language(meta.get("language"))
-
-
-def cli_translator(lang: str | None) -> Callable[[str], str]:
-    return translator(lang or "en")
-
-
 def _letter(args: argparse.Namespace) -> int:
     from engine import dates
     from engine.atomic import write_atomic
-    from engine.cli.main import _print_errors
-    from engine.errors import EvaluationError, StatuteError
+    from engine.cli import common
+    from engine.errors import EvaluationError
     from engine.evaluate.facts import read_case
-    from engine.load.build import load
     from engine.render.letter import render_letter
 
-    try:
-        rb = load(args.rulebook)
-    except StatuteError as e:
-        _print_errors(e)
-        _ = cli_translator(args.lang)
-        print(_("{rulebook}: the rulebook has errors; run `statute check {rulebook}`").format(
-            rulebook=args.rulebook), file=sys.stderr)
+    loaded = common.load_rulebook(args)
+    if loaded is None:
         return 1
-    lang = cli_language(args, rb)
+    rb, lang = loaded
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
@@ -77,15 +61,8 @@ def _letter(args: argparse.Namespace) -> int:
             rb = rb.known_on(args.as_known_on)
         result = rb.evaluate_case(case, on=on, period=period, decisions=args.decision,
                                   trace=True)
-    except ValueError as e:
-        if isinstance(e, StatuteError):
-            _print_errors(e)
-        else:
-            print(f"statute: {e}", file=sys.stderr)
-        return 2
-    except EvaluationError as e:
-        _print_errors(e)
-        return 1
+    except (ValueError, EvaluationError) as e:
+        return common.exit_code(e)
     text = render_letter(result, case.facts, lang=lang, fmt=args.format)
     if args.out:
         write_atomic(args.out, text.encode("utf-8"), durable=True)

@@ -124,19 +124,14 @@ def _check(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     import json
 
+    from engine.cli import common
     from engine.evaluate.facts import read_case
-    from engine.load.build import load
     from engine.render.text import render_schedule, render_text
 
-    try:
-        rb = load(args.rulebook)
-    except StatuteError as e:
-        _print_errors(e)
-        _ = cli_letter.cli_translator(args.lang)
-        print(_("{rulebook}: the rulebook has errors; run `statute check {rulebook}`").format(
-            rulebook=args.rulebook), file=sys.stderr)
+    loaded = common.load_rulebook(args)
+    if loaded is None:
         return 1
-    lang = cli_letter.cli_language(args, rb)
+    rb, lang = loaded
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
@@ -160,15 +155,8 @@ def _eval(args: argparse.Namespace) -> int:
         period = dates.parse_month(args.period) if args.period else None
         result = rb.evaluate_case(case, on=on, period=period, decisions=args.decision,
                                   trace=args.trace)
-    except ValueError as e:  # includes every StatuteError but EvaluationError
-        if isinstance(e, StatuteError):
-            _print_errors(e)
-        else:
-            print(f"statute: {e}", file=sys.stderr)
-        return 2
-    except EvaluationError as e:
-        _print_errors(e)
-        return 1
+    except (ValueError, EvaluationError) as e:  # ValueError: every StatuteError but
+        return common.exit_code(e)              # EvaluationError, and bad options
     if args.format == "json":
         json.dump(result.as_dict(trace=args.trace), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
