@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Mapping
 
 from engine.expr._kleene import NoValue, OutsideSeries, Unknown, _path, _Walker
@@ -129,27 +130,39 @@ def _operand(w: _Walker, node: ast.AST, absence_ok: bool) -> Operand:
 def _reads(w: _Walker, node: ast.AST) -> dict[str, Any]:
     """The facts, parameters and scope names `node` reads, each with its value."""
     out: dict[str, Any] = {}
+    for name, n, path in _read_nodes(node):
+        if path:
+            out[name] = w.value(n, True)
+        elif name in w.P or name in w.S or name in w.F:
+            out[name] = w.value(n)
+    return out
+
+
+@lru_cache(maxsize=8192)  # nodes of compiled (immutable) trees: hashed by identity
+def _read_nodes(node: ast.AST) -> tuple[tuple[str, ast.AST, bool], ...]:
+    """The names under `node`, left to right: (name, its node, whether a fact path)."""
+    out: dict[str, tuple[str, ast.AST, bool]] = {}
     stack = [node]
     while stack:
         n = stack.pop()
         path = _path(n)
         if path is not None:
-            out[path] = w.value(n, True)
+            out.setdefault(path, (path, n, True))
             continue
         if isinstance(n, ast.Name):
-            if n.id in w.P or n.id in w.S or n.id in w.F:
-                out[n.id] = w.value(n)
+            out.setdefault(n.id, (n.id, n, False))
             continue
         if isinstance(n, ast.Call) and isinstance(n.func, ast.Name):
             stack.extend(reversed(n.args[1:] if n.func.id in ("at", "cite") else n.args))
             continue
         stack.extend(reversed(list(ast.iter_child_nodes(n))))
-    return out
+    return tuple(out.values())
 
 
 _DECIMAL = re.compile(r"Decimal\('([^']*)'\)")
 
 
+@lru_cache(maxsize=8192)  # nodes of compiled (immutable) trees: hashed by identity
 def _source(node: ast.AST) -> str:
     """The operand as the rule wrote it (the checker's exact `Decimal('1.5')` as 1.5)."""
     return _DECIMAL.sub(r"\1", ast.unparse(node))
