@@ -107,7 +107,8 @@ def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> None:
             _visit(w, a, out)
         if name in _LIMITS and len(node.args) > 1:
             ops = tuple(_operand(w, a, False) for a in node.args)
-            out.append(Comparison(_source(node), name, ops, (), w.value(node)))
+            if not any(isinstance(o.value, (tuple, list, frozenset)) for o in ops):
+                out.append(Comparison(_source(node), name, ops, (), w.value(node)))
 
 
 def _compare(w: _Walker, node: ast.Compare, out: list[Comparison]) -> None:
