@@ -17,7 +17,7 @@ from typing import Any, Mapping
 from engine.render.concise import decisive
 from engine.render.explain import STATUS, Explainer
 from engine.render.messages import N_
-from engine.render.text import known_on_lines, language_of
+from engine.render.text import known_on_lines, language_of, step_explained
 from engine.result import Result
 
 __all__ = ["render_letter", "FORMATS", "engine_version"]
@@ -34,11 +34,17 @@ _TITLE = N_("Decision")
 
 
 def engine_version() -> str:
+    """The installed distribution's version; from a source tree, its pyproject's."""
     from importlib.metadata import PackageNotFoundError, version
     try:
         return version("statute")
     except PackageNotFoundError:  # run from a source tree that was not installed
-        return "unknown"
+        import re
+        from pathlib import Path
+        project = Path(__file__).resolve().parents[2] / "pyproject.toml"
+        found = re.search(r'^version = "([^"]+)"', project.read_text(encoding="utf-8"),
+                          re.M) if project.is_file() else None
+        return f"{found.group(1)} (source tree)" if found else "unknown"
 
 
 def render_letter(result: Result, facts: Mapping[str, Any], lang: str | None = None,
@@ -78,10 +84,8 @@ def _blocks(ex: Explainer, result: Result, facts: Mapping[str, Any]) -> list[tup
         path = decisive(r)
         reasons = []
         for s in (*path.steps, *path.numeric_held):
-            verdict = ex.show(s.outcome, r.currency) if s.kind == "rounding" else ex.verdict(s)
-            line = f"{ex.heading(s)} — {verdict}"
-            extra = [*ex.arithmetic(s), *ex.why_not(s)]
-            reasons.append(line + ("" if not extra else ": " + "; ".join(extra)))
+            head, details = step_explained(ex, r, s)
+            reasons.append(head + ("" if not details else ": " + "; ".join(details)))
         if path.held:
             reasons.append(_("conditions that hold: {cites}").format(cites=", ".join(path.held)))
         if r.missing_facts:

@@ -23,7 +23,7 @@ from engine.render.messages import N_, check_language, default_language
 from engine.result import DecisionResult, Result, Step
 
 __all__ = ["render_result", "render_text", "render_schedule", "headline", "trace_lines",
-           "language_of"]
+           "language_of", "step_explained"]
 
 _EXACT = N_("Computations are exact; figures are shown rounded for reading.")
 
@@ -130,25 +130,9 @@ def _concise(ex: Explainer, r: DecisionResult, d: Decisive, law_text: bool) -> l
     _ = ex._
     lines: list[str] = []
     for s in d.steps:
-        if s.kind == "rounding":
-            lines.append(f"  • {ex.heading(s)} — {ex.show(s.outcome, r.currency)}")
-            exact = _exact(s.note)
-            if exact is not None and exact != s.outcome:
-                lines.append("      " + _("{exact} rounded once, at the end").format(
-                    exact=ex.fig.number(exact)))
-            continue
-        money = r.currency if r.type == "money" and s.kind in ("value", "adjust") else None
-        lines.append(f"  • {ex.heading(s)} — {ex.verdict(s, money)}")
-        arithmetic = ex.arithmetic(s)
-        lines.extend(f"      {a}" for a in arithmetic)
-        sub = None if arithmetic else _substituted(ex, s, currency=money)
-        if sub:
-            lines.append(f"      {s.expression} = {sub}")
-        elif not arithmetic and s.expression and s.kind != "sum":
-            reads = ", ".join(f"{n} = {ex.show(v)}" for n, v in s.facts)
-            lines.append(f"      {s.expression}" + (f" ({reads})" if reads else ""))
-        for w in ex.why_not(s):
-            lines.append(f"      → {w}")
+        head, details = step_explained(ex, r, s)
+        lines.append(f"  • {head}")
+        lines.extend(f"      {x}" for x in details)
         if law_text and s.text:
             lines.extend(_law(s.text))
     for s in d.numeric_held:  # conditions that held by a comparison of amounts
@@ -166,6 +150,27 @@ def _concise(ex: Explainer, r: DecisionResult, d: Decisive, law_text: bool) -> l
     if r.status == "undetermined" and r.missing_facts:
         lines.extend(_supply(ex, r))
     return lines
+
+
+def step_explained(ex: Explainer, r: DecisionResult, s: Step) -> tuple[str, list[str]]:
+    """A decisive step as a heading with its outcome, and the lines that show why: the
+    arithmetic of its comparisons, its value worked out, the threshold a refusal missed."""
+    _ = ex._
+    if s.kind == "rounding":
+        exact = _exact(s.note)
+        return f"{ex.heading(s)} — {ex.show(s.outcome, r.currency)}", (
+            [_("{exact} rounded once, at the end").format(exact=ex.fig.number(exact))]
+            if exact is not None and exact != s.outcome else [])
+    money = r.currency if r.type == "money" and s.kind in ("value", "adjust") else None
+    details = ex.arithmetic(s)
+    sub = None if details else _substituted(ex, s, currency=money)
+    if sub:
+        details.append(f"{s.expression} = {sub}")
+    elif not details and s.expression and s.kind != "sum":
+        reads = ", ".join(f"{n} = {ex.show(v)}" for n, v in s.facts)
+        details.append(f"{s.expression}" + (f" ({reads})" if reads else ""))
+    details.extend(f"→ {w}" for w in ex.why_not(s))
+    return f"{ex.heading(s)} — {ex.verdict(s, money)}", details
 
 
 def _segments(ex: Explainer, r: DecisionResult, d: Decisive) -> list[str]:

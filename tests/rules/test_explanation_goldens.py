@@ -36,3 +36,17 @@ def test_the_explanation_is_the_golden_text(rulebook, example, lang):
         golden.parent.mkdir(exist_ok=True)
         golden.write_text(text, encoding="utf-8")
     assert text == golden.read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_letter_is_the_golden_text(lang, monkeypatch):
+    from engine.render import letter
+    monkeypatch.setattr(letter, "engine_version", lambda: "VERSION")
+    folder = ROOT / "rules" / "ru" / "sick-leave"
+    rb = engine.load(folder)
+    case = engine.read_case(folder / "examples" / "mrot-floor-2024.yaml")
+    text = letter.render_letter(rb.evaluate_case(case, trace=True), case.facts, lang=lang)
+    golden = GOLDENS / f"letter__ru__sick-leave__mrot-floor-2024.{lang}.md"
+    if os.environ.get("STATUTE_UPDATE_GOLDENS"):
+        golden.write_text(text, encoding="utf-8")
+    assert text == golden.read_text(encoding="utf-8")
