@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
-from engine.expr.operands import Comparison, comparisons
+from engine.expr.operands import Comparison, Operand, comparisons, worked
 from engine.kinds import plain
 from engine.model import value_json
 
@@ -81,6 +81,7 @@ class Step:
     version: tuple[_dt.date, _dt.date, bool, str | None] | None = None  # start, end, assumed, note
     text: str | None = None
     comparisons: tuple[Comparison, ...] = ()  # the arithmetic of its comparisons and limits
+    worked: Operand | None = None  # a value's expression with every value it read
 
     def as_dict(self) -> dict:
         d: dict[str, Any] = {"kind": self.kind, "citation": self.citation, "rule": self.rule,
@@ -98,6 +99,8 @@ class Step:
             d["text"] = self.text
         if self.comparisons:
             d["comparisons"] = [c.as_dict() for c in self.comparisons]
+        if self.worked is not None and not self.worked.leaf:
+            d["worked"] = self.worked.as_dict()
         return d
 
 
@@ -137,8 +140,16 @@ def materialize(records: Any, F: Any) -> tuple[Step, ...]:
             title or (rule.title if rule else None), expr.source if expr else None, facts,
             params, outcome, note, ver,
             (version.text or rule.text) if rule and version else None,
-            _comparisons(expr, F, ctx)))
+            _comparisons(expr, F, ctx), _worked(kind, expr, F, ctx)))
     return tuple(steps)
+
+
+def _worked(kind: str, expr: Any, F: Any, ctx: Any) -> Operand | None:
+    tree = getattr(expr, "tree", None)
+    if ctx is None or tree is None or kind not in ("value", "adjust"):
+        return None
+    P, S = ctx
+    return worked(tree, F, P, S)
 
 
 def _comparisons(expr: Any, F: Any, ctx: Any) -> tuple[Comparison, ...]:

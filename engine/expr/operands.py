@@ -18,7 +18,7 @@ from typing import Any, Mapping
 
 from engine.expr._kleene import NoValue, OutsideSeries, Unknown, _path, _Walker
 
-__all__ = ["Operand", "Comparison", "comparisons"]
+__all__ = ["Operand", "Comparison", "comparisons", "worked"]
 
 _OPS = {ast.Eq: "==", ast.NotEq: "!=", ast.Lt: "<", ast.LtE: "<=", ast.Gt: ">",
         ast.GtE: ">=", ast.In: "in", ast.NotIn: "not in", ast.Is: "is", ast.IsNot: "is not"}
@@ -77,6 +77,20 @@ def comparisons(tree: ast.AST, F: Mapping[str, Any], P: Mapping[str, Any],
     except _STOPS:
         pass
     return tuple(out)
+
+
+def worked(tree: ast.AST, F: Mapping[str, Any], P: Mapping[str, Any],
+           S: Mapping[str, Any]) -> Operand | None:
+    """A value's expression as one operand: its value and every name it read with its
+    value (the decisions it read too), to write the arithmetic out; None if it cannot
+    be walked again."""
+    reads = list(P.get("@reads", ())) if isinstance(P, Mapping) else []
+    walker = _Walker(F, {**P, "@reads": reads} if P else P, S)
+    body = tree.body if isinstance(tree, ast.Expression) else tree
+    try:
+        return _operand(walker, body, False)
+    except _STOPS:
+        return None
 
 
 def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> None:

@@ -62,8 +62,11 @@ class Explainer:
         meta = getattr(rulebook, "meta", None) or {}
         self.currency = meta.get("currency") if hasattr(meta, "get") else None
         facts = getattr(rulebook, "facts", None) or {}
-        self.money_facts = frozenset(n for n, f in facts.items()
-                                     if getattr(f, "type", None) == "money")
+        decisions = getattr(rulebook, "decisions", None) or {}
+        # the names whose values are money: money facts, and decisions answering money
+        self.money_facts = frozenset(
+            [n for n, f in facts.items() if getattr(f, "type", None) == "money"]
+            + [i for i, d in decisions.items() if getattr(d, "type", None) == "money"])
 
     # -- values ------------------------------------------------------------------
     def value(self, kind: str, v: Any, currency: str | None) -> str:
@@ -210,7 +213,7 @@ class Explainer:
         return f"{c.kind}({', '.join(parts)}) = {result}"
 
     def operand(self, o: Operand, money: frozenset[str] | set[str],
-                currency: str | None) -> str:
+                currency: str | None, limit: int = 0) -> str:
         is_money = any(n in money for n, _ in o.reads)
         shown = self.show(o.value, currency if is_money and _numeric(o.value) else None)
         if o.leaf:
@@ -223,7 +226,7 @@ class Explainer:
         for name in sorted(values, key=len, reverse=True):
             text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
                           written(f"{name} {values[name]}"), text)
-        if len(text) > _LONG:  # the full trace prints the expression: here its value
+        if len(text) > (limit or _LONG):  # the full trace prints the expression itself
             return shown
         return f"{text.replace(' * ', ' × ')} = {shown}"
 

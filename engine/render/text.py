@@ -25,6 +25,7 @@ from engine.result import DecisionResult, Result, Step
 __all__ = ["render_result", "render_text", "render_schedule", "headline", "trace_lines",
            "language_of", "step_explained"]
 
+_WIDE = 100  # a worked value longer than twice this is left to the full trace
 _EXACT = N_("Computations are exact; figures are shown rounded for reading.")
 
 
@@ -163,8 +164,11 @@ def step_explained(ex: Explainer, r: DecisionResult, s: Step) -> tuple[str, list
             if exact is not None and exact != s.outcome else [])
     money = r.currency if r.type == "money" and s.kind in ("value", "adjust") else None
     details = ex.arithmetic(s)
-    sub = None if details else _substituted(ex, s, currency=money)
-    if sub:
+    work = None if details else _worked(ex, s, money)
+    sub = None if details or work else _substituted(ex, s, currency=money)
+    if work:
+        details.append(work)
+    elif sub:
         details.append(f"{s.expression} = {sub}")
     elif not details and s.expression and s.kind != "sum":
         reads = ", ".join(f"{n} = {ex.show(v)}" for n, v in s.facts)
@@ -239,12 +243,28 @@ def _param(ex: Explainer, p: Any) -> str:
     return line + ")"
 
 
+def _worked(ex: Explainer, s: Step, currency: str | None) -> str | None:
+    """A value worked out: its expression with each name it read (decisions too) and
+    that name's value, then the result: `0.75 × base 130.00 XTS = 97.50 XTS`."""
+    o = s.worked
+    if s.kind not in ("value", "adjust") or o is None or o.leaf or not o.reads \
+            or isinstance(o.value, dict) or isinstance(s.outcome, str):
+        return None
+    cur = currency or next((p.currency for p in s.parameters if p.currency), None) \
+        or ex.currency
+    money = {p.name for p in s.parameters if p.currency} | ex.money_facts
+    text = ex.operand(o, money, cur, limit=2 * _WIDE)
+    return None if text == ex.show(o.value) else text
+
+
 def _substituted(ex: Explainer, s: Step, records: bool = False,
                  currency: str | None = None) -> str | None:
     """A value's expression with the values it read written in: 11 × 130.00 XTS = …
     (a record's fields too with `records`: the full trace)."""
-    if s.kind not in ("value", "adjust") or not s.expression or not s.parameters \
-            or isinstance(s.outcome, str) or (isinstance(s.outcome, dict) and not records):
+    if s.kind not in ("value", "adjust") or not s.expression or isinstance(s.outcome, str) \
+            or (isinstance(s.outcome, dict) and not records):
+        return None
+    if not s.parameters:
         return None
     import re
     text = s.expression
