@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Mapping
 
-from engine.expr._kleene import NoValue, OutsideSeries, Unknown, _path, _Walker
+from engine.expr._kleene import (NoValue, OutsideSeries, Unknown, _path, _Walker,
+                                 compare_values)
 
 __all__ = ["Operand", "Comparison", "comparisons", "worked"]
 
@@ -93,20 +94,24 @@ def worked(tree: ast.AST, F: Mapping[str, Any], P: Mapping[str, Any],
         return None
 
 
-def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> None:
+_UNSEEN: Any = object()  # _visit did not compute the node's value
+
+
+def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> Any:
+    """List the comparisons `node` makes; its value when that was computed on the way."""
     if isinstance(node, ast.Compare):
-        _compare(w, node, out)
-    elif isinstance(node, ast.BoolOp):
+        return _compare(w, node, out)
+    if isinstance(node, ast.BoolOp):
         stop = isinstance(node.op, ast.Or)
         for v in node.values:
-            _visit(w, v, out)
-            if w.value(v) is stop:
+            seen = _visit(w, v, out)
+            if (w.value(v) if seen is _UNSEEN else seen) is stop:
                 break
     elif isinstance(node, ast.UnaryOp):
         _visit(w, node.operand, out)
     elif isinstance(node, ast.IfExp):
-        _visit(w, node.test, out)
-        t = w.value(node.test)
+        seen = _visit(w, node.test, out)
+        t = w.value(node.test) if seen is _UNSEEN else seen
         if not isinstance(t, Unknown):
             _visit(w, node.body if t else node.orelse, out)
     elif isinstance(node, ast.BinOp):
@@ -115,7 +120,7 @@ def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> None:
     elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
         name = node.func.id
         if name in ("given", "stated", "date", "status"):
-            return
+            return _UNSEEN
         args = node.args[1:] if name in ("at", "cite") else node.args
         for a in args:
             _visit(w, a, out)
@@ -123,9 +128,10 @@ def _visit(w: _Walker, node: ast.AST, out: list[Comparison]) -> None:
             ops = tuple(_operand(w, a, False) for a in node.args)
             if not any(isinstance(o.value, (tuple, list, frozenset)) for o in ops):
                 out.append(Comparison(_source(node), name, ops, (), w.value(node)))
+    return _UNSEEN
 
 
-def _compare(w: _Walker, node: ast.Compare, out: list[Comparison]) -> None:
+def _compare(w: _Walker, node: ast.Compare, out: list[Comparison]) -> Any:
     nodes = [node.left, *node.comparators]
     for n in nodes:
         _visit(w, n, out)
@@ -133,8 +139,10 @@ def _compare(w: _Walker, node: ast.Compare, out: list[Comparison]) -> None:
     operands = tuple(_operand(w, n, all(isinstance(o, _ABSENCE_OK)
                                         for o in ops[max(i - 1, 0):i + 1]))
                      for i, n in enumerate(nodes))
+    result = compare_values(ops, [o.value for o in operands])  # as the walker compares
     out.append(Comparison(_source(node), "compare", operands,
-                          tuple(_OPS[type(o)] for o in ops), w.value(node)))
+                          tuple(_OPS[type(o)] for o in ops), result))
+    return result
 
 
 def _operand(w: _Walker, node: ast.AST, absence_ok: bool) -> Operand:
