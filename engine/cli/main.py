@@ -126,19 +126,21 @@ def _eval(args: argparse.Namespace) -> int:
 
     from engine.cli import common
     from engine.evaluate.facts import read_case
+    from engine.render.messages import translator
     from engine.render.text import render_schedule, render_text
 
     loaded = common.load_rulebook(args)
     if loaded is None:
         return 1
     rb, lang = loaded
+    _ = translator(lang)
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
         if (args.start is None) != (args.end is None):
-            raise ValueError("--from and --to go together")
+            raise ValueError(_("--from and --to go together"))
         if args.start and args.period:
-            raise ValueError("give either --period or --from/--to")
+            raise ValueError(_("give either --period or --from/--to"))
         if args.as_known_on:
             rb = rb.known_on(args.as_known_on)
         if args.start:
