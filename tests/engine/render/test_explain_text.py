@@ -159,3 +159,14 @@ def test_an_undetermined_answer_names_each_missing_fact_and_what_it_decides():
     assert "→ supply record.years: it decides § 2(2)" in text
     assert "→ укажите record.years: от него зависит § 2(2)" in render_result(
         r, trace=True, lang="ru")
+
+
+def test_without_babel_the_text_keeps_iso_dates_and_plain_digits(monkeypatch):
+    from engine.render import figures
+    monkeypatch.setattr(figures, "HAVE_BABEL", False)
+    f = Figures("ru")
+    assert f.money(Decimal("1430"), "XTS") == "1430.00 XTS"
+    import datetime as dt
+    assert f.date(dt.date(2020, 3, 4)) == "2020-03-04"
+    text = render_result(fine("2020-03-01", "2020-03-04"), lang="ru", trace=True)
+    assert "решено на 2020-03-04" in text  # the catalogs need no Babel: stdlib gettext
