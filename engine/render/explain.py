@@ -21,7 +21,7 @@ from engine.render.figures import Figures
 from engine.render.messages import N_, translator
 from engine.result import DecisionResult, Step
 
-__all__ = ["Explainer", "STATUS", "KIND", "written"]
+__all__ = ["Explainer", "STATUS", "KIND", "written", "uncite"]
 
 STATUS = {"granted": N_("GRANTED"), "refused": N_("REFUSED"), "determined": N_("DETERMINED"),
           "not_applicable": N_("not applicable"), "undetermined": N_("UNDETERMINED"),
@@ -226,6 +226,7 @@ class Explainer:
         for name in sorted(values, key=len, reverse=True):
             text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
                           written(f"{name} {values[name]}"), text)
+        text = uncite(text)
         if len(text) > (limit or _LONG):  # the full trace prints the expression itself
             return shown
         return f"{text.replace(' * ', ' × ')} = {shown}"
@@ -263,6 +264,47 @@ class Explainer:
 PERIOD_KINDS = {"permanent": N_("permanent"), "until_replaced": N_("until replaced"),
                 "until_claimed": N_("until claimed"), "until_event": N_("until the event")}
 _NOT_USED_PHRASES = (N_("does not apply"), N_("not in force"))
+
+
+_CITE = "cite('"
+
+
+def uncite(text: str) -> str:
+    """`cite('§ 2', x)` as `x [§ 2]`: the value, then the provision it applies."""
+    out: list[str] = []
+    i = 0
+    while True:
+        j = text.find(_CITE, i)
+        end = text.find("', ", j + len(_CITE)) if j >= 0 else -1
+        if end < 0:
+            return "".join(out) + text[i:]
+        close = _closing(text, end + 3)
+        if close < 0:
+            return "".join(out) + text[i:]
+        label = text[j + len(_CITE):end]
+        inner = uncite(text[end + 3:close])
+        if any(f" {o} " in inner for o in "+-*/×") or inner.startswith("-"):
+            inner = f"({inner})"  # what the provision applies to is the whole of it
+        out.append(f"{text[i:j]}{inner} [{label}]")
+        i = close + 1
+
+
+def _closing(text: str, start: int) -> int:
+    """The index of the parenthesis closing the call whose arguments begin at `start`."""
+    depth, quote = 0, ""
+    for k in range(start, len(text)):
+        c = text[k]
+        if quote:
+            quote = "" if c == quote else quote
+        elif c in "'\"":
+            quote = c
+        elif c == "(":
+            depth += 1
+        elif c == ")":
+            if depth == 0:
+                return k
+            depth -= 1
+    return -1
 
 
 def written(text: str) -> Callable[[re.Match[str]], str]:

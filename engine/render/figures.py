@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import datetime as _dt
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from typing import Any
 
 __all__ = ["Figures", "HAVE_BABEL"]
 
 try:  # pragma: no cover - which branch runs depends on the install
     from babel.dates import format_date as _format_date
+    from babel.dates import get_date_format as _get_date_format
     from babel.numbers import format_decimal as _format_decimal
     HAVE_BABEL = True
 except ImportError:  # pragma: no cover
@@ -59,7 +61,8 @@ class Figures:
     def date(self, day: _dt.date) -> str:
         """The date in the reader's locale (ISO without Babel)."""
         if HAVE_BABEL:
-            return _plain_spaces(str(_format_date(day, format="medium", locale=self.lang)))
+            return _plain_spaces(str(_format_date(day, format=_date_pattern(self.lang),
+                                                  locale=self.lang)))
         return day.isoformat()
 
     def _number(self, d: Decimal, pattern: str) -> str:
@@ -67,6 +70,14 @@ class Figures:
             return _plain_spaces(str(_format_decimal(d, format=pattern, locale=self.lang,
                                                      decimal_quantization=False)))
         return format(d, "f")
+
+
+@lru_cache(maxsize=None)
+def _date_pattern(lang: str) -> str:
+    """The locale's medium date, unless it holds a comma (`Feb 12, 2024`): a date inside
+    a written-out expression's argument list must not read as two arguments."""
+    pattern = str(_get_date_format("medium", locale=lang).pattern)
+    return "d MMM y" if "," in pattern else pattern
 
 
 def _plain_spaces(text: str) -> str:
