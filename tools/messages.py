@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "engine" / "render" / "locale"
 POT = LOCALE / "statute.pot"
 TRANSLATED = ("ru", "lt")  # English is the source language
-KEYWORDS = {"_": None, "N_": None}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
 def extracted() -> Catalog:
@@ -80,9 +80,11 @@ def problems() -> list[str]:
         with po_path(lang).open("rb") as fh:
             cat = read_po(fh, locale=lang)
         have = {m.id: m for m in cat if m.id}
-        for msg in sorted(wanted):
+        for msg in sorted(wanted, key=str):
             m = have.get(msg)
-            if m is None or not m.string or m.fuzzy:
+            strings = m.string if m is not None and isinstance(m.string, tuple) else \
+                (m.string,) if m is not None else ("",)
+            if m is None or not all(strings) or m.fuzzy:
                 out.append(f"{_rel(po_path(lang))}: no translation of {msg!r}")
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(lang):

@@ -18,7 +18,7 @@ from engine.dates import MAX_DATE
 from engine.expr import Unknown
 from engine.expr.operands import Comparison, Operand
 from engine.render.figures import Figures
-from engine.render.messages import N_, translator
+from engine.render.messages import N_, plural, translator
 from engine.result import DecisionResult, Step
 
 __all__ = ["Explainer", "STATUS", "KIND", "written", "uncite"]
@@ -57,6 +57,7 @@ class Explainer:
     def __init__(self, lang: str, rulebook: Any = None):
         self.lang = lang
         self._: Callable[[str], str] = translator(lang)
+        self.ngettext: Callable[[str, str, int], str] = plural(lang)
         self.fig = Figures(lang)
         self.rb = rulebook
         meta = getattr(rulebook, "meta", None) or {}
@@ -77,7 +78,7 @@ class Explainer:
         if kind == "money":
             return self.fig.money(v, currency)
         if kind == "days":
-            return _("{n} day(s)").format(n=self.fig.number(v))
+            return self.days(v)
         if kind == "range":
             out = _("{low} to {high}").format(low=self.fig.money(v["min"], currency),
                                                high=self.fig.money(v["max"], currency))
@@ -90,11 +91,16 @@ class Explainer:
             return out
         if kind == "period":
             if v["kind"] == "years":
-                out = _("{n} years").format(n=self.fig.number(v["years"]))
+                n = int(v["years"])
+                out = self.ngettext("{n} year", "{n} years", n).format(n=self.fig.number(n))
             else:
                 out = _(PERIOD_KINDS.get(v["kind"], v["kind"]))
             return out + (_(" (EPK: expert review may extend it)") if v.get("epk") else "")
         return self.show(v)
+
+    def days(self, n: Any) -> str:
+        """`3 days`, `1 day` (`3 дня`, `5 дней`): the language's plural of a count."""
+        return self.ngettext("{n} day", "{n} days", int(n)).format(n=self.fig.number(n))
 
     def show(self, v: Any, currency: str | None = None) -> str:
         """An intermediate value: money with its currency, dates in the locale."""

@@ -15,7 +15,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Callable
 
-__all__ = ["LANGUAGES", "DOMAIN", "LOCALE_DIR", "N_", "translator", "check_language"]
+__all__ = ["LANGUAGES", "DOMAIN", "LOCALE_DIR", "N_", "translator", "plural",
+           "check_language"]
 
 DOMAIN = "statute"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -41,10 +42,22 @@ def check_language(lang: str) -> str:
 def translator(lang: str) -> Callable[[str], str]:
     """The gettext function of `lang` (English: phrases as written). Catalogs are read
     once per process and never changed: one translator is safe across threads."""
+    return _catalog(lang).gettext
+
+
+@lru_cache(maxsize=None)
+def plural(lang: str) -> Callable[[str, str, int], str]:
+    """The ngettext of `lang`: the form of a phrase for a count, by the language's own
+    plural rules (written in each catalog's header)."""
+    return _catalog(lang).ngettext
+
+
+@lru_cache(maxsize=None)
+def _catalog(lang: str) -> gettext.NullTranslations:
     check_language(lang)
     if lang == "en":
-        return gettext.NullTranslations().gettext
-    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang]).gettext
+        return gettext.NullTranslations()
+    return gettext.translation(DOMAIN, LOCALE_DIR, languages=[lang])
 
 
 def default_language(declared: str | None) -> str:

@@ -188,7 +188,9 @@ def _segments(ex: Explainer, r: DecisionResult, d: Decisive) -> list[str]:
     widths = [max(len(x[k]) for x in [head, *rows]) for k in range(len(head))]
     out = ["  " + _("segments of the range, decided alike within each:")]
     if d.days_decided is not None:
-        out[0] += " " + _("(the rules were decided on {n} day(s))").format(n=d.days_decided)
+        out[0] += " " + ex.ngettext("(the rules were decided on {n} day)",
+                                    "(the rules were decided on {n} days)",
+                                    d.days_decided).format(n=d.days_decided)
     for cells in [head, *rows]:
         out.append("    " + "  ".join(c.ljust(w) for c, w in zip(cells, widths)).rstrip())
     return out
