@@ -99,11 +99,12 @@ class Result:
     """The answers for one case: `result["decision_id"]` is a DecisionResult."""
 
     __slots__ = ("rulebook", "on", "_month", "decisions", "_warnings", "qualifiers",
-                 "per_month")
+                 "per_month", "source")
 
     def __init__(self, rulebook: str, on: _dt.date, month: _dt.date | None,
                  decisions: dict[str, DecisionResult], warnings: Any,
-                 qualifiers: Mapping[str, Any] | None = None, per_month: bool = True):
+                 qualifiers: Mapping[str, Any] | None = None, per_month: bool = True,
+                 source: Any = None):
         self.rulebook = rulebook
         self.on = on
         self._month = month
@@ -113,6 +114,9 @@ class Result:
         # (shared, read-only: the rulebook's own mapping)
         self.qualifiers: Mapping[str, Any] = qualifiers or {}
         self.per_month = per_month  # the rulebook decides per month: `period` is shown
+        # the Rulebook that decided (read-only, shared): what an explanation reads of it
+        # (its language, fact types, acts); never part of the JSON
+        self.source = source
 
     @property
     def month(self) -> _dt.date:
@@ -146,4 +150,10 @@ class Result:
         d["decisions"] = {k: v.as_dict(trace) for k, v in self.decisions.items()}
         d["warnings"] = list(self.warnings)
         d.update(self.qualifiers)
+        known = self.qualifiers.get("as_known_on")
+        if trace and known:  # the trace says so too, before the steps of each decision
+            step = {"kind": "as_known_on", "outcome": known,
+                    "acts_left_out": list(self.qualifiers.get("acts_left_out", ()))}
+            for v in d["decisions"].values():
+                v["trace"].insert(0, step)
         return d

@@ -75,6 +75,9 @@ class Rulebook:
         pins: dict[str, Any] = {}
         if self.as_known_on is not None:
             pins["as_known_on"] = self.as_known_on.isoformat()
+            day = self.as_known_on  # the acts published after it, whose changes are left out
+            pins["acts_left_out"] = sorted(a.id for a in self.acts.values()
+                                           if not a.baseline and a.known_from > day)
         if self.content_hash:
             pins["rulebook_hash"] = self.content_hash
         if self.version:
@@ -207,7 +210,7 @@ class Rulebook:
             if run is None:
                 run = self._runners[ids] = self._runner(ids)
             return Result(self.id, on_date, month, run(F, on_date, month, warnings),
-                          warnings, self.pins, self.per_month)
+                          warnings, self.pins, self.per_month, self)
         month_start = month or _dt.date(on_date.year, on_date.month, 1)
         results: dict[str, Any] = {}
         steps, narrow = self.plan(ids)
@@ -246,7 +249,8 @@ class Rulebook:
             # which names its missing facts (_name_missing_facts)
         if narrow:  # report what was asked, in the order asked
             results = {i: results[i] for i in ids}
-        return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month)
+        return Result(self.id, on_date, month, results, warnings, self.pins, self.per_month,
+                      self)
 
 
 ARITHMETIC = (ArithmeticError, decimal.DecimalException)

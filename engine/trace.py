@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Mapping
 
+from engine.expr.operands import Comparison, Operand, comparisons, worked
 from engine.kinds import plain
 from engine.model import value_json
 
@@ -30,9 +31,11 @@ class Tracer:
 
     def add(self, kind: str, rule: Any, expr: Any, outcome: Any, version: Any = None,
             note: str | None = None, citation: str | None = None,
-            title: str | None = None) -> None:
+            title: str | None = None, ctx: Any = None) -> None:
+        """`ctx` is `(P, S)`, the parameters and the scope the step's expression read
+        (S copied by the caller): its comparisons are worked out from them when read."""
         self.steps.append((kind, rule, expr, outcome, version, note, citation, title,
-                           self.reads))
+                           self.reads, ctx))
 
     def add_step(self, step: "Step") -> None:
         self.steps.append(step)
@@ -77,6 +80,8 @@ class Step:
     note: str | None = None
     version: tuple[_dt.date, _dt.date, bool, str | None] | None = None  # start, end, assumed, note
     text: str | None = None
+    comparisons: tuple[Comparison, ...] = ()  # the arithmetic of its comparisons and limits
+    worked: Operand | None = None  # a value's expression with every value it read
 
     def as_dict(self) -> dict:
         d: dict[str, Any] = {"kind": self.kind, "citation": self.citation, "rule": self.rule,
@@ -92,6 +97,10 @@ class Step:
             d["note"] = self.note
         if self.text:
             d["text"] = self.text
+        if self.comparisons:
+            d["comparisons"] = [c.as_dict() for c in self.comparisons]
+        if self.worked is not None and not self.worked.leaf:
+            d["worked"] = self.worked.as_dict()
         return d
 
 
@@ -102,16 +111,17 @@ def materialize(records: Any, F: Any) -> tuple[Step, ...]:
     """Turn the evaluator's raw records into Steps, reading each step's values.
 
     A record is a Step already, or `(kind, rule, expr, outcome, version, note,
-    citation, title, reads)` where `reads` maps parameter names to the values in force.
-    Facts are immutable during an evaluation, so reading them now gives the values
-    the step read then.
+    citation, title, reads, ctx)` where `reads` maps parameter names to the values in
+    force and `ctx` holds the parameters and scope the expression read. Facts are
+    immutable during an evaluation, so reading them now gives the values the step read
+    then; the comparisons are walked over the same inputs (engine.expr.operands).
     """
     steps = []
     for rec in records:
         if isinstance(rec, Step):
             steps.append(rec)
             continue
-        kind, rule, expr, outcome, version, note, citation, title, reads = rec
+        kind, rule, expr, outcome, version, note, citation, title, reads, ctx = rec
         facts = tuple((n, F.get(n, _MISSING) if n in F else _MISSING)
                       for n in (expr.facts if expr else ()))
         params = tuple(ParamRead(p, pv.value, pv.currency, pv.start, pv.source,
@@ -129,8 +139,25 @@ def materialize(records: Any, F: Any) -> tuple[Step, ...]:
             kind, citation or (rule.cite if rule else None), rule.id if rule else None,
             title or (rule.title if rule else None), expr.source if expr else None, facts,
             params, outcome, note, ver,
-            (version.text or rule.text) if rule and version else None))
+            (version.text or rule.text) if rule and version else None,
+            _comparisons(expr, F, ctx), _worked(kind, expr, F, ctx)))
     return tuple(steps)
+
+
+def _worked(kind: str, expr: Any, F: Any, ctx: Any) -> Operand | None:
+    tree = getattr(expr, "tree", None)
+    if ctx is None or tree is None or kind not in ("value", "adjust"):
+        return None
+    P, S = ctx
+    return worked(tree, F, P, S)
+
+
+def _comparisons(expr: Any, F: Any, ctx: Any) -> tuple[Comparison, ...]:
+    tree = getattr(expr, "tree", None)
+    if ctx is None or tree is None:
+        return ()
+    P, S = ctx
+    return comparisons(tree, F, P, S)
 
 
 def to_json_value(v: Any) -> Any:

@@ -21,6 +21,7 @@ from engine.cli import history as cli_history
 from engine.cli import show as cli_show
 from engine.cli import lsp as cli_lsp
 from engine.cli import serve as cli_serve
+from engine.cli import letter as cli_letter
 
 __all__ = ["main"]
 
@@ -69,7 +70,9 @@ def _parser() -> argparse.ArgumentParser:
     e.add_argument("--decision", action="append", metavar="ID", help="decide only this decision "
                    "(repeatable)")
     e.add_argument("--format", choices=("text", "json"), default="text")
-    e.add_argument("--trace", action="store_true", help="include the explanation trace")
+    e.add_argument("--trace", action="store_true", help="explain each decision: its "
+                   "decisive path (text) or every step (JSON)")
+    cli_letter.add_explain_options(e)
     e.add_argument("--as-known-on", metavar="DATE", help="decide with only the acts published "
                    "by DATE (the answer a caseworker could have given then)")
     e.set_defaults(run=_eval)
@@ -79,6 +82,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_show.add_parser(sub)
     cli_lsp.add_parser(sub)
     cli_serve.add_parser(sub)
+    cli_letter.add_parser(sub)
     return p
 
 
@@ -131,24 +135,23 @@ def _check(args: argparse.Namespace) -> int:
 def _eval(args: argparse.Namespace) -> int:
     import json
 
+    from engine.cli import common
     from engine.evaluate.facts import read_case
-    from engine.load.build import load
+    from engine.render.messages import translator
     from engine.render.text import render_schedule, render_text
 
-    try:
-        rb = load(args.rulebook)
-    except StatuteError as e:
-        _print_errors(e)
-        print(f"{args.rulebook}: the rulebook has errors; run `statute check {args.rulebook}`",
-              file=sys.stderr)
+    loaded = common.load_rulebook(args)
+    if loaded is None:
         return 1
+    rb, lang = loaded
+    _ = translator(lang)
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
         if (args.start is None) != (args.end is None):
-            raise ValueError("--from and --to go together")
+            raise ValueError(_("--from and --to go together"))
         if args.start and args.period:
-            raise ValueError("give either --period or --from/--to")
+            raise ValueError(_("give either --period or --from/--to"))
         if args.as_known_on:
             rb = rb.known_on(args.as_known_on)
         if args.start:
@@ -159,25 +162,20 @@ def _eval(args: argparse.Namespace) -> int:
                           ensure_ascii=False)
                 sys.stdout.write("\n")
             else:
-                sys.stdout.write(render_schedule(schedule, trace=args.trace))
+                sys.stdout.write(render_schedule(schedule, trace=args.trace, lang=lang,
+                                                 full=args.full))
             return 0
         period = dates.parse_month(args.period) if args.period else None
         result = rb.evaluate_case(case, on=on, period=period, decisions=args.decision,
                                   trace=args.trace)
-    except ValueError as e:  # includes every StatuteError but EvaluationError
-        if isinstance(e, StatuteError):
-            _print_errors(e)
-        else:
-            print(f"statute: {e}", file=sys.stderr)
-        return 2
-    except EvaluationError as e:
-        _print_errors(e)
-        return 1
+    except (ValueError, EvaluationError) as e:  # ValueError: every StatuteError but
+        return common.exit_code(e)              # EvaluationError, and bad options
     if args.format == "json":
         json.dump(result.as_dict(trace=args.trace), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(render_text(result, trace=args.trace))
+        sys.stdout.write(render_text(result, trace=args.trace, lang=lang, full=args.full,
+                                     law_text=args.law_text))
     return 0
 
 

@@ -170,7 +170,8 @@ def _applies(w: _Writer, d: Decision) -> None:
         w.line(1, "P = NO_PARAMETERS")  # applies_if and the applicable date read none
     w.line(1, f"a = {w.expr(d.applies_if)}")
     w.trace(1, "'applies_if'", "None", w.ref(d.applies_if, "E"), "a", "None",
-            repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"))
+            repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"),
+            "ctx=(NO_PARAMETERS, dict(S))")
     w.line(1, "if a is not True:")
     if not w.traced:  # the common answer, with no trace and no date: one shared object
         w.g["NA"] = helpers_na(d)
@@ -459,7 +460,7 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.line(2, "value = v.expr.evaluate(F, P, S)" if w.three else "value = v.expr.fn(F, P, S)")
         cited = "tuple(dict.fromkeys((r.cite, *S.pop(CITES, ()))))" if cites else "(r.cite,)"
         w.line(2, "if value.__class__ is not UNKNOWN and value is not None:")
-        w.trace(3, "'value'", "r", "v.expr", "value", "v")
+        w.trace(3, "'value'", "r", "v.expr", "value", "v", "ctx=(P, dict(S))")
         if w.event:
             if d.type == "money" and w.traced:
                 w.line(3, "value = ROUND_MONEY(RB, value, TR)")
@@ -526,7 +527,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
     if when is not None and w.traced and r.row is None:  # a table traces its matching row
         w.line(n - 1, "else:")
         w.trace(n, repr(r.role), R, w.ref(v.when, "E"), "'does not apply'", V,
-                "\"its 'when' does not hold for this case\"")
+                "\"its 'when' does not hold for this case\"", "ctx=(P, dict(S))")
 
 
 # -- the roles: what each does, written once for every mode -------------------------
@@ -537,7 +538,7 @@ def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) 
     """A condition: false refuses; unknown leaves the decision open."""
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'requires'", R, w.ref(v.expr, "E"), "val", V,
-            f"WHEN_NOTE({when})" if when else "None")
+            f"WHEN_NOTE({when})" if when else "None", "ctx=(P, dict(S))")
     if not w.three:  # fast: val and `when` are true or false (the `when` held to get here)
         w.line(n, "if not val:")
         w.line(n + 1, f"refused.append({R})")
@@ -556,7 +557,7 @@ def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
     """An exception: established, it refuses; unknown leaves the decision open."""
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'unless'", R, w.ref(v.expr, "E"), "val", V,
-            f"WHEN_NOTE({when})" if when else "None")
+            f"WHEN_NOTE({when})" if when else "None", "ctx=(P, dict(S))")
     if not w.three:  # fast: true or false
         w.line(n, "if val:")
         w.line(n + 1, f"refused.append({R})")

@@ -155,7 +155,7 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     S.pop(CITES, None)  # what cite() named while the conditions were decided is not cited
     value = ev(version.expr, F, P, S)
     if tr:
-        tr.add("value", rule, version.expr, value, version)
+        tr.add("value", rule, version.expr, value, version, ctx=(P, {**S}))
     if isinstance(value, Unknown):
         return Day("undetermined", missing=_missing_after(value, adjusts, F, P, S, ev, tr))
     if value is None:  # `x if c else None`: here the rule gives no such value
@@ -174,7 +174,8 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
         value = ev(v.expr, F, P, scope)
         exprs.append(v.expr)
         if tr:
-            tr.add("adjust", r, v.expr, value, v, f"the value before this adjustment: {before}")
+            tr.add("adjust", r, v.expr, value, v, f"the value before this adjustment: {before}",
+                   ctx=(P, scope))
         if isinstance(value, Unknown):
             return Day("undetermined",
                        missing=_missing_after(value, adjusts[k + 1:], F, P, S, ev, tr))

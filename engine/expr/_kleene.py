@@ -156,14 +156,7 @@ class _Walker:
         ops = node.ops
         values = [self.value(n, all(isinstance(o, _ABSENCE_OK) for o in ops[max(i - 1, 0):i + 1]))
                   for i, n in enumerate(operands)]
-        unknown: Unknown | None = None
-        for i, o in enumerate(ops):
-            a, b = values[i], values[i + 1]
-            if isinstance(a, Unknown) or isinstance(b, Unknown):
-                unknown = _join(unknown, a, b)
-            elif not _CMP[type(o)](a, b):
-                return False
-        return unknown if unknown is not None else True
+        return compare_values(ops, values)
 
     def ifexp(self, node: ast.IfExp) -> Any:
         t = self.value(node.test)
@@ -232,6 +225,19 @@ _HANDLERS: dict[type, Callable[[_Walker, Any], Any]] = {
     ast.IfExp: _Walker.ifexp, ast.Call: _Walker.call, ast.Name: _Walker.name,
     ast.Constant: _Walker.constant, ast.Tuple: _Walker.sequence, ast.List: _Walker.sequence,
 }
+
+
+def compare_values(ops: Any, values: list) -> Any:
+    """`v0 op0 v1 op1 v2 ...` with Kleene logic: False as soon as a known pair fails,
+    else Unknown if a value is unknown, else True (the trace's arithmetic reuses it)."""
+    unknown: Unknown | None = None
+    for i, o in enumerate(ops):
+        a, b = values[i], values[i + 1]
+        if isinstance(a, Unknown) or isinstance(b, Unknown):
+            unknown = _join(unknown, a, b)
+        elif not _CMP[type(o)](a, b):
+            return False
+    return unknown if unknown is not None else True
 
 
 def _path(node: ast.AST) -> str | None:

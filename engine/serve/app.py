@@ -26,7 +26,7 @@ from engine.errors import EvaluationError, StatuteError
 from engine.rulebook import Rulebook
 from engine.serve import resources
 from engine.serve.bodies import case_of, options, parse_json
-from engine.serve.explain import explain
+from engine.serve.explain import explain, traced
 from engine.serve.limits import Deadline, Gate, Limits, read_body
 from engine.serve.openapi import document
 from engine.serve.problems import (Problem, from_statute_error, pointer, problem_response,
@@ -150,7 +150,7 @@ class _Api:
         def work(deadline: Deadline) -> bytes:
             rb = _known(e.rb, opts.as_known_on, body)
             result = _checked(rb, body, lambda: rb.evaluate_case(
-                case_of(body), decisions=opts.decisions, trace=opts.trace == "full"))
+                case_of(body), decisions=opts.decisions, trace=traced(opts.trace)))
             out = result.as_dict(trace=opts.trace == "full")
             out["engine_version"] = ENGINE_VERSION
             if opts.lang is not None:

@@ -89,14 +89,14 @@ def test_eval_json_with_trace_matches_the_result_contract():
 
 
 def test_eval_text_with_trace_shows_the_citation_and_the_arithmetic():
-    r = statute("eval", LT, NEWBORN, "--trace")
+    r = statute("eval", LT, NEWBORN, "--trace", "--full")
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    assert "lump_sum_child_benefit: GRANTED 1430.00 LTL (applicable date 2010-06-14)" in out
+    assert "lump_sum_child_benefit: GRANTED 1,430.00 LTL (applicable date 14 Jun 2010)" in out
     assert "Value [Art. 5(1)] benefit for a newborn child" in out
     assert "11 * base_social_benefit" in out
-    assert "= 11 × 130 LTL = 1430 LTL" in out  # Art. 5(1): 11 BSB, BSB 130 LTL in 2010
-    assert "=> 1430.00 LTL" in out  # rounded once to 0.01
+    assert "= 11 × 130.00 LTL = 1,430.00 LTL" in out  # Art. 5(1): 11 BSB, 130 LTL in 2010
+    assert "=> 1,430.00 LTL" in out  # rounded once to 0.01
     assert "Condition [Art. 13(1)] applied within 12 months of the birth" in out
     assert "Warnings:" in out
 
@@ -129,7 +129,7 @@ def test_on_overrides_the_case_date(tmp_path):
     lump = late["decisions"]["lump_sum_child_benefit"]
     assert (lump["status"], lump["citations"]) == ("refused", ["Art. 13(1)"])
     r = statute("eval", LT, case, "--on", "2011-07-01")
-    assert "evaluated on 2011-07-01" in r.stdout
+    assert "evaluated on 1 Jul 2011" in r.stdout
 
 
 def test_period_selects_the_month_of_a_monthly_benefit(tmp_path):

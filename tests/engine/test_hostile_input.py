@@ -93,7 +93,7 @@ def test_escape_codes_in_a_rule_title_are_shown_not_obeyed(tmp_path):
     case = tmp_path / "case.yaml"
     case.write_text("on: 2021-03-01\nfacts:\n  loan: {due_date: 2021-02-01}\n", encoding="utf-8")
     r = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(book), str(case),
-                        "--trace"], capture_output=True, text=True, timeout=120)
+                        "--trace", "--full"], capture_output=True, text=True, timeout=120)
     assert "\x1b" not in r.stdout + r.stderr
     assert "\\x1b[2Jreturned late" in r.stdout  # shown, as an escape
 

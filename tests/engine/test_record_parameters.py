@@ -70,9 +70,9 @@ def test_the_trace_shows_the_record_read_with_its_date_and_confidence():
     json.dumps(r.as_dict())  # the JSON trace is plain JSON
     text = render_text(RB.evaluate({"violation": {"date": "2022-03-01"},
                                     "offender": {"kind": "company"}}, "2024-06-01",
-                                   trace=True), trace=True)
-    assert "= min: 40000, max: 60000, warning_possible: false" in text
-    assert "company_min: 40000" in text and "Decimal" not in text
+                                   trace=True), trace=True, full=True, lang="en")
+    assert "= min: 40,000, max: 60,000, warning_possible: no" in text
+    assert "company_min: 40,000" in text and "Decimal" not in text
     # confidence medium: every answer reading the value warns, naming it
     assert any("fine_bounds" in w and "medium" in w for w in RB.evaluate(
         {"violation": {"date": "2022-03-01"}, "offender": {"kind": "company"}},

@@ -198,7 +198,7 @@ def test_a_failure_shows_expected_beside_actual_and_the_trace(tmp_path):
     assert "    not among the actual citations: Art. 99" in lines
     assert "  trace of lump_sum_child_benefit:" in lines
     assert any("Value [Art. 5(1)] benefit for a newborn child" in x for x in lines)
-    assert any("= 11 × 130 LTL" in x for x in lines)
+    assert any("= 11 × 130.00 LTL" in x for x in lines)
 
 
 def test_bad_facts_fail_the_case_with_positions(tmp_path):

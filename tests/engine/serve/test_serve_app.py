@@ -122,8 +122,10 @@ def test_decide_with_a_trace_and_a_language(client: TestClient) -> None:
     assert "late_return_fine" in body["explanation"]["text"]
     ru = client.post(f"/rulebooks/{LIB}/decide", json={**FINE_CASE, "lang": "ru",
                                                        "trace": "concise"}).json()
-    assert ru["explanation"]["requested_lang"] == "ru" and ru["explanation"]["trace"] == \
-        "concise"
+    assert ru["explanation"]["lang"] == "ru" and ru["explanation"]["trace"] == "concise"
+    # the text in the reader's language (the catalogs), the contract itself unchanged
+    assert ru["explanation"]["text"] != body["explanation"]["text"]
+    assert "late_return_fine" in ru["explanation"]["decisive"]
     assert "trace" not in ru["decisions"]["late_return_fine"]
 
 

@@ -134,12 +134,13 @@ def test_the_late_pay_trace_shows_each_segment_with_its_rate_days_and_interest()
     assert {c for _, _, c in shares} == {"ст. 236"}
     rates = [p.value for s in interest.trace for p in s.parameters if p.name == "key_rate"]
     assert rates == [Decimal("9.5"), Decimal("20")]
-    text = render_text(r, trace=True)
-    assert "vacation_pay_deadline: DETERMINED 2022-02-25" in text
+    text = render_text(r, trace=True, lang="en", full=True)
+    assert "vacation_pay_deadline: DETERMINED 25 Feb 2022" in text
     assert "late_payment_interest: DETERMINED 796.67 RUB" in text
-    assert "key_rate = 9.5 (valid from 2022-02-14" in text and "key_rate = 20 (valid from 2022-02-28" in text
-    assert "administrative_fine: DETERMINED 30000.00 RUB to 50000.00 RUB, or a warning" in text
-    assert "Value [ст. 5.27 ч. 6]" in text and "legal_entity_min: 30000" in text
+    assert "key_rate = 9.5 (valid from 14 Feb 2022" in text
+    assert "key_rate = 20 (valid from 28 Feb 2022" in text
+    assert "administrative_fine: DETERMINED 30,000.00 RUB to 50,000.00 RUB, or a warning" in text
+    assert "Value [ст. 5.27 ч. 6]" in text and "legal_entity_min: 30,000" in text
 
 
 def test_a_delay_past_the_verified_key_rate_warns():
