@@ -224,20 +224,20 @@ def _summed(w: _Writer, d: Decision, hoister: Hoister | None = None) -> None:
     _applies(w, d)
     spec = d.sum
     assert spec is not None
-    if w.three or w.traced or spec.plan is None:
+    if w.traced or spec.plan is None:  # untraced, either mode: the cut points inline
         w.line(1, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
         return
     _segments_inline(w, d, hoister)
 
 
 def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
-    """The fast, untraced sum: what `SUM_RESULT` does before its segments — the range and
-    the cut points (engine.compile.segments.cut_points) — written out with the range's and
-    every landmark's expression inlined; anything out of the common way (an unknown or
-    empty range, a range too long, a failing expression) goes to `SUM_RESULT` itself,
-    and the segments are decided and added by the same `SUM_SEGMENTS` it ends in. The
-    hoisted parts are computed first, all in one `try`: if one fails, the segments are
-    decided by the plain `each_day`, as the definition decides them."""
+    """The untraced sum (fast, or three-valued when a fact is missing): what
+    `SUM_RESULT` does before its segments — the range and the cut points
+    (engine.compile.segments.cut_points) — written out with the range's and every
+    landmark's expression inlined; anything out of the common way (an unknown or empty
+    range, a range too long, a failing expression) goes to `SUM_RESULT` itself. The
+    hoisted parts (fast mode only) are computed first, all in one `try`: if one fails,
+    the segments are decided by the plain `each_day`, as the definition decides them."""
     spec = d.sum
     assert spec is not None and spec.plan is not None
     plan = spec.plan

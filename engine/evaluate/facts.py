@@ -140,7 +140,7 @@ class Vocabulary:
                     kind is bool
                     or kind is int and 0 <= value < _BIG
                     or kind is _dt.date and _MIN <= value <= _MAX
-                    or kind is Decimal and value.is_finite() and 0 <= value < _BIG
+                    or kind is Decimal and value.is_finite() and _D0 <= value < _DBIG
                     or kind is str and value in self.enums.get(name, (value,))
                     and len(value) <= MAX_TEXT):
                 out[name] = value
@@ -211,7 +211,7 @@ class Vocabulary:
                             or kind is _dt.date and _MIN <= value <= _MAX \
                             or kind is str and value in enums.get(name, (value,)) \
                             and len(value) <= MAX_TEXT \
-                            or kind is Decimal and value.is_finite() and 0 <= value < _BIG:
+                            or kind is Decimal and value.is_finite() and _D0 <= value < _DBIG:
                         taken[name] = value
                         continue
                     return None
@@ -261,6 +261,7 @@ _EXACT = {"date": _dt.date, "bool": bool, "int": int, "money": Decimal, "decimal
           "string": str}
 _MIN, _MAX = dates.MIN_DATE, dates.MAX_DATE
 _BIG = MAX_AMOUNT  # amounts and counts at or above this are refused as implausible
+_D0, _DBIG = Decimal(0), Decimal(MAX_AMOUNT)  # a Decimal compared with a Decimal: no conversion
 _BIG_DIGITS = len(str(MAX_AMOUNT)) - 1  # a decimal whose exponent reaches it is >= _BIG
 
 
