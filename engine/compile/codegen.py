@@ -315,7 +315,7 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
     assert spec is not None
     w.g.update({"YES": d.yes})
     if spec.each is None:
-        share = "out.value * 1"
+        share = "out.value * sd"  # sd: 1 for the share of one day
     else:
         w.g.update(spec.each.names)
         share = _bind(spec.each.py, {"value": "sv", "days": "sd"})
@@ -343,6 +343,28 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
     w.line(4, "segs[-1] = (p[0], last, out, unit)")
     w.line(4, "continue")
     w.line(2, "segs.append((first, last, out, unit))")
+    if d.type in _PLAIN_KINDS:
+        # one run with a value, the common answer: what SUM_END answers, without the call
+        w.g.update({"MAKE": make_result, "DEC": Decimal, "Q": w.g["RB"].rounding.quantum,
+                    "MODE": w.g["RB"].rounding.mode, "ID": d.id, "KIND": d.type})
+        w.line(1, "if len(segs) == 1 and segs[0][2].status == YES:")
+        w.line(2, "first, last, out, unit = segs[0]")
+        w.line(2, "S['day'] = first")
+        w.line(2, "sd = (last - first).days + 1")
+        w.line(2, "if sd == 1:")
+        w.line(3, "part = unit")
+        w.line(2, "else:")
+        w.line(3, "sv = out.value")
+        w.line(3, "try:")
+        w.line(4, f"part = {share}")
+        w.line(3, "except Exception:")
+        w.line(4, "return SUM_END(RB, D, F, S, None, selected, segs)")
+        w.line(2, "total = 0 + part")
+        if d.type == "money":
+            w.line(2, "total = (total if total.__class__ is DEC else DEC(total))"
+                      ".quantize(Q, rounding=MODE)")
+        w.line(2, "return MAKE(ID, YES, KIND, total, out.currency, selected, out.citations, (), "
+                  "None, None)")
     w.line(1, "return SUM_END(RB, D, F, S, None, selected, segs)")
 
 
