@@ -1,0 +1,307 @@
+"""Decisions → column expressions: the per-case semantics of each rule role, as columns.
+
+This is the column twin of `engine.compile.codegen` (the roles) and of
+`engine.evaluate.decide` (`_conclude`, `_event_result`, `_sum_result`): the same order
+of precedence (not_applicable, undetermined date, not_covered, refused, undetermined,
+granted), the same minimal citations, the same rounding. It reads the same model
+(`Decision`, `Rule`, `Version`) and the same checked trees (`Expr.tree`), never a
+second encoding of the law; `tests/engine/batch/test_one_semantics.py` holds it to
+`Rulebook.evaluate` row by row.
+
+Every decision produces, per row: status, value (unrounded for a day of a sum; the
+answer's value otherwise), currency, citations (a list) and an error flag (the
+per-case path would raise an EvaluationError: two value rules apply and none
+overrides, a division by zero, a value outside a finding's values).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from engine.batch.columns import (DEC, ROUND_MODES, Col, Env, Unsupported, column, dec_lit)
+from engine.kinds import KINDS
+from engine.model import Decision, Rule
+
+if TYPE_CHECKING:
+    from engine.rulebook import Rulebook
+
+__all__ = ["Outcome", "PlanError", "rules_on", "cites_lit", "NO_CITES", "param_env"]
+
+NO_CITES = pl.lit([], dtype=pl.List(pl.Utf8))
+
+
+class PlanError(Unsupported):
+    """A decision the batch refuses to compile, naming the rule and the construct."""
+
+
+def cites_lit(cites: tuple[str, ...]) -> Any:
+    return pl.lit(list(cites), dtype=pl.List(pl.Utf8)) if cites else NO_CITES
+
+
+def t(x: Any) -> Any:
+    """Known true (an unknown is not true)."""
+    return x.fill_null(False)
+
+
+def f(x: Any) -> Any:
+    """Known false."""
+    return (~x).fill_null(False)
+
+
+def any_of(xs: list) -> Any:
+    return pl.any_horizontal(xs) if xs else pl.lit(False)
+
+
+def unique_cites(parts: list[tuple[Any, tuple[str, ...]]]) -> Any:
+    """The citations of the parts whose flag holds, in order, each once."""
+    if not parts:
+        return NO_CITES
+    return pl.concat_list([pl.when(flag).then(cites_lit(c)).otherwise(NO_CITES)
+                           for flag, c in parts]).list.unique(maintain_order=True)
+
+
+@dataclass
+class Outcome:
+    """What the rules decide on a selecting date, per row (a `Day` of decide.py)."""
+
+    status: Any
+    value: Any
+    currency: Any
+    cites: Any
+    rule: Any
+    error: Any
+
+
+def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], dict[str, Any],
+                                                               dict[str, Any]]:
+    """Each parameter `d` reads, as its value, currency and "no value" on `day`."""
+    values: dict[str, Col] = {}
+    currencies: dict[str, Any] = {}
+    missing: dict[str, Any] = {}
+    for name in d.params:
+        p = rb.parameters[name]
+        if p.fields is not None:
+            raise PlanError(f"{d.id}: parameter {name} is a record; the batch reads "
+                            "record parameters per case only")
+        kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date"}.get(p.type)
+        if kind is None:
+            raise PlanError(f"{d.id}: parameter {name} of type {p.type}")
+        v: Any = pl.lit(None, dtype=DEC if kind == "dec" else pl.Date)
+        c: Any = pl.lit(None, dtype=pl.Utf8)
+        for pv in p.values:  # the last value starting on or before the day (Parameter.at)
+            lit = dec_lit(pv.value) if kind == "dec" else pl.lit(pv.value)
+            v = pl.when(day >= pl.lit(pv.start)).then(lit).otherwise(v)
+            c = pl.when(day >= pl.lit(pv.start)).then(pl.lit(pv.currency, dtype=pl.Utf8)) \
+                .otherwise(c)
+        values[name] = Col(v, kind)
+        currencies[name] = c if p.carries_currency else None
+        missing[name] = day < pl.lit(p.values[0].start) if p.values else pl.lit(True)
+    return values, currencies, missing
+
+
+def _compile(rule: Rule, what: str, tree: Any, env: Env, d: Decision) -> Col:
+    try:
+        return column(tree, env)
+    except PlanError:
+        raise
+    except Unsupported as e:
+        raise PlanError(f"{d.id}: rule {rule.id} ({rule.cite}), its {what}: {e} has no "
+                        "column form in the batch yet") from None
+
+
+def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
+             nullable: frozenset[str], specials: dict[str, Col]) -> Outcome:
+    """The rules of `d` on the selecting date `day` (a date column), concluded:
+    codegen's `_rules_on` + decide's `_conclude`, for every row at once."""
+    pvals, pcur, pmissing = param_env(rb, d, day)
+    cov = rb.coverage
+    late = {n for n in d.params
+            if rb.parameters[n].values and rb.parameters[n].values[0].start > cov.start}
+    env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")})
+    not_covered: list[Any] = []
+    refused: list[tuple[Any, tuple[str, ...]]] = []
+    unknown: list[Any] = []
+    cands: list[tuple[Rule, Any, list[tuple[Any, Col, Any]]]] = []  # rule, flag, versions
+    opens: list[tuple[Rule, Any]] = []
+    adjusts: list[tuple[Rule, Any, list[tuple[Any, Any]]]] = []
+    errors: list[Any] = []
+    for r in d.rules:
+        whole = len(r.versions) == 1 and r.versions[0].start <= cov.start \
+            and r.versions[0].end >= cov.end
+        sels = []
+        r_ref, r_unk, r_cand, r_open, r_adj = [], [], [], [], []
+        r_vals: list[tuple[Any, Col, Any]] = []
+        r_adjv: list[tuple[Any, Any]] = []
+        for v in r.versions:
+            sel = pl.lit(True) if whole else (day >= pl.lit(v.start)) & (day <= pl.lit(v.end))
+            sels.append(sel)
+            if v.expr is None:
+                continue
+            if v.when is not None:
+                for p in v.when.params:
+                    if p in late:
+                        not_covered.append(sel & pmissing[p])
+                w = _compile(r, "when", v.when.tree, env, d).e
+                w_true, w_open = t(w), ~f(w)
+            else:
+                w_true = w_open = pl.lit(True)
+            for p in v.expr.params:
+                if p in late:
+                    not_covered.append(sel & w_open & pmissing[p])
+            if v.expr.cites:
+                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) calls cite(); the batch "
+                                "does not gather cite() citations yet")
+            if v.expr.decisions or v.expr.series:
+                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) reads "
+                                f"{'another decision' if v.expr.decisions else 'at()'}; the "
+                                "batch decides decisions on their own facts only, yet")
+            live = sel & w_open
+            if r.role == "requires":
+                val = _compile(r, r.role, v.expr.tree, env, d).e
+                ref = live & f(val) & w_true
+                r_ref.append(ref)
+                r_unk.append(live & ~t(val) & ~ref)
+            elif r.role == "unless":
+                val = _compile(r, r.role, v.expr.tree, env, d).e
+                ref = live & t(val) & w_true
+                r_ref.append(ref)
+                r_unk.append(live & ~ref & ~f(val))
+            elif r.role == "value":
+                r_cand.append(sel & w_true)
+                r_open.append(live & ~w_true)
+                r_vals.append((sel, _value_col(r, v, env, d), v))
+            elif r.role == "adjust":
+                r_adj.append(sel & w_true)
+                r_unk.append(live & ~w_true)
+                r_adjv.append((sel & w_true, v))
+            else:
+                raise PlanError(f"{d.id}: rule {r.id} has role {r.role}")
+        if not whole:
+            not_covered.append(~any_of(sels))
+        if r_ref:
+            refused.append((any_of(r_ref), (r.cite,)))
+        unknown.extend(r_unk)
+        if r.role == "value":
+            cands.append((r, any_of(r_cand), r_vals))
+            if r_open:
+                opens.append((r, any_of(r_open)))
+        if r.role == "adjust":
+            adjusts.append((r, any_of(r_adj), r_adjv))
+    nc = any_of(not_covered)
+    ref_any = any_of([fl for fl, _ in refused])
+    chosen = []
+    for r, cand, _ in cands:
+        over = [c2 for r2, c2, _ in cands if r.id in r2.overrides and r2 is not r]
+        chosen.append(cand & ~any_of(over))
+    ids = {r.id: ch for (r, _, _), ch in zip(cands, chosen)}
+    any_chosen = any_of(chosen)
+    n_chosen = pl.sum_horizontal([c.cast(pl.Int32) for c in chosen]) if chosen else pl.lit(0)
+    unknown2 = any_of(unknown + [o & (~any_chosen | any_of([ids[x] for x in r.overrides
+                                                               if x in ids]))
+                                 for r, o in opens])
+    any_open = any_of([o for _, o in opens])
+    value_cites = tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value"))
+    value = None
+    rule_id = pl.lit(None, dtype=pl.Utf8)
+    cur = pl.lit(None, dtype=pl.Utf8)
+    kind = KINDS[d.type]
+    for (r, _, vals), ch in zip(cands, chosen):
+        for sel, col, v in vals:
+            hit = ch & sel
+            value = col.e if value is None else pl.when(hit).then(col.e).otherwise(value)
+            rule_id = pl.when(hit).then(pl.lit(r.id)).otherwise(rule_id)
+            if kind.money:
+                cur = pl.when(hit).then(_currency(rb, d, v.expr, pcur)).otherwise(cur)
+    if value is None:
+        value = pl.lit(None)
+    value_tag = _tag(d)
+    # the adjustments, in their order: each reads the value so far as `value`
+    adj_cites: list[tuple[Any, tuple[str, ...]]] = []
+    adj_unknown: list[Any] = []
+    for r, applies, vs in adjusts:
+        before = value
+        new = before
+        for hit, v in vs:
+            aenv = Env(env.facts, env.nullable, env.params,
+                       {**env.specials, "value": Col(before, value_tag)})
+            new = pl.when(hit).then(_compile(r, "adjustment", v.expr.tree, aenv, d).e
+                                    .cast(_dtype(value_tag))).otherwise(new)
+            if kind.money:  # an adjustment reading another money parameter: one currency
+                other = _currency(rb, d, v.expr, pcur)
+                errors.append(t(hit & other.is_not_null() & cur.is_not_null() & (other != cur)))
+        adj_unknown.append(t(applies) & new.is_null())
+        adj_cites.append((t(applies) & (new != before).fill_null(False), (r.cite,)))
+        value = new
+    if kind.money:
+        cur = pl.when(cur.is_null()).then(pl.lit(d.currency, dtype=pl.Utf8)).otherwise(cur)
+    yes_cites = unique_cites([(ch, (r.cite,)) for (r, _, _), ch in zip(cands, chosen)]
+                             + adj_cites)
+    if d.values:
+        errors.append(t(~value.is_in(list(d.values))) & any_chosen)
+    undet_value = value.is_null() | any_of(adj_unknown)
+    status = (pl.when(nc).then(pl.lit("not_covered"))
+              .when(ref_any).then(pl.lit(d.no))
+              .when(unknown2 & (any_chosen | any_open)).then(pl.lit("undetermined"))
+              .when(~any_chosen).then(pl.lit(d.no))
+              .when(undet_value).then(pl.lit("undetermined"))
+              .otherwise(pl.lit(d.yes)))
+    cites = (pl.when(nc).then(NO_CITES)
+             .when(ref_any).then(unique_cites(refused))
+             .when(unknown2 & (any_chosen | any_open)).then(NO_CITES)
+             .when(~any_chosen).then(cites_lit(value_cites))
+             .when(undet_value).then(NO_CITES)
+             .otherwise(yes_cites))
+    errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
+    return Outcome(status, value, cur if kind.money else pl.lit(None, dtype=pl.Utf8), cites,
+                   rule_id, any_of(errors))
+
+
+def _tag(d: Decision) -> str:
+    k = KINDS[d.type]
+    if k.fields:
+        raise PlanError(f"{d.id}: a {d.type} answer (a record) has no column form in the "
+                        "batch yet")
+    return {"money": "dec", "decimal": "dec", "days": "int", "int": "int", "date": "date",
+            "bool": "bool", "finding": "str"}[d.type]
+
+
+def _dtype(tag: str) -> Any:
+    return {"dec": DEC, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean,
+            "str": pl.Utf8}[tag]
+
+
+def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
+    col = _compile(r, "value", v.expr.tree, env, d)
+    tag = _tag(d)
+    if tag == "dec" and col.t == "int":
+        return Col(col.e.cast(DEC), "dec")
+    return Col(col.e.cast(_dtype(tag)), tag)
+
+
+def _currency(rb: "Rulebook", d: Decision, expr: Any, pcur: dict[str, Any]) -> Any:
+    """The currency a value computed by `expr` carries (decide._currency): that of the
+    money parameter it reads; several must agree (checked where they are read)."""
+    money = [pcur[p] for p in expr.params if pcur.get(p) is not None]
+    if not money:
+        return pl.lit(d.currency, dtype=pl.Utf8)
+    if len(money) > 1:
+        raise PlanError(f"{d.id}: a value reading several money parameters "
+                        f"({', '.join(expr.params)}) has no column form in the batch yet")
+    return money[0]
+
+
+def round_money(rb: "Rulebook", value: Any) -> Any:
+    """The rulebook's rounding (decide._round_money), exactly: its quantum and mode."""
+    q, mode = rb.rounding.quantum, rb.rounding.mode
+    places = -q.normalize().as_tuple().exponent  # type: ignore[operator]
+    if mode not in ROUND_MODES or places < 0:
+        raise PlanError(f"the rulebook rounds to {q} with {mode}; the batch rounds in "
+                        f"{', '.join(ROUND_MODES)} to a quantum of 1 or less")
+    return value.round(places, mode=ROUND_MODES[mode]).cast(pl.Decimal(38, places))
+
+
+def in_coverage(rb: "Rulebook", day: Any) -> Any:
+    return (day >= pl.lit(rb.coverage.start)) & (day <= pl.lit(rb.coverage.end))
+
