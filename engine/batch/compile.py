@@ -73,11 +73,11 @@ class Plan:
                                            f"{row[ROW]} to see it"))
         bad = {e.row for e in errors}
         result = result.drop(errs)
-        if bad:
+        if bad:  # a row refused per case has no answers here either
             result = result.with_columns(
                 [pl.when(pl.col(ROW).is_in(sorted(bad))).then(None).otherwise(pl.col(c))
                  .alias(c) for c in outs])
-        return result, errors
+        return result.rename({ROW: "row"}), errors
 
     def prepare(self, raw: pl.DataFrame, first_row: int, on: _dt.date | None,
                 period: _dt.date | None) -> tuple[pl.DataFrame, list[RowError]]:
@@ -156,8 +156,6 @@ def compile_plan(rb: "Rulebook", decisions: Iterable[str] | None = None) -> Plan
         if d.depends:
             raise PlanError(f"{i}: it reads the decisions {', '.join(d.depends)}; the batch "
                             "decides decisions on their own facts only, yet")
-    empty = {n: pl.Series(n, [], dtype=pl.Utf8) for n in ("on",)}
-    plan.run(pl.DataFrame(empty), 1, None, None) if False else None
     probe = pl.DataFrame({"on": pl.Series([], dtype=pl.Date)})
     plan.run(probe, 1, None, _dt.date(2000, 1, 1))
     return plan

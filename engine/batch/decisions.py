@@ -58,6 +58,7 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
                                _top(d, "applicable date", ad.versions[0].expr.tree, env)
                                .alias(day))
     out = rules_on(rb, d, pl.col(day), facts, nullable, dict(env.specials))
+    frame = out.apply(frame)
     A, D = pl.col(a), pl.col(day)
     gate = [(f(A), "not_applicable", NO_CITES), (A.is_null(), "undetermined", NO_CITES),
             (D.is_null(), "undetermined", cites_lit((ad.cite,))),
@@ -101,16 +102,22 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     last = pl.when(E.is_null()).then(S).otherwise(E)
     too_long = t(A) & S.is_not_null() & E.is_not_null() & \
         ((E - S).dt.total_days() + 1 > MAX_SUM_DAYS)
+    carry = [pl.col(c) for c in sorted(set(facts) | {ON, PERIOD})]
+    firsts = _firsts(rb, d, S, last, env)
     days = (frame.filter(go & ~too_long)
-            .select(pl.col(ROW), pl.date_ranges(S, last).alias("@day"), *[pl.col(c) for c in
-                    sorted(set(facts) | {ON, PERIOD}) if c != "@day"])
+            .select(pl.col(ROW), firsts.alias("@day"), last.alias("@last"), *carry)
             .explode("@day"))
+    # each segment runs to the day before the next one starts (or to the range's end)
+    nxt = pl.col("@day").shift(-1).over(ROW)
+    days = days.with_columns(pl.when(nxt.is_null()).then(pl.col("@last"))
+                             .otherwise(nxt - pl.duration(days=1)).alias("@end"))
     denv = _env(facts, nullable, day=Col(pl.col("@day"), "date"))
     ad = d.applicable_date
     sel = "@sel"
     days = days.with_columns(_top(d, "applicable date", ad.versions[0].expr.tree, denv)
                              .alias(sel))
     out = rules_on(rb, d, pl.col(sel), facts, nullable, dict(denv.specials))
+    days = out.apply(days)
     SEL = pl.col(sel)
     dstatus = (pl.when(SEL.is_null()).then(pl.lit("undetermined"))
                .when(~in_coverage(rb, SEL)).then(pl.lit("not_covered"))
@@ -135,7 +142,8 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
         (key != key.shift(1).over(ROW)).fill_null(True).cum_sum().over(ROW).alias("@run"))
     runs = days.group_by([ROW, "@run"], maintain_order=True).agg(
         pl.col("@st").first(), pl.col("@val").first(), pl.col("@cur").first(),
-        pl.col("@ci").first(), pl.col("@day").first(), pl.len().alias("@n"),
+        pl.col("@ci").first(), pl.col("@day").first(),
+        ((pl.col("@end") - pl.col("@day")).dt.total_days() + 1).sum().alias("@n"),
         pl.col("@err").any(), *[pl.col(c).first() for c in sorted(set(facts) | {ON, PERIOD})])
     runs = runs.with_columns(pl.when(pl.col("@st") == pl.lit(d.yes)).then(
         _share(d, spec, pl.col("@val"), pl.col("@n").cast(pl.Int64), pl.col("@day"), facts,
@@ -200,3 +208,27 @@ def _share(d: Decision, spec: Any, value: Any, n: Any, first: Any, facts: dict[s
     env = _env(facts, nullable, value=Col(value, tag), days=Col(n, "int"),
                day=Col(first, "date"))
     return _top(d, "share of the days", spec.each.tree, env).cast(DEC)
+
+
+def _firsts(rb: "Rulebook", d: Decision, start: Any, end: Any, env: Env) -> Any:
+    """The first day of every segment of start..end, as a sorted list per row: where an
+    outcome may change (engine.compile.segments.cut_points, the same plan). Without a
+    plan, every day."""
+    from engine.evaluate.decide import _version_dates
+    plan = d.sum.plan if d.sum is not None else None
+    if plan is None:
+        return pl.date_ranges(start, end)
+    one = pl.duration(days=1)
+    points: list[Any] = [start]
+    for tree in plan.landmarks:
+        v = _top(d, "segment landmark", tree, env)
+        points.append(pl.when((start < v) & (v <= end)).then(v))
+        points.append(pl.when((start <= v) & (v < end)).then(v + one))
+    if plan.dated:
+        for x in _version_dates(rb, d):
+            points.append(pl.when((start < pl.lit(x)) & (pl.lit(x) <= end)).then(pl.lit(x)))
+    out = pl.concat_list([p.cast(pl.Date) for p in points])
+    if plan.monthly:  # the month starts after the start's month, up to the end
+        out = pl.concat_list([out, pl.date_ranges(start.dt.month_start(), end, interval="1mo")
+                              .list.slice(1)])
+    return out.list.drop_nulls().list.unique().list.sort()

@@ -15,7 +15,7 @@ overrides, a division by zero, a value outside a finding's values).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import polars as pl
@@ -72,6 +72,14 @@ class Outcome:
     cites: Any
     rule: Any
     error: Any
+    stages: list = field(default_factory=list)  # [{column: expr}], to add in order first
+
+    def apply(self, frame: Any) -> Any:
+        """`frame` with the intermediate columns the outcome's expressions read."""
+        for stage in self.stages:
+            if stage:
+                frame = frame.with_columns(**stage)
+        return frame
 
 
 def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], dict[str, Any],
@@ -119,6 +127,19 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     cov = rb.coverage
     late = {n for n in d.params
             if rb.parameters[n].values and rb.parameters[n].values[0].start > cov.start}
+    stages: list[dict[str, Any]] = [{}, {}, {}, {}]
+    counter = [0]
+
+    def mat(expr: Any, stage: int) -> Any:
+        """Computed once as a column of its own: conditions reused in several places
+        are not written out again (the expression would grow with every reuse)."""
+        counter[0] += 1
+        name = f"@{d.id}:{counter[0]}"
+        stages[stage][name] = expr
+        return pl.col(name)
+    pvals = {k: Col(mat(v.e, 0), v.t) for k, v in pvals.items()}
+    pcur = {k: (mat(v, 0) if v is not None else None) for k, v in pcur.items()}
+    pmissing = {k: mat(v, 0) for k, v in pmissing.items()}
     env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")})
     not_covered: list[Any] = []
     refused: list[tuple[Any, tuple[str, ...]]] = []
@@ -143,7 +164,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 for p in v.when.params:
                     if p in late:
                         not_covered.append(sel & pmissing[p])
-                w = _compile(r, "when", v.when.tree, env, d).e
+                w = mat(_compile(r, "when", v.when.tree, env, d).e, 1)
                 w_true, w_open = t(w), ~f(w)
             else:
                 w_true = w_open = pl.lit(True)
@@ -159,19 +180,20 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                                 "batch decides decisions on their own facts only, yet")
             live = sel & w_open
             if r.role == "requires":
-                val = _compile(r, r.role, v.expr.tree, env, d).e
+                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
                 ref = live & f(val) & w_true
                 r_ref.append(ref)
                 r_unk.append(live & ~t(val) & ~ref)
             elif r.role == "unless":
-                val = _compile(r, r.role, v.expr.tree, env, d).e
+                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
                 ref = live & t(val) & w_true
                 r_ref.append(ref)
                 r_unk.append(live & ~ref & ~f(val))
             elif r.role == "value":
                 r_cand.append(sel & w_true)
                 r_open.append(live & ~w_true)
-                r_vals.append((sel, _value_col(r, v, env, d), v))
+                vc = _value_col(r, v, env, d)
+                r_vals.append((sel, Col(mat(vc.e, 1), vc.t), v))
             elif r.role == "adjust":
                 r_adj.append(sel & w_true)
                 r_unk.append(live & ~w_true)
@@ -181,27 +203,30 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         if not whole:
             not_covered.append(~any_of(sels))
         if r_ref:
-            refused.append((any_of(r_ref), (r.cite,)))
-        unknown.extend(r_unk)
+            refused.append((mat(any_of(r_ref), 2), (r.cite,)))
+        if r_unk:
+            unknown.append(mat(any_of(r_unk), 2))
         if r.role == "value":
-            cands.append((r, any_of(r_cand), r_vals))
+            cands.append((r, mat(any_of(r_cand), 2), r_vals))
             if r_open:
-                opens.append((r, any_of(r_open)))
+                opens.append((r, mat(any_of(r_open), 2)))
         if r.role == "adjust":
             adjusts.append((r, any_of(r_adj), r_adjv))
-    nc = any_of(not_covered)
-    ref_any = any_of([fl for fl, _ in refused])
+    nc = mat(any_of(not_covered), 2)
+    ref_any = mat(any_of([fl for fl, _ in refused]), 3)
     chosen = []
     for r, cand, _ in cands:
         over = [c2 for r2, c2, _ in cands if r.id in r2.overrides and r2 is not r]
-        chosen.append(cand & ~any_of(over))
+        chosen.append(mat(cand & ~any_of(over), 3))
+    stages.extend([{}, {}, {}])
     ids = {r.id: ch for (r, _, _), ch in zip(cands, chosen)}
-    any_chosen = any_of(chosen)
+    any_chosen = mat(any_of(chosen), 4)
     n_chosen = pl.sum_horizontal([c.cast(pl.Int32) for c in chosen]) if chosen else pl.lit(0)
     unknown2 = any_of(unknown + [o & (~any_chosen | any_of([ids[x] for x in r.overrides
                                                                if x in ids]))
                                  for r, o in opens])
-    any_open = any_of([o for _, o in opens])
+    unknown2 = mat(unknown2, 5)
+    any_open = mat(any_of([o for _, o in opens]), 4)
     value_cites = tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value"))
     value = None
     rule_id = pl.lit(None, dtype=pl.Utf8)
@@ -240,7 +265,8 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                              + adj_cites)
     if d.values:
         errors.append(t(~value.is_in(list(d.values))) & any_chosen)
-    undet_value = value.is_null() | any_of(adj_unknown)
+    value = mat(value, 5)
+    undet_value = mat(value.is_null() | any_of(adj_unknown), 6)
     status = (pl.when(nc).then(pl.lit("not_covered"))
               .when(ref_any).then(pl.lit(d.no))
               .when(unknown2 & (any_chosen | any_open)).then(pl.lit("undetermined"))
@@ -255,7 +281,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
              .otherwise(yes_cites))
     errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
     return Outcome(status, value, cur if kind.money else pl.lit(None, dtype=pl.Utf8), cites,
-                   rule_id, any_of(errors))
+                   rule_id, any_of(errors), stages)
 
 
 def _tag(d: Decision) -> str:

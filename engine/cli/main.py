@@ -72,6 +72,8 @@ def _parser() -> argparse.ArgumentParser:
 
     cli_test.add_parser(sub)
     cli_show.add_parser(sub)
+    from engine.cli import batch as cli_batch  # polars is imported when it runs
+    cli_batch.add_parser(sub)
     return p
 
 
