@@ -182,3 +182,20 @@ class ChunkWriter:
                 os.unlink(self.tmp)
             except OSError:
                 pass
+
+
+def row_facts(facts: Any, row: dict[str, Any]) -> dict[str, Any]:
+    """One input row as the facts of one case (for the per-case path: --explain-rows and
+    the tests): empty cells are not given; text cells of bool and int facts are read
+    as the CSV and JSONL readers of the batch read them."""
+    out: dict[str, Any] = {}
+    for name, v in row.items():
+        if v is None or name in ("name", "on", "period", "row"):
+            continue
+        kind = facts[name].type if name in facts else None
+        if isinstance(v, str) and kind == "bool" and v in ("true", "false"):
+            v = v == "true"
+        elif isinstance(v, str) and kind == "int" and v.strip().isdigit():
+            v = int(v.strip())
+        out[name] = v
+    return out

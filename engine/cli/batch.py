@@ -89,7 +89,7 @@ def run(args: argparse.Namespace) -> int:
 def _explain(rb: Any, args: argparse.Namespace, on: Any, period: Any) -> int:
     """The chosen rows decided per case, with their traces (the same facts the batch
     read, nested back into groups)."""
-    from engine.batch.io import read_chunks
+    from engine.batch.io import read_chunks, row_facts
     from engine.errors import ErrorList
     from engine.render.text import render_text
     try:
@@ -103,9 +103,7 @@ def _explain(rb: Any, args: argparse.Namespace, on: Any, period: Any) -> int:
         for k in wanted:
             if first <= k < first + frame.height:
                 row = frame.row(k - first, named=True)
-                facts = {c: (v == "true" if v in ("true", "false") else v)
-                         for c, v in row.items() if v is not None and c not in
-                         ("name", "on", "period")}
+                facts = row_facts(rb.facts, row)
                 try:
                     res = rb.evaluate(facts, on=row.get("on") or on,
                                       period=period or row.get("period"),

@@ -16,6 +16,7 @@ from hypothesis import given, settings, strategies as st  # noqa: E402
 
 import engine  # noqa: E402
 from engine.batch.compile import compile_plan  # noqa: E402
+from engine.batch.io import row_facts  # noqa: E402
 
 LT = "rules/lt/benefits-for-children"
 
@@ -35,8 +36,7 @@ def _agree(rb, plan, rows: list[dict]) -> None:
     out, errors = plan.run(_frame(rows))
     assert not errors
     for raw, got in zip(rows, out.iter_rows(named=True)):
-        facts = {k: (v == "true" if v in ("true", "false") else v) for k, v in raw.items()
-                 if k not in ("on", "period") and v is not None}
+        facts = row_facts(rb.facts, raw)
         res = rb.evaluate(facts, on=raw["on"], period=raw.get("period"))
         for i in rb.decisions:
             a = res[i]
