@@ -295,7 +295,18 @@ def _dim(y: Any, m: Any) -> Any:
         .when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31).cast(pl.Int64)
 
 
+def _literal_int(c: Col) -> int | None:
+    """The value of an int literal column (`12`, `-70`), else None."""
+    try:
+        return int(pl.select(c.e).item()) if c.t == "int" and c.e.meta.is_literal() else None
+    except Exception:  # noqa: BLE001 - not a plain literal: the general form below
+        return None
+
+
 def _add_months(d: Col, n: Col) -> Col:
+    k = _literal_int(n)
+    if k is not None:  # Polars' calendar offset clamps to the month's end, as dates.add_months
+        return Col(d.e.dt.offset_by(f"{k}mo"), "date")
     total = d.e.dt.year().cast(pl.Int64) * 12 + d.e.dt.month().cast(pl.Int64) - 1 + n.e
     y, m = total // 12, total % 12 + 1
     day = d.e.dt.day().cast(pl.Int64)
@@ -303,6 +314,11 @@ def _add_months(d: Col, n: Col) -> Col:
 
 
 def _birthday(d: Col, n: Col) -> Col:
+    k = _literal_int(n)
+    if k is not None:  # 29 February → 1 March in a year without it (dates.birthday)
+        moved = d.e.dt.offset_by(f"{k}y")
+        feb29 = (d.e.dt.month() == 2) & (d.e.dt.day() == 29) & (moved.dt.day() != 29)
+        return Col(pl.when(feb29).then(moved + pl.duration(days=1)).otherwise(moved), "date")
     y = d.e.dt.year().cast(pl.Int64) + n.e
     m, day = d.e.dt.month().cast(pl.Int64), d.e.dt.day().cast(pl.Int64)
     leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)

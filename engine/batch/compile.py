@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "PlanError", "RowError", "compile_plan", "RESERVED"]
 
+ENGINE = "in-memory"
+"""Polars engine of a chunk (the chunk is the unit of streaming here)."""
+
 RESERVED = ("name", "on", "period")
 """Input columns that are not facts: a case's name, its evaluation date, its month."""
 
@@ -60,10 +63,12 @@ class Plan:
             d = self.rb.decisions[i]
             frame = (sum_columns if d.sum is not None else event_columns)(
                 self.rb, d, frame, self.facts, self.nullable)
+            if d.sum is not None:  # its days read the frame many times: one plan each
+                frame = frame.collect(engine=ENGINE).lazy()
         keep = [ROW] + (["name"] if "name" in raw.columns else [])
         outs = [c for i in self.ids for c in _columns(self.rb, i)]
         errs = [f"{i}.@error" for i in self.order]
-        result = frame.select(*keep, *outs, *errs).collect()
+        result = frame.select(*keep, *outs, *errs).collect(engine=ENGINE)
         flagged = result.filter(pl.any_horizontal(errs)) if errs else result.head(0)
         for row in flagged.iter_rows(named=True):
             for i in self.order:
@@ -72,7 +77,7 @@ class Plan:
                                            "evaluation error here; run it with --explain-rows "
                                            f"{row[ROW]} to see it"))
         bad = {e.row for e in errors}
-        result = result.drop(errs)
+        result = _decode_citations(self.rb, self.ids, result.drop(errs))
         if bad:  # a row refused per case has no answers here either
             result = result.with_columns(
                 [pl.when(pl.col(ROW).is_in(sorted(bad))).then(None).otherwise(pl.col(c))
@@ -159,6 +164,26 @@ def compile_plan(rb: "Rulebook", decisions: Iterable[str] | None = None) -> Plan
     probe = pl.DataFrame({"on": pl.Series([], dtype=pl.Date)})
     plan.run(probe, 1, None, _dt.date(2000, 1, 1))
     return plan
+
+
+def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
+                      ) -> pl.DataFrame:
+    """Each decision's citation masks written out as lists of citations, once per
+    distinct mask sequence (a population has few)."""
+    from engine.batch.plan import CiteTable
+    for i in ids:
+        name = f"{i}.citations"
+        key = result[name].list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+        table = CiteTable(rb.decisions[i])
+        distinct = key.unique().to_list()
+        lists = [table.decode([int(x) for x in k.split(",") if x]) if k is not None else None
+                 for k in distinct]
+        lookup = pl.DataFrame({"@key": pl.Series(distinct, dtype=pl.Utf8),
+                               name: pl.Series(lists, dtype=pl.List(pl.Utf8))})
+        decoded = pl.DataFrame({"@key": key}).join(lookup, on="@key", how="left",
+                                                   maintain_order="left", nulls_equal=True)
+        result = result.with_columns(decoded[name])
+    return result
 
 
 def _columns(rb: "Rulebook", i: str) -> list[str]:

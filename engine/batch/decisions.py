@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from engine.batch.columns import DEC, Col, Env, Unsupported, column
-from engine.batch.plan import (NO_CITES, PlanError, cites_lit, f, in_coverage, round_money,
+from engine.batch.plan import (NO_CITES, CiteTable, PlanError, f, in_coverage, round_money,
                                rules_on, t)
 from engine.evaluate.decide import MAX_SUM_DAYS
 from engine.kinds import KINDS
@@ -57,11 +57,12 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
     frame = frame.with_columns(_top(d, "applies_if", d.applies_if.tree, env).alias(a),
                                _top(d, "applicable date", ad.versions[0].expr.tree, env)
                                .alias(day))
-    out = rules_on(rb, d, pl.col(day), facts, nullable, dict(env.specials))
+    table = CiteTable(d)
+    out = rules_on(rb, d, pl.col(day), facts, nullable, dict(env.specials), table)
     frame = out.apply(frame)
     A, D = pl.col(a), pl.col(day)
     gate = [(f(A), "not_applicable", NO_CITES), (A.is_null(), "undetermined", NO_CITES),
-            (D.is_null(), "undetermined", cites_lit((ad.cite,))),
+            (D.is_null(), "undetermined", table.lit("date")),
             (~in_coverage(rb, D), "not_covered", NO_CITES)]
     status: Any = pl.when(gate[0][0]).then(pl.lit(gate[0][1]))
     cites: Any = pl.when(gate[0][0]).then(gate[0][2])
@@ -70,7 +71,8 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
         cites = cites.when(cond).then(c)
     reached = t(A) & D.is_not_null() & in_coverage(rb, D)
     frame = frame.with_columns(status.otherwise(out.status).alias(f"{d.id}.status"),
-                               cites.otherwise(out.cites).alias(f"{d.id}.citations"),
+                               pl.concat_list([cites.otherwise(out.cites)])
+                               .alias(f"{d.id}.citations"),
                                out.value.alias(f"@v:{d.id}"), out.currency.alias(f"@c:{d.id}"),
                                (reached & out.error).alias(f"{d.id}.@error"))
     return _outputs(rb, d, frame)
@@ -103,26 +105,28 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     too_long = t(A) & S.is_not_null() & E.is_not_null() & \
         ((E - S).dt.total_days() + 1 > MAX_SUM_DAYS)
     carry = [pl.col(c) for c in sorted(set(facts) | {ON, PERIOD})]
-    firsts = _firsts(rb, d, S, last, env)
-    days = (frame.filter(go & ~too_long)
-            .select(pl.col(ROW), firsts.alias("@day"), last.alias("@last"), *carry)
-            .explode("@day"))
+    todo = frame.filter(go & ~too_long)
+    firsts = _firsts(rb, d, todo, S, last, env)
+    days = firsts.join(todo.select(pl.col(ROW), last.alias("@last"), *carry), on=ROW,
+                       how="left", maintain_order="left")
     # each segment runs to the day before the next one starts (or to the range's end)
-    nxt = pl.col("@day").shift(-1).over(ROW)
-    days = days.with_columns(pl.when(nxt.is_null()).then(pl.col("@last"))
-                             .otherwise(nxt - pl.duration(days=1)).alias("@end"))
+    same_row = pl.col(ROW).shift(-1) == pl.col(ROW)
+    days = days.with_columns(pl.when(same_row).then(pl.col("@day").shift(-1)
+                                                    - pl.duration(days=1))
+                             .otherwise(pl.col("@last")).alias("@end"))
     denv = _env(facts, nullable, day=Col(pl.col("@day"), "date"))
     ad = d.applicable_date
     sel = "@sel"
     days = days.with_columns(_top(d, "applicable date", ad.versions[0].expr.tree, denv)
                              .alias(sel))
-    out = rules_on(rb, d, pl.col(sel), facts, nullable, dict(denv.specials))
+    table = CiteTable(d)
+    out = rules_on(rb, d, pl.col(sel), facts, nullable, dict(denv.specials), table)
     days = out.apply(days)
     SEL = pl.col(sel)
     dstatus = (pl.when(SEL.is_null()).then(pl.lit("undetermined"))
                .when(~in_coverage(rb, SEL)).then(pl.lit("not_covered"))
                .otherwise(out.status))
-    dcites = (pl.when(SEL.is_null()).then(cites_lit((ad.cite,)))
+    dcites = (pl.when(SEL.is_null()).then(table.lit("date"))
               .when(~in_coverage(rb, SEL)).then(NO_CITES).otherwise(out.cites))
     reached = SEL.is_not_null() & in_coverage(rb, SEL)
     days = days.with_columns(dstatus.alias("@st"), dcites.alias("@ci"),
@@ -135,11 +139,11 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     share1 = pl.when(yes).then(_share(d, spec, pl.col("@val"), pl.lit(1, dtype=pl.Int64),
                                       pl.col("@day"), facts, nullable))
     days = days.with_columns(share1.alias("@share1"))
-    key = pl.concat_str([pl.col(c).cast(pl.Utf8).fill_null("\x00") for c in
-                         ("@st", "@val", "@cur", "@rule", "@share1")]
-                        + [pl.col("@ci").list.join("\x1f")], separator="\x1e")
-    days = days.with_columns(
-        (key != key.shift(1).over(ROW)).fill_null(True).cum_sum().over(ROW).alias("@run"))
+    # a new run where the row changes or the day's outcome or one-day share differs
+    # from the previous day's (decide._sum_result merges alike segments the same way)
+    new = pl.any_horizontal([pl.col(c).ne_missing(pl.col(c).shift(1)) for c in
+                             (ROW, "@st", "@val", "@cur", "@rule", "@share1", "@ci")])
+    days = days.with_columns(new.fill_null(True).cum_sum().alias("@run"))
     runs = days.group_by([ROW, "@run"], maintain_order=True).agg(
         pl.col("@st").first(), pl.col("@val").first(), pl.col("@cur").first(),
         pl.col("@ci").first(), pl.col("@day").first(),
@@ -151,32 +155,31 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     st = pl.col("@st")
 
     def cites_of(status: str) -> Any:
-        return pl.col("@ci").filter(st == status).explode().drop_nulls() \
-            .unique(maintain_order=True)
+        return pl.col("@ci").filter(st == status).unique(maintain_order=True)
     per_row = runs.group_by(ROW, maintain_order=True).agg(
         (st == "undetermined").any().alias("@u"), (st == "not_covered").any().alias("@nc"),
         (st == d.yes).any().alias("@y"), (st == d.no).any().alias("@no"),
         pl.col("@part").filter(st == d.yes).sum().alias("@total"),
         pl.col("@cur").filter(st == d.yes).n_unique().alias("@ncur"),
         pl.col("@cur").filter(st == d.yes).first().alias("@cur"),
-        pl.concat_list([cites_of(d.yes), cites_of(d.no)]).alias("@cy") if False else
         cites_of(d.yes).alias("@cy"), cites_of(d.no).alias("@cn"),
         cites_of("undetermined").alias("@cu"), cites_of("not_covered").alias("@cc"),
         pl.col("@err").any().alias("@err"),
         (pl.col("@st").first() == "not_covered").alias("@first_nc"))
     per_row = per_row.with_columns(
-        pl.concat_list(["@cy", "@cn"]).list.unique(maintain_order=True).alias("@cy"))
+        pl.concat_list(["@cy", "@cn"]).alias("@cy"))
     frame = frame.join(per_row, on=ROW, how="left", maintain_order="left")
     U, NC, Y, NO = (pl.col(c).fill_null(False) for c in ("@u", "@nc", "@y", "@no"))
     empty = t(A) & S.is_not_null() & E.is_not_null() & (E < S)
     end_unknown = t(A) & S.is_not_null() & E.is_null()
     zero_status = d.yes if spec.empty_cite else d.no
-    zero_cites = cites_lit((spec.empty_cite,)) if spec.empty_cite else cites_lit((spec.cite,))
+    zero_cites = pl.concat_list([table.lit("empty" if spec.empty_cite else "sum")])
+    ONE = pl.concat_list([NO_CITES])
     branches = [
-        (f(A), "not_applicable", NO_CITES), (A.is_null(), "undetermined", NO_CITES),
-        (S.is_null(), "undetermined", cites_lit((spec.cite,))),
-        (end_unknown & t(pl.col("@first_nc")), "not_covered", NO_CITES),
-        (end_unknown, "undetermined", cites_lit((spec.cite,))),
+        (f(A), "not_applicable", ONE), (A.is_null(), "undetermined", ONE),
+        (S.is_null(), "undetermined", pl.concat_list([table.lit("sum")])),
+        (end_unknown & t(pl.col("@first_nc")), "not_covered", ONE),
+        (end_unknown, "undetermined", pl.concat_list([table.lit("sum")])),
         (empty, zero_status, zero_cites),
         (U, "undetermined", pl.col("@cu")), (NC, "not_covered", pl.col("@cc")),
         (Y, d.yes, pl.col("@cy")), (NO, d.no, pl.col("@cn"))]
@@ -190,7 +193,7 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     cur = pl.when(empty).then(pl.lit(zero_cur, dtype=pl.Utf8)).otherwise(pl.col("@cur"))
     frame = frame.with_columns(
         status.otherwise(pl.lit("not_applicable")).alias(f"{d.id}.status"),
-        cites.otherwise(NO_CITES).alias(f"{d.id}.citations"),
+        cites.otherwise(ONE).alias(f"{d.id}.citations"),
         value.alias(f"@v:{d.id}"), cur.alias(f"@c:{d.id}"),
         (too_long | (Y & ~U & ~NC & (pl.col("@ncur") > 1)) | pl.col("@err").fill_null(False))
         .alias(f"{d.id}.@error"))
@@ -210,25 +213,30 @@ def _share(d: Decision, spec: Any, value: Any, n: Any, first: Any, facts: dict[s
     return _top(d, "share of the days", spec.each.tree, env).cast(DEC)
 
 
-def _firsts(rb: "Rulebook", d: Decision, start: Any, end: Any, env: Env) -> Any:
-    """The first day of every segment of start..end, as a sorted list per row: where an
-    outcome may change (engine.compile.segments.cut_points, the same plan). Without a
-    plan, every day."""
+def _firsts(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, start: Any, end: Any,
+            env: Env) -> pl.LazyFrame:
+    """The first day of every segment of start..end, one row each, sorted by row and
+    day: where an outcome may change (engine.compile.segments.cut_points, the same plan).
+    Without a plan, every day."""
     from engine.evaluate.decide import _version_dates
     plan = d.sum.plan if d.sum is not None else None
     if plan is None:
-        return pl.date_ranges(start, end)
+        return frame.select(pl.col(ROW), pl.date_ranges(start, end).alias("@day")) \
+            .explode("@day")
     one = pl.duration(days=1)
-    points: list[Any] = [start]
+    parts = [frame.select(pl.col(ROW), start.cast(pl.Date).alias("@day"))]
     for tree in plan.landmarks:
         v = _top(d, "segment landmark", tree, env)
-        points.append(pl.when((start < v) & (v <= end)).then(v))
-        points.append(pl.when((start <= v) & (v < end)).then(v + one))
+        for point, inside in ((v, (start < v) & (v <= end)), (v + one, (start <= v) & (v < end))):
+            parts.append(frame.filter(inside.fill_null(False))
+                         .select(pl.col(ROW), point.cast(pl.Date).alias("@day")))
     if plan.dated:
         for x in _version_dates(rb, d):
-            points.append(pl.when((start < pl.lit(x)) & (pl.lit(x) <= end)).then(pl.lit(x)))
-    out = pl.concat_list([p.cast(pl.Date) for p in points])
+            x_ = pl.lit(x)
+            parts.append(frame.filter((start < x_) & (x_ <= end))
+                         .select(pl.col(ROW), x_.alias("@day")))
     if plan.monthly:  # the month starts after the start's month, up to the end
-        out = pl.concat_list([out, pl.date_ranges(start.dt.month_start(), end, interval="1mo")
-                              .list.slice(1)])
-    return out.list.drop_nulls().list.unique().list.sort()
+        parts.append(frame.select(pl.col(ROW), pl.date_ranges(start.dt.month_start(), end,
+                                                              interval="1mo").list.slice(1)
+                                  .alias("@day")).explode("@day").drop_nulls())
+    return pl.concat(parts).unique().sort(ROW, "@day")

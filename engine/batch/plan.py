@@ -27,17 +27,57 @@ from engine.model import Decision, Rule
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
 
-__all__ = ["Outcome", "PlanError", "rules_on", "cites_lit", "NO_CITES", "param_env"]
+__all__ = ["Outcome", "PlanError", "rules_on", "CiteTable", "NO_CITES", "param_env"]
 
-NO_CITES = pl.lit([], dtype=pl.List(pl.Utf8))
+NO_CITES = pl.lit(0, dtype=pl.Int64)
+"""Citations travel as a bit mask per row (a bit per rule, and one per fixed list of
+citations a branch gives); the lists are written out once per distinct mask
+(`CiteTable.decode`), not built per row."""
 
 
 class PlanError(Unsupported):
     """A decision the batch refuses to compile, naming the rule and the construct."""
 
 
-def cites_lit(cites: tuple[str, ...]) -> Any:
-    return pl.lit(list(cites), dtype=pl.List(pl.Utf8)) if cites else NO_CITES
+class CiteTable:
+    """The citations a decision can give, one bit each: a bit per rule in the order of
+    `Decision.rules` (requires, unless, value, then adjust by order: the order the
+    per-case path cites them in), then the fixed lists (the applicable date's rule, every
+    value rule, the sum's provision, the empty range's)."""
+
+    def __init__(self, d: Decision):
+        self.entries: list[tuple[str, ...]] = [(r.cite,) for r in d.rules]
+        self.rules = {r.id: k for k, r in enumerate(d.rules)}
+        fixed = {"date": (d.applicable_date.cite,),
+                 "values": tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value")),
+                 "sum": (d.sum.cite,) if d.sum else (),
+                 "empty": (d.sum.empty_cite,) if d.sum and d.sum.empty_cite else ()}
+        self.fixed = {}
+        for key, cites in fixed.items():
+            self.fixed[key] = len(self.entries)
+            self.entries.append(cites)
+        if len(self.entries) > 62:
+            raise PlanError(f"{d.id}: {len(d.rules)} rules; the batch cites at most "
+                            f"{62 - len(fixed)} rules of one decision, yet")
+
+    def rule(self, r: Rule) -> int:
+        return 1 << self.rules[r.id]
+
+    def lit(self, key: str) -> Any:
+        return pl.lit(1 << self.fixed[key], dtype=pl.Int64)
+
+    def decode(self, masks: list[int]) -> list[str]:
+        """The citations of a row: each mask's entries in bit order, masks in order,
+        each citation once (as decide._unique)."""
+        out: list[str] = []
+        for m in masks:
+            k = 0
+            while m:
+                if m & 1:
+                    out.extend(self.entries[k])
+                m >>= 1
+                k += 1
+        return list(dict.fromkeys(out))
 
 
 def t(x: Any) -> Any:
@@ -54,12 +94,12 @@ def any_of(xs: list) -> Any:
     return pl.any_horizontal(xs) if xs else pl.lit(False)
 
 
-def unique_cites(parts: list[tuple[Any, tuple[str, ...]]]) -> Any:
-    """The citations of the parts whose flag holds, in order, each once."""
+def unique_cites(parts: list[tuple[Any, int]]) -> Any:
+    """The mask of the parts whose flag holds (each part one bit of its own)."""
     if not parts:
         return NO_CITES
-    return pl.concat_list([pl.when(flag).then(cites_lit(c)).otherwise(NO_CITES)
-                           for flag, c in parts]).list.unique(maintain_order=True)
+    return pl.sum_horizontal([pl.when(flag).then(pl.lit(bit, dtype=pl.Int64))
+                              .otherwise(NO_CITES) for flag, bit in parts])
 
 
 @dataclass
@@ -120,7 +160,7 @@ def _compile(rule: Rule, what: str, tree: Any, env: Env, d: Decision) -> Col:
 
 
 def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
-             nullable: frozenset[str], specials: dict[str, Col]) -> Outcome:
+             nullable: frozenset[str], specials: dict[str, Col], table: CiteTable) -> Outcome:
     """The rules of `d` on the selecting date `day` (a date column), concluded:
     codegen's `_rules_on` + decide's `_conclude`, for every row at once."""
     pvals, pcur, pmissing = param_env(rb, d, day)
@@ -142,7 +182,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     pmissing = {k: mat(v, 0) for k, v in pmissing.items()}
     env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")})
     not_covered: list[Any] = []
-    refused: list[tuple[Any, tuple[str, ...]]] = []
+    refused: list[tuple[Any, int]] = []
     unknown: list[Any] = []
     cands: list[tuple[Rule, Any, list[tuple[Any, Col, Any]]]] = []  # rule, flag, versions
     opens: list[tuple[Rule, Any]] = []
@@ -203,7 +243,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         if not whole:
             not_covered.append(~any_of(sels))
         if r_ref:
-            refused.append((mat(any_of(r_ref), 2), (r.cite,)))
+            refused.append((mat(any_of(r_ref), 2), table.rule(r)))
         if r_unk:
             unknown.append(mat(any_of(r_unk), 2))
         if r.role == "value":
@@ -227,7 +267,6 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                                  for r, o in opens])
     unknown2 = mat(unknown2, 5)
     any_open = mat(any_of([o for _, o in opens]), 4)
-    value_cites = tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value"))
     value = None
     rule_id = pl.lit(None, dtype=pl.Utf8)
     cur = pl.lit(None, dtype=pl.Utf8)
@@ -243,7 +282,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         value = pl.lit(None)
     value_tag = _tag(d)
     # the adjustments, in their order: each reads the value so far as `value`
-    adj_cites: list[tuple[Any, tuple[str, ...]]] = []
+    adj_cites: list[tuple[Any, int]] = []
     adj_unknown: list[Any] = []
     for r, applies, vs in adjusts:
         before = value
@@ -257,11 +296,11 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 other = _currency(rb, d, v.expr, pcur)
                 errors.append(t(hit & other.is_not_null() & cur.is_not_null() & (other != cur)))
         adj_unknown.append(t(applies) & new.is_null())
-        adj_cites.append((t(applies) & (new != before).fill_null(False), (r.cite,)))
+        adj_cites.append((t(applies) & (new != before).fill_null(False), table.rule(r)))
         value = new
     if kind.money:
         cur = pl.when(cur.is_null()).then(pl.lit(d.currency, dtype=pl.Utf8)).otherwise(cur)
-    yes_cites = unique_cites([(ch, (r.cite,)) for (r, _, _), ch in zip(cands, chosen)]
+    yes_cites = unique_cites([(ch, table.rule(r)) for (r, _, _), ch in zip(cands, chosen)]
                              + adj_cites)
     if d.values:
         errors.append(t(~value.is_in(list(d.values))) & any_chosen)
@@ -276,7 +315,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     cites = (pl.when(nc).then(NO_CITES)
              .when(ref_any).then(unique_cites(refused))
              .when(unknown2 & (any_chosen | any_open)).then(NO_CITES)
-             .when(~any_chosen).then(cites_lit(value_cites))
+             .when(~any_chosen).then(table.lit("values"))
              .when(undet_value).then(NO_CITES)
              .otherwise(yes_cites))
     errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
