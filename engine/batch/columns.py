@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import ast
 import datetime as _dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Callable, Mapping
 
@@ -63,6 +63,9 @@ class Env:
     nullable: frozenset[str]  # facts with `default: null`: null means absent
     params: Mapping[str, Col]  # parameter -> its value on the selecting date
     specials: Mapping[str, Col]  # day, on, value, days, ...
+    # rows where the per-case path would raise (a division by zero, an invalid date):
+    # filled while compiling; the plan reports those rows as errors, never answers them
+    guards: list = field(default_factory=list)
 
 
 def dec_lit(v: Any) -> Any:
@@ -160,9 +163,10 @@ def _unaryop(node: ast.UnaryOp, env: Env) -> Col:
     raise Unsupported(f"the operator {type(node.op).__name__}")
 
 
-def _safe_divisor(b: Any, zero: Any) -> Any:
-    """A divisor with 0 replaced by 1: the rows it divided by 0 are flagged (see
-    `division_guards`) and their answer discarded, never computed."""
+def _safe_divisor(b: Any, zero: Any, env: Env) -> Any:
+    """A divisor with 0 made unknown: the rows it would divide by 0 are guarded (the
+    per-case path raises there) and reported, never answered."""
+    env.guards.append((b == zero).fill_null(False))
     return pl.when(b == zero).then(None).otherwise(b)
 
 
@@ -171,7 +175,7 @@ def _binop(node: ast.BinOp, env: Env) -> Col:
     op = node.op
     if isinstance(op, ast.Div):  # helpers.div: exact decimal division, whatever the types
         x, y = _num(a, "dec"), _num(b, "dec")
-        return Col(x / _safe_divisor(y, dec_lit(0)), "dec")
+        return Col(x / _safe_divisor(y, dec_lit(0), env), "dec")
     t = "dec" if "dec" in (a.t, b.t) else a.t
     if t not in ("int", "dec"):
         raise Unsupported(f"arithmetic on {a.t} and {b.t}")
@@ -183,7 +187,7 @@ def _binop(node: ast.BinOp, env: Env) -> Col:
     if isinstance(op, ast.Mult):
         return Col(x * y, t)
     if isinstance(op, (ast.Mod, ast.FloorDiv)) and t == "int":  # Polars floors as Python
-        y = _safe_divisor(y, pl.lit(0, dtype=pl.Int64))
+        y = _safe_divisor(y, pl.lit(0, dtype=pl.Int64), env)
         return Col(x % y if isinstance(op, ast.Mod) else x // y, t)
     raise Unsupported(f"the operator {type(op).__name__} on {t}")
 
@@ -271,6 +275,8 @@ def _call(node: ast.Call, env: Env) -> Col:
         q, mode = node.args[1].value, node.args[2].value  # type: ignore[attr-defined]
         return _round(x, q, mode)
     args = [_node(a, env) for a in node.args]
+    if name == "make_date":
+        return _make_date(env, *args)
     return fn(*args)
 
 
@@ -284,6 +290,18 @@ def _round(x: Col, quantum: Decimal, mode: str) -> Col:
     return Col(x.e.round(places, mode=ROUND_MODES[mode]), "dec")
 
 
+def _make_date(env: Env, y: Col, m: Col, d: Col) -> Col:
+    """make_date(y, m, d); components that make no date are guarded (the per-case path
+    raises there), and never built (Polars would stop the whole chunk)."""
+    valid = (m.e >= 1) & (m.e <= 12) & (d.e >= 1) & (d.e <= _dim(y.e, m.e)) & \
+        (y.e >= 1) & (y.e <= 9999)
+    env.guards.append((~valid).fill_null(False))
+    safe = valid.fill_null(False)
+    return Col(pl.when(safe).then(_ymd(pl.when(safe).then(y.e).otherwise(2000),
+                                       pl.when(safe).then(m.e).otherwise(1),
+                                       pl.when(safe).then(d.e).otherwise(1))), "date")
+
+
 def _ymd(y: Any, m: Any, d: Any) -> Any:
     return pl.date(y, m, d)
 
@@ -295,35 +313,31 @@ def _dim(y: Any, m: Any) -> Any:
         .when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31).cast(pl.Int64)
 
 
-def _literal_int(c: Col) -> int | None:
-    """The value of an int literal column (`12`, `-70`), else None."""
-    try:
-        return int(pl.select(c.e).item()) if c.t == "int" and c.e.meta.is_literal() else None
-    except Exception:  # noqa: BLE001 - not a plain literal: the general form below
+def _constant_int(c: Col) -> int | None:
+    """The value of a column that reads no column (`12`, `-70`), else None."""
+    if c.t != "int" or c.e.meta.root_names():
         return None
+    v = pl.select(c.e).item()
+    return int(v) if v is not None else None
+
+
+def _offset(d: Col, n: Col, unit: str) -> Any:
+    """`d` moved by `n` calendar months or years, clamped to the month's end (Polars'
+    calendar offset; never builds an invalid date as year/month/day would)."""
+    k = _constant_int(n)
+    return d.e.dt.offset_by(f"{k}{unit}" if k is not None else pl.format("{}" + unit, n.e))
 
 
 def _add_months(d: Col, n: Col) -> Col:
-    k = _literal_int(n)
-    if k is not None:  # Polars' calendar offset clamps to the month's end, as dates.add_months
-        return Col(d.e.dt.offset_by(f"{k}mo"), "date")
-    total = d.e.dt.year().cast(pl.Int64) * 12 + d.e.dt.month().cast(pl.Int64) - 1 + n.e
-    y, m = total // 12, total % 12 + 1
-    day = d.e.dt.day().cast(pl.Int64)
-    return Col(_ymd(y, m, pl.min_horizontal(day, _dim(y, m))), "date")
+    """dates.add_months: the same day number, clamped to the end of a shorter month."""
+    return Col(_offset(d, n, "mo"), "date")
 
 
 def _birthday(d: Col, n: Col) -> Col:
-    k = _literal_int(n)
-    if k is not None:  # 29 February → 1 March in a year without it (dates.birthday)
-        moved = d.e.dt.offset_by(f"{k}y")
-        feb29 = (d.e.dt.month() == 2) & (d.e.dt.day() == 29) & (moved.dt.day() != 29)
-        return Col(pl.when(feb29).then(moved + pl.duration(days=1)).otherwise(moved), "date")
-    y = d.e.dt.year().cast(pl.Int64) + n.e
-    m, day = d.e.dt.month().cast(pl.Int64), d.e.dt.day().cast(pl.Int64)
-    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
-    feb29 = (m == 2) & (day == 29) & ~leap
-    return Col(pl.when(feb29).then(_ymd(y, 3, 1)).otherwise(_ymd(y, m, day)), "date")
+    """dates.birthday: 29 February → 1 March in a year without it."""
+    moved = _offset(d, n, "y")
+    feb29 = (d.e.dt.month() == 2) & (d.e.dt.day() == 29) & (moved.dt.day() != 29)
+    return Col(pl.when(feb29).then(moved + pl.duration(days=1)).otherwise(moved), "date")
 
 
 def _age(birth: Col, on: Col) -> Col:
@@ -344,7 +358,7 @@ def _minmax(pick: Callable[..., Any]) -> Callable[..., Col]:
 _HELPERS: dict[str, Callable[..., Col]] = {
     "add_days": lambda d, n: Col(d.e + pl.duration(days=n.e), "date"),
     "add_months": _add_months,
-    "add_years": lambda d, n: _add_months(d, Col(n.e * 12, "int")),
+    "add_years": lambda d, n: Col(_offset(d, n, "y"), "date"),
     "birthday": _birthday,
     "age": _age,
     "days_between": lambda a, b: Col((b.e - a.e).dt.total_days().cast(pl.Int64), "int"),

@@ -70,11 +70,12 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
         status = status.when(cond).then(pl.lit(s))
         cites = cites.when(cond).then(c)
     reached = t(A) & D.is_not_null() & in_coverage(rb, D)
+    guarded = pl.any_horizontal(env.guards) if env.guards else pl.lit(False)
     frame = frame.with_columns(status.otherwise(out.status).alias(f"{d.id}.status"),
                                pl.concat_list([cites.otherwise(out.cites)])
                                .alias(f"{d.id}.citations"),
                                out.value.alias(f"@v:{d.id}"), out.currency.alias(f"@c:{d.id}"),
-                               (reached & out.error).alias(f"{d.id}.@error"))
+                               ((reached & out.error) | guarded).alias(f"{d.id}.@error"))
     return _outputs(rb, d, frame)
 
 
@@ -98,17 +99,18 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     frame = frame.with_columns(_top(d, "applies_if", d.applies_if.tree, env).alias(a),
                                _top(d, "range start", spec.start.tree, env).alias(s),
                                _top(d, "range end", spec.end.tree, env).alias(e))
+    frame = frame.collect(engine="in-memory").lazy()  # read by every part of the days below
     A, S, E = pl.col(a), pl.col(s), pl.col(e)
     # the days: the range, or (end unknown) the first day only, to name what it needs
     go = t(A) & S.is_not_null() & (E.is_null() | (E >= S))
     last = pl.when(E.is_null()).then(S).otherwise(E)
     too_long = t(A) & S.is_not_null() & E.is_not_null() & \
         ((E - S).dt.total_days() + 1 > MAX_SUM_DAYS)
-    carry = [pl.col(c) for c in sorted(set(facts) | {ON, PERIOD})]
-    todo = frame.filter(go & ~too_long)
-    firsts = _firsts(rb, d, todo, S, last, env)
-    days = firsts.join(todo.select(pl.col(ROW), last.alias("@last"), *carry), on=ROW,
-                       how="left", maintain_order="left")
+    carry = [pl.col(c) for c in sorted(_reads(d) | {ON, PERIOD})]
+    todo = frame.filter(go & ~too_long).select(ROW, S, last.alias("@last"), *carry) \
+        .collect(engine="in-memory").lazy()
+    firsts = _firsts(rb, d, todo, S, pl.col("@last"), env)
+    days = firsts.join(todo.drop(s), on=ROW, how="left", maintain_order="left")
     # each segment runs to the day before the next one starts (or to the range's end)
     same_row = pl.col(ROW).shift(-1) == pl.col(ROW)
     days = days.with_columns(pl.when(same_row).then(pl.col("@day").shift(-1)
@@ -148,7 +150,8 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
         pl.col("@st").first(), pl.col("@val").first(), pl.col("@cur").first(),
         pl.col("@ci").first(), pl.col("@day").first(),
         ((pl.col("@end") - pl.col("@day")).dt.total_days() + 1).sum().alias("@n"),
-        pl.col("@err").any(), *[pl.col(c).first() for c in sorted(set(facts) | {ON, PERIOD})])
+        pl.col("@err").any(),
+        *[pl.col(c).first() for c in sorted(set(spec.each.facts if spec.each else ()) | {ON, PERIOD})])
     runs = runs.with_columns(pl.when(pl.col("@st") == pl.lit(d.yes)).then(
         _share(d, spec, pl.col("@val"), pl.col("@n").cast(pl.Int64), pl.col("@day"), facts,
                nullable)).alias("@part"))
@@ -213,6 +216,21 @@ def _share(d: Decision, spec: Any, value: Any, n: Any, first: Any, facts: dict[s
     return _top(d, "share of the days", spec.each.tree, env).cast(DEC)
 
 
+def _reads(d: Decision) -> set[str]:
+    """The facts any expression of `d` reads: what its days carry."""
+    out: set[str] = set(d.applies_if.facts)
+    for r in (d.applicable_date, *d.rules):
+        for v in r.versions:
+            for e in (v.expr, v.when):
+                if e is not None:
+                    out.update(e.facts)
+    if d.sum is not None:
+        for e in (d.sum.start, d.sum.end, d.sum.each, d.sum.empty_date):
+            if e is not None:
+                out.update(e.facts)
+    return out
+
+
 def _firsts(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, start: Any, end: Any,
             env: Env) -> pl.LazyFrame:
     """The first day of every segment of start..end, one row each, sorted by row and
@@ -224,9 +242,13 @@ def _firsts(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, start: Any, end: A
         return frame.select(pl.col(ROW), pl.date_ranges(start, end).alias("@day")) \
             .explode("@day")
     one = pl.duration(days=1)
+    marks = [f"@mark{k}" for k in range(len(plan.landmarks))]
+    frame = frame.with_columns([_top(d, "segment landmark", tree, env).alias(m)
+                                for tree, m in zip(plan.landmarks, marks)]) \
+        .collect(engine="in-memory").lazy()
     parts = [frame.select(pl.col(ROW), start.cast(pl.Date).alias("@day"))]
-    for tree in plan.landmarks:
-        v = _top(d, "segment landmark", tree, env)
+    for m in marks:
+        v = pl.col(m)
         for point, inside in ((v, (start < v) & (v <= end)), (v + one, (start <= v) & (v < end))):
             parts.append(frame.filter(inside.fill_null(False))
                          .select(pl.col(ROW), point.cast(pl.Date).alias("@day")))

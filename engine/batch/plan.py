@@ -200,6 +200,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
             sels.append(sel)
             if v.expr is None:
                 continue
+            before = len(env.guards)
             if v.when is not None:
                 for p in v.when.params:
                     if p in late:
@@ -240,6 +241,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 r_adjv.append((sel & w_true, v))
             else:
                 raise PlanError(f"{d.id}: rule {r.id} has role {r.role}")
+            errors.extend(live & g for g in env.guards[before:])  # where it is evaluated
         if not whole:
             not_covered.append(~any_of(sels))
         if r_ref:
@@ -289,7 +291,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         new = before
         for hit, v in vs:
             aenv = Env(env.facts, env.nullable, env.params,
-                       {**env.specials, "value": Col(before, value_tag)})
+                       {**env.specials, "value": Col(before, value_tag)}, env.guards)
             new = pl.when(hit).then(_compile(r, "adjustment", v.expr.tree, aenv, d).e
                                     .cast(_dtype(value_tag))).otherwise(new)
             if kind.money:  # an adjustment reading another money parameter: one currency
