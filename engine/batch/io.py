@@ -44,14 +44,56 @@ def read_chunks(path: str | Path, rows: int) -> Iterator[pl.DataFrame]:
         for batch in pf.iter_batches(batch_size=rows):
             yield pl.from_arrow(batch)  # type: ignore[misc]
     elif ext == ".csv":
-        reader = pl.read_csv_batched(path, infer_schema=False, batch_size=rows)
-        while True:
-            batches = reader.next_batches(1)
-            if not batches:
-                break
-            yield from batches
+        yield from _csv(Path(path), rows)
     else:
         yield from _jsonl(Path(path), rows)
+
+
+def _csv(path: Path, rows: int) -> Iterator[pl.DataFrame]:
+    """CSV streamed by pyarrow, every column as text (the vocabulary types it)."""
+    import csv
+
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+    with path.open(encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh), None)
+    if not header:
+        raise InputError(f"{path}:1: no header row (the fact names)")
+    if len(set(header)) != len(header):
+        dup = next(h for h in header if header.count(h) > 1)
+        raise InputError(f"{path}:1: column {dup!r} appears twice")
+    try:
+        reader = pacsv.open_csv(path, read_options=pacsv.ReadOptions(block_size=1 << 22),
+                                convert_options=pacsv.ConvertOptions(
+                                    column_types={h: pa.string() for h in header},
+                                    strings_can_be_null=True, quoted_strings_can_be_null=False))
+    except pa.ArrowInvalid as e:
+        raise InputError(f"{path}: not a CSV file the batch can read: {e}") from None
+    pending: list[pl.DataFrame] = []
+    held = 0
+    for batch in _batches(reader, path):
+        frame = pl.from_arrow(pa.Table.from_batches([batch]))
+        assert isinstance(frame, pl.DataFrame)
+        pending.append(frame)
+        held += frame.height
+        while held >= rows:
+            whole = pl.concat(pending)
+            yield whole.head(rows)
+            rest = whole.slice(rows)
+            pending, held = ([rest], rest.height) if rest.height else ([], 0)
+    if held:
+        yield pl.concat(pending)
+
+
+def _batches(reader: Any, path: Path) -> Iterator[Any]:
+    import pyarrow as pa
+    while True:
+        try:
+            yield reader.read_next_batch()
+        except StopIteration:
+            return
+        except pa.ArrowInvalid as e:  # a row with too many or too few fields, ...
+            raise InputError(f"{path}: {e}") from None
 
 
 def _jsonl(path: Path, rows: int) -> Iterator[pl.DataFrame]:
