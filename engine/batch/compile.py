@@ -89,6 +89,15 @@ class Plan:
         """Typed fact columns with defaults, `on` and the month; bad cells as errors."""
         n = raw.height
         errors: list[RowError] = []
+        unknown = [c for c in raw.columns if c not in self.rb.facts and c not in RESERVED]
+        if unknown:
+            import difflib
+
+            from engine.batch.io import InputError
+            near = difflib.get_close_matches(unknown[0], list(self.rb.facts), 1)
+            raise InputError(f"column {unknown[0]!r} is not a fact of {self.rb.id}"
+                             + (f" (did you mean {near[0]!r}?)" if near else "")
+                             + (f"; {len(unknown) - 1} more unknown" if len(unknown) > 1 else ""))
         cols: dict[str, pl.Series] = {ROW: pl.Series(ROW, range(first_row, first_row + n),
                                                      dtype=pl.Int64)}
         bad = pl.Series([False] * n)
