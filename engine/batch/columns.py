@@ -129,9 +129,8 @@ def _name(node: ast.Name, env: Env) -> Col:
     if node.id in env.specials:
         return env.specials[node.id]
     if node.id in env.facts:  # a one-part fact name
-        return _node(ast.Attribute(value=node, attr=""), env) if False else \
-            Col(pl.col(node.id), _tag(env.facts[node.id]),
-                pl.col(node.id).is_null() if node.id in env.nullable else None)
+        return Col(pl.col(node.id), _tag(env.facts[node.id]),
+                   pl.col(node.id).is_null() if node.id in env.nullable else None)
     raise Unsupported(f"reading another decision ({node.id})")
 
 
@@ -262,7 +261,7 @@ def _call(node: ast.Call, env: Env) -> Col:
     if name == "given":
         arg = node.args[0]
         path = _path(arg) or (arg.id if isinstance(arg, ast.Name) else None)
-        if path not in env.facts:
+        if path is None or path not in env.facts:
             raise Unsupported(f"given() of {ast.unparse(arg)}")
         return Col(pl.col(path).is_not_null(), "bool")
     if name == "date":

@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = ["Plan", "PlanError", "RowError", "compile_plan", "RESERVED"]
 
-ENGINE = "in-memory"
+ENGINE: Any = "in-memory"
 """Polars engine of a chunk (the chunk is the unit of streaming here)."""
 
 RESERVED = ("name", "on", "period")
@@ -100,7 +100,6 @@ class Plan:
                              + (f"; {len(unknown) - 1} more unknown" if len(unknown) > 1 else ""))
         cols: dict[str, pl.Series] = {ROW: pl.Series(ROW, range(first_row, first_row + n),
                                                      dtype=pl.Int64)}
-        bad = pl.Series([False] * n)
         on_s = _dates(raw, "on", errors, cols[ROW]) if "on" in raw.columns else None
         if on_s is None:
             if on is None:
@@ -142,7 +141,6 @@ class Plan:
                 errors.append(RowError(r, ", ".join(c.expr.facts),
                                        f"{c.message} ({c.cite}): the case breaks constraint "
                                        f"{c.id!r} ({c.expr.source})"))
-        _ = bad
         if errors:  # a bad row is decided by nobody: its facts are nulled and its answers too
             rows = sorted({e.row for e in errors})
             frame = frame.with_columns(pl.when(pl.col(ROW).is_in(rows)).then(
@@ -261,10 +259,8 @@ def _typed(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],
         else:
             text = s.cast(pl.Utf8).str.strip_chars()
             okay = text.str.contains(_DECIMAL_RE)
-            out = pl.select(pl.when(pl.lit(okay)).then(pl.lit(text)).cast(pl.Float64, strict=False)
-                            .alias("x")).to_series() if False else \
-                pl.select(pl.when(pl.lit(okay)).then(pl.lit(text)).otherwise(None)
-                          .alias(name)).to_series()
+            out = pl.select(pl.when(pl.lit(okay)).then(pl.lit(text)).otherwise(None)
+                            .alias(name)).to_series()
             big = out.str.replace(r"^-", "").str.split(".").list.first().str.len_chars() > 15
             out = pl.select(pl.when(pl.lit(big)).then(None).otherwise(pl.lit(out))
                             .str.to_decimal(scale=20).cast(DEC, strict=False)

@@ -28,6 +28,13 @@ __all__ = ["event_columns", "sum_columns", "ROW", "ON", "PERIOD"]
 ROW, ON, PERIOD = "@row", "@on", "@period_start"
 
 
+def _selector(d: Decision) -> Any:
+    """The applicable date's expression (the loader gives it one version)."""
+    expr = d.applicable_date.versions[0].expr
+    assert expr is not None
+    return expr.tree
+
+
 def _env(facts: dict[str, str], nullable: frozenset[str], **specials: Col) -> Env:
     return Env(facts, nullable, {}, {"on": Col(pl.col(ON), "date"),
                                     "period_start": Col(pl.col(PERIOD), "date"), **specials})
@@ -53,9 +60,8 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
     """`frame` with `d`'s status, value, currency, citations and error columns."""
     env = _env(facts, nullable)
     a, day = f"@a:{d.id}", f"@d:{d.id}"
-    ad = d.applicable_date
     frame = frame.with_columns(_top(d, "applies_if", d.applies_if.tree, env).alias(a),
-                               _top(d, "applicable date", ad.versions[0].expr.tree, env)
+                               _top(d, "applicable date", _selector(d), env)
                                .alias(day))
     table = CiteTable(d)
     out = rules_on(rb, d, pl.col(day), facts, nullable, dict(env.specials), table)
@@ -117,9 +123,8 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
                                                     - pl.duration(days=1))
                              .otherwise(pl.col("@last")).alias("@end"))
     denv = _env(facts, nullable, day=Col(pl.col("@day"), "date"))
-    ad = d.applicable_date
     sel = "@sel"
-    days = days.with_columns(_top(d, "applicable date", ad.versions[0].expr.tree, denv)
+    days = days.with_columns(_top(d, "applicable date", _selector(d), denv)
                              .alias(sel))
     table = CiteTable(d)
     out = rules_on(rb, d, pl.col(sel), facts, nullable, dict(denv.specials), table)
@@ -151,7 +156,8 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
         pl.col("@ci").first(), pl.col("@day").first(),
         ((pl.col("@end") - pl.col("@day")).dt.total_days() + 1).sum().alias("@n"),
         pl.col("@err").any(),
-        *[pl.col(c).first() for c in sorted(set(spec.each.facts if spec.each else ()) | {ON, PERIOD})])
+        *[pl.col(c).first()
+          for c in sorted(set(spec.each.facts if spec.each else ()) | {ON, PERIOD})])
     runs = runs.with_columns(pl.when(pl.col("@st") == pl.lit(d.yes)).then(
         _share(d, spec, pl.col("@val"), pl.col("@n").cast(pl.Int64), pl.col("@day"), facts,
                nullable)).alias("@part"))

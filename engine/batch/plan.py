@@ -200,7 +200,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
             sels.append(sel)
             if v.expr is None:
                 continue
-            before = len(env.guards)
+            g0 = len(env.guards)
             if v.when is not None:
                 for p in v.when.params:
                     if p in late:
@@ -241,7 +241,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 r_adjv.append((sel & w_true, v))
             else:
                 raise PlanError(f"{d.id}: rule {r.id} has role {r.role}")
-            errors.extend(live & g for g in env.guards[before:])  # where it is evaluated
+            errors.extend(live & g for g in env.guards[g0:])  # where it is evaluated
         if not whole:
             not_covered.append(~any_of(sels))
         if r_ref:
@@ -269,7 +269,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                                  for r, o in opens])
     unknown2 = mat(unknown2, 5)
     any_open = mat(any_of([o for _, o in opens]), 4)
-    value = None
+    value: Any = None
     rule_id = pl.lit(None, dtype=pl.Utf8)
     cur = pl.lit(None, dtype=pl.Utf8)
     kind = KINDS[d.type]
