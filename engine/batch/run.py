@@ -46,13 +46,20 @@ def run_batch(plan: Plan, root: str, source: str | Path, out: str | Path, *,
               chunk: int = 100_000, workers: int = 1, on: _dt.date | None = None,
               period: _dt.date | None = None, strict: bool = False,
               progress: bool | None = None,
-              report: Callable[[RowError], None] | None = None) -> BatchRun:
-    """Decide every row of `source` into `out`; returns the count and the bad rows."""
+              report: Callable[[RowError], None] | None = None,
+              dask: Any = None) -> BatchRun:
+    """Decide every row of `source` into `out`; returns the count and the bad rows.
+    `dask`: a scheduler address or `distributed.Client` to run the chunks on."""
     state = BatchRun()
     writer = ChunkWriter(out)
     bar = _bar(progress)
     try:
-        for frame, errors in _results(plan, root, source, chunk, workers, on, period):
+        if dask is not None:
+            from engine.batch.dask import dask_results
+            results = dask_results(dask, root, plan.ids, source, chunk, on, period)
+        else:
+            results = _results(plan, root, source, chunk, workers, on, period)
+        for frame, errors in results:
             if errors and strict:
                 raise StrictStop(errors[0])
             for e in errors:

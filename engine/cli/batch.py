@@ -33,6 +33,8 @@ def add_parser(sub: Any) -> None:
     b.add_argument("--explain-rows", metavar="N,M", help="re-decide these rows (1-based) per "
                    "case and print their answers with the trace")
     b.add_argument("--no-progress", action="store_true", help="no progress bar")
+    b.add_argument("--dask", metavar="SCHEDULER_ADDRESS", help="run the chunks on a Dask "
+                   "cluster (the dask extra); every worker must read the rulebook folder")
     b.set_defaults(run=run)
 
 
@@ -75,12 +77,23 @@ def run(args: argparse.Namespace) -> int:
     try:
         state = run_batch(plan, args.rulebook, args.input, args.out, chunk=args.chunk,
                           workers=args.workers, on=on, period=period, strict=args.strict,
-                          progress=False if args.no_progress else None, report=report)
+                          progress=False if args.no_progress else None, report=report,
+                          dask=args.dask)
     except StrictStop as e:
         print(f"{args.input}: {e.error} (--strict: nothing written)", file=sys.stderr)
         return 2
     except (InputError, PlanError) as e:
         print(f"statute batch: {e}", file=sys.stderr)
+        return 2
+    except ImportError as e:
+        print(f"statute batch: --dask needs the dask extra (pip install 'statute[dask]'): {e}",
+              file=sys.stderr)
+        return 2
+    except OSError as e:
+        if args.dask is None:
+            raise
+        print(f"statute batch: --dask {args.dask}: cannot reach the scheduler: {e}",
+              file=sys.stderr)
         return 2
     print(f"{args.out}: {state.rows} rows, {len(state.errors)} bad", file=sys.stderr)
     return 2 if state.errors else 0
