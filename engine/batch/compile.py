@@ -180,12 +180,21 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
     from engine.batch.plan import CiteTable
     for i in ids:
         name = f"{i}.citations"
-        key = result[name].list.eval(pl.element().cast(pl.Utf8)).list.join(",")
         table = CiteTable(rb.decisions[i])
-        distinct = key.unique().to_list()
-        lists = [table.decode([int(x) for x in k.split(",") if x]) if k is not None else None
-                 for k in distinct]
-        lookup = pl.DataFrame({"@key": pl.Series(distinct, dtype=pl.Utf8),
+        masks = result[name]
+        longest: Any = masks.list.len().max() if masks.len() else 0
+        if masks.len() and (longest or 0) <= 1:  # one mask a row: an event
+            key = masks.list.first()
+            distinct = key.unique().to_list()
+            lists = [table.decode([k]) if k is not None else None for k in distinct]
+            dtype: Any = pl.Int64
+        else:
+            key = masks.list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+            distinct = key.unique().to_list()
+            lists = [table.decode([int(x) for x in k.split(",") if x]) if k is not None
+                     else None for k in distinct]
+            dtype = pl.Utf8
+        lookup = pl.DataFrame({"@key": pl.Series(distinct, dtype=dtype),
                                name: pl.Series(lists, dtype=pl.List(pl.Utf8))})
         decoded = pl.DataFrame({"@key": key}).join(lookup, on="@key", how="left",
                                                    maintain_order="left", nulls_equal=True)
@@ -197,7 +206,7 @@ def _columns(rb: "Rulebook", i: str) -> list[str]:
     from engine.kinds import KINDS
     out = [f"{i}.status", f"{i}.value"]
     if KINDS[rb.decisions[i].type].money:
-        out.append(f"{i}.currency")
+        out.extend((f"{i}.amount", f"{i}.currency"))
     return out + [f"{i}.citations"]
 
 

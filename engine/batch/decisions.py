@@ -88,7 +88,8 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
 def _outputs(rb: "Rulebook", d: Decision, frame: pl.LazyFrame) -> pl.LazyFrame:
     st = pl.col(f"{d.id}.status")
     cols = [_finish(rb, d, st, pl.col(f"@v:{d.id}")).alias(f"{d.id}.value")]
-    if KINDS[d.type].money:
+    if KINDS[d.type].money:  # the result contract's amount and currency, beside the value
+        cols.append(_finish(rb, d, st, pl.col(f"@v:{d.id}")).alias(f"{d.id}.amount"))
         cols.append(pl.when(st == pl.lit(d.yes)).then(pl.col(f"@c:{d.id}"))
                     .alias(f"{d.id}.currency"))
     return frame.with_columns(cols).drop(f"@v:{d.id}", f"@c:{d.id}", f"@a:{d.id}",

@@ -44,6 +44,7 @@ def _agree(rb, plan, rows: list[dict]) -> None:
             have = (got[f"{i}.status"], got[f"{i}.value"], got.get(f"{i}.currency"),
                     tuple(got[f"{i}.citations"] or ()))
             assert have == want, (raw, i)
+            assert got.get(f"{i}.amount") == a.amount, (raw, i)
 
 
 DAY = st.dates(_dt.date(2006, 1, 1), _dt.date(2019, 6, 30))
