@@ -119,6 +119,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cases", type=int, default=100_000)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--all-decisions", action="store_true", help="also time every LT decision "
+                    "(lump sums and the four monthly benefits) on the shipped examples/cases.jsonl "
+                    "repeated to --cases rows, after checking them against the per-case answers")
     ap.add_argument("--memory", default="", help="population sizes for the memory check, "
                     "e.g. 1000000,10000000")
     args = ap.parse_args(argv)
@@ -194,8 +197,38 @@ def main(argv: list[str] | None = None) -> int:
             r = peaks[-1] / peaks[0]
             print(f"peak at {sizes[-1]:,} ÷ peak at {sizes[0]:,}: {r:.2f} (target <= 1.2): "
                   f"{'PASS' if r <= 1.2 else 'MISS'}")
+    if args.all_decisions:
+        all_decisions(rb, args.cases, args.rounds)
     _ = resource
     return 0
+
+
+def all_decisions(rb, n: int, rounds: int) -> None:
+    from engine.batch.io import read_chunks, row_facts
+    plan = compile_plan(rb)
+    cases = pl.concat(list(read_chunks(RULEBOOK / "examples" / "cases.jsonl", 10_000)))
+    out, errors = plan.run(cases)
+    bad = len(errors)
+    for raw, got in zip(cases.iter_rows(named=True), out.iter_rows(named=True)):
+        res = rb.evaluate(row_facts(rb.facts, raw), on=raw["on"], period=raw.get("period"))
+        for i in rb.decisions:
+            r = res[i]
+            if (got[f"{i}.status"], got[f"{i}.value"], tuple(got[f"{i}.citations"])) != \
+                    (r.status, r.value, tuple(r.citations)):
+                bad += 1
+    if bad:
+        print(f"every decision: DISAGREE on {bad} answers of the shipped cases: no timing")
+        return
+    big = pl.concat([cases] * max(1, n // cases.height))
+    times = []
+    for _ in range(rounds):
+        t = time.perf_counter()
+        plan.run(big)
+        times.append(time.perf_counter() - t)
+    print(f"every LT decision (7, four of them monthly sums over the days of the month), "
+          f"{big.height} rows from text columns: {statistics.median(times) / big.height * 1e6:.2f}"
+          f" µs per case (agreement with the per-case answers on the {cases.height} shipped "
+          "cases first)")
 
 
 if __name__ == "__main__":
