@@ -78,3 +78,13 @@ def test_unknown_format_is_a_clear_error(tmp_path, capsys):
                  "--workers", "1"])
     assert code == 2
     assert ".parquet, .csv, .jsonl" in capsys.readouterr().err
+
+
+def test_explain_rows_decides_them_per_case_with_traces(tmp_path, capsys):
+    code = main(["batch", LT, f"{LT}/examples/cases.jsonl", "--out", str(tmp_path / "o.csv"),
+                 "--explain-rows", "2", "--decision", "lump_sum_child_benefit"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert out.startswith("row 2 (case-002)")
+    assert "lump_sum_child_benefit: REFUSED" in out and "given(child.birth_date)" in out
+    assert not (tmp_path / "o.csv").exists()  # explaining writes no answers
