@@ -45,6 +45,7 @@ def run(args: argparse.Namespace) -> int:
         from engine.batch.compile import PlanError, compile_plan
         from engine.batch.io import InputError
         from engine.batch.run import StrictStop, run_batch
+        from polars.exceptions import ComputeError
     except ImportError as e:
         print(f"statute batch: needs the batch extra (pip install 'statute[batch]'): {e}",
               file=sys.stderr)
@@ -82,6 +83,10 @@ def run(args: argparse.Namespace) -> int:
     except StrictStop as e:
         print(f"{args.input}: {e.error} (--strict: nothing written)", file=sys.stderr)
         return 2
+    except ComputeError as e:  # a product past 38 digits: the per-case path would refuse too
+        print(f"statute batch: a chunk's arithmetic left the 38 digits of a batch decimal "
+              f"(nothing written): {str(e).splitlines()[0]}", file=sys.stderr)
+        return 1
     except (InputError, PlanError) as e:
         print(f"statute batch: {e}", file=sys.stderr)
         return 2
