@@ -83,6 +83,8 @@ def _parser() -> argparse.ArgumentParser:
     cli_lsp.add_parser(sub)
     cli_serve.add_parser(sub)
     cli_letter.add_parser(sub)
+    from engine.cli import batch as cli_batch  # polars is imported when it runs
+    cli_batch.add_parser(sub)
     return p
 
 

@@ -1,0 +1,393 @@
+"""One checked expression tree (`Expr.tree`) → one Polars column expression.
+
+The handlers mirror the three-valued walker (`engine.expr._kleene`) node for node, so
+a column computes what the per-case path computes for each row: an unknown value is a
+null, and Polars' Kleene `&`/`|` are the walker's `and`/`or`. What the walker treats
+specially is treated alike here: an absent fact (`default: null`) compared with `==`,
+`!=` or `in` is `None`, not unknown; `given(x)` is never unknown; `a if c else b` with
+`c` unknown is known only when both branches are known and equal.
+
+Numbers: whole numbers are Int64; decimals and money are Decimal(38, SCALE) — a wide
+fixed scale, because Polars keeps the left operand's scale in a division (97.50 × 21 / 28
+would give 73.12, not 73.125); the rulebook's rounding is applied where the per-case
+path applies it. A construct with no column form here raises `Unsupported`, naming it:
+the batch refuses the decision at compile time rather than answering it another way.
+"""
+from __future__ import annotations
+
+import ast
+import datetime as _dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Callable, Mapping
+
+import polars as pl
+
+__all__ = ["SCALE", "DEC", "Unsupported", "Col", "Env", "column", "ROUND_MODES", "dec_lit",
+           "POLARS_TYPES"]
+
+SCALE = 20
+DEC = pl.Decimal(38, SCALE)
+"""Every decimal and money value in a batch: 18 whole digits, 20 after the point."""
+
+ROUND_MODES = {"ROUND_HALF_UP": "half_away_from_zero", "ROUND_HALF_EVEN": "half_to_even"}
+"""The decimal module's rounding modes Polars rounds in exactly (others are refused)."""
+
+POLARS_TYPES: Mapping[str, Any] = {
+    "date": pl.Date, "int": pl.Int64, "days": pl.Int64, "money": DEC, "decimal": DEC,
+    "bool": pl.Boolean, "str": pl.Utf8, "enum": pl.Utf8, "string": pl.Utf8,
+}
+
+
+class Unsupported(Exception):
+    """A construct the batch cannot compute as columns (yet): the decision is refused."""
+
+
+@dataclass(frozen=True)
+class Col:
+    """A compiled node: its column expression, its type (int, dec, date, bool, str,
+    set), and for a fact read as a plain value, whether the fact may be absent."""
+
+    e: Any
+    t: str
+    absent: Any = None  # for a nullable fact: the expression "it is absent (None)"
+    items: tuple = ()  # a literal tuple's values (`x in ('a', 'b')`)
+
+
+@dataclass(frozen=True)
+class Env:
+    """What names mean in one place: facts (column name and whether a null there is
+    absent rather than unknown), parameters and special names (already columns)."""
+
+    facts: Mapping[str, str]  # fact name -> its type in expressions
+    nullable: frozenset[str]  # facts with `default: null`: null means absent
+    params: Mapping[str, Col]  # parameter -> its value on the selecting date
+    specials: Mapping[str, Col]  # day, on, value, days, ...
+    # rows where the per-case path would raise (a division by zero, an invalid date):
+    # filled while compiling; the plan reports those rows as errors, never answers them
+    guards: list = field(default_factory=list)
+
+
+def dec_lit(v: Any) -> Any:
+    return pl.lit(Decimal(v)).cast(DEC)
+
+
+def column(tree: ast.AST, env: Env) -> Col:
+    """The column of `tree` (an `Expr.tree`); Unsupported names what has no column form."""
+    return _node(tree, env)
+
+
+def _node(node: ast.AST, env: Env) -> Col:
+    path = _path(node)
+    if path is not None:
+        if getattr(node, "statute_param_field", None) is not None:
+            raise Unsupported(f"a field of a record parameter ({path})")
+        if getattr(node, "statute_projection", None) is not None:
+            raise Unsupported(f"a field of a list of records ({path})")
+        t = env.facts.get(path)
+        if t is None:
+            raise Unsupported(f"the name {path}")
+        if t.startswith("list") or t.startswith("record"):
+            raise Unsupported(f"a list fact ({path})")
+        c = pl.col(path)
+        return Col(c, _tag(t), c.is_null() if path in env.nullable else None)
+    handler = _HANDLERS.get(type(node))
+    if handler is None:
+        raise Unsupported(f"the construct {type(node).__name__}")
+    return handler(node, env)
+
+
+def _tag(t: str) -> str:
+    return {"money": "dec", "decimal": "dec", "days": "int", "enum": "str",
+            "string": "str"}.get(t, t)
+
+
+def _num(c: Col, t: str) -> Any:
+    return c.e.cast(DEC) if t == "dec" and c.t == "int" else c.e
+
+
+def _expression(node: ast.Expression, env: Env) -> Col:
+    return _node(node.body, env)
+
+
+def _constant(node: ast.Constant, env: Env) -> Col:
+    v = node.value
+    if isinstance(v, bool):
+        return Col(pl.lit(v), "bool")
+    if isinstance(v, int):
+        return Col(pl.lit(v, dtype=pl.Int64), "int")
+    if isinstance(v, Decimal):
+        return Col(dec_lit(v), "dec")
+    if isinstance(v, str):
+        return Col(pl.lit(v), "str")
+    raise Unsupported(f"the constant {v!r}")
+
+
+def _name(node: ast.Name, env: Env) -> Col:
+    if node.id in env.params:
+        return env.params[node.id]
+    if node.id in env.specials:
+        return env.specials[node.id]
+    if node.id in env.facts:  # a one-part fact name
+        return Col(pl.col(node.id), _tag(env.facts[node.id]),
+                   pl.col(node.id).is_null() if node.id in env.nullable else None)
+    raise Unsupported(f"reading another decision ({node.id})")
+
+
+def _sequence(node: ast.Tuple | ast.List, env: Env) -> Col:
+    items = []
+    for e in node.elts:
+        if not isinstance(e, ast.Constant):
+            raise Unsupported("a list that is not of constants")
+        items.append(e.value)
+    return Col(pl.lit(None), "set", items=tuple(items))
+
+
+def _boolop(node: ast.BoolOp, env: Env) -> Col:
+    parts = [_node(v, env).e for v in node.values]
+    out = parts[0]
+    for p in parts[1:]:
+        out = (out | p) if isinstance(node.op, ast.Or) else (out & p)
+    return Col(out, "bool")
+
+
+def _unaryop(node: ast.UnaryOp, env: Env) -> Col:
+    c = _node(node.operand, env)
+    if isinstance(node.op, ast.Not):
+        return Col(~c.e, "bool")
+    if isinstance(node.op, ast.USub):
+        return Col(-c.e, c.t)
+    if isinstance(node.op, ast.UAdd):
+        return c
+    raise Unsupported(f"the operator {type(node.op).__name__}")
+
+
+def _safe_divisor(b: Any, zero: Any, env: Env) -> Any:
+    """A divisor with 0 made unknown: the rows it would divide by 0 are guarded (the
+    per-case path raises there) and reported, never answered."""
+    env.guards.append((b == zero).fill_null(False))
+    return pl.when(b == zero).then(None).otherwise(b)
+
+
+def _binop(node: ast.BinOp, env: Env) -> Col:
+    a, b = _node(node.left, env), _node(node.right, env)
+    op = node.op
+    if isinstance(op, ast.Div):  # helpers.div: exact decimal division, whatever the types
+        x, y = _num(a, "dec"), _num(b, "dec")
+        return Col(x / _safe_divisor(y, dec_lit(0), env), "dec")
+    t = "dec" if "dec" in (a.t, b.t) else a.t
+    if t not in ("int", "dec"):
+        raise Unsupported(f"arithmetic on {a.t} and {b.t}")
+    x, y = _num(a, t), _num(b, t)
+    if isinstance(op, ast.Add):
+        return Col(x + y, t)
+    if isinstance(op, ast.Sub):
+        return Col(x - y, t)
+    if isinstance(op, ast.Mult):
+        return Col(x * y, t)
+    if isinstance(op, (ast.Mod, ast.FloorDiv)) and t == "int":  # Polars floors as Python
+        y = _safe_divisor(y, pl.lit(0, dtype=pl.Int64), env)
+        return Col(x % y if isinstance(op, ast.Mod) else x // y, t)
+    raise Unsupported(f"the operator {type(op).__name__} on {t}")
+
+
+_CMP: dict[type, Callable[[Any, Any], Any]] = {
+    ast.Eq: lambda a, b: a == b, ast.NotEq: lambda a, b: a != b, ast.Lt: lambda a, b: a < b,
+    ast.LtE: lambda a, b: a <= b, ast.Gt: lambda a, b: a > b, ast.GtE: lambda a, b: a >= b,
+}
+_ABSENCE_OK = (ast.Eq, ast.NotEq, ast.Is, ast.IsNot, ast.In, ast.NotIn)
+
+
+def _pair(op: ast.cmpop, a: Col, b: Col) -> Any:
+    """One comparison of a chain, as the walker makes it (absent facts as None)."""
+    if isinstance(op, (ast.In, ast.NotIn)):
+        if b.t != "set":
+            raise Unsupported("'in' a list fact")
+        found = a.e.is_in(pl.lit(pl.Series(list(b.items))))
+        if a.absent is not None:  # None in (...) is False
+            found = pl.when(a.absent).then(False).otherwise(found)
+        return found if isinstance(op, ast.In) else ~found
+    if isinstance(op, (ast.Is, ast.IsNot)):  # only `x is None`, `x is not None`
+        if not (b.t == "none" or a.t == "none"):
+            raise Unsupported("'is' between values")
+        x = a if b.t == "none" else b
+        is_none = x.absent if x.absent is not None else pl.lit(False)
+        return is_none if isinstance(op, ast.Is) else ~is_none
+    t = "dec" if "dec" in (a.t, b.t) else a.t
+    x, y = _num(a, t), _num(b, t)
+    out = _CMP[type(op)](x, y)
+    if isinstance(op, (ast.Eq, ast.NotEq)) and (a.absent is not None or b.absent is not None):
+        fa = a.absent if a.absent is not None else pl.lit(False)
+        fb = b.absent if b.absent is not None else pl.lit(False)
+        same = fa & fb  # None == None
+        either = fa | fb
+        eq = pl.when(either).then(same).otherwise(out) if isinstance(op, ast.Eq) else \
+            pl.when(either).then(~same).otherwise(out)
+        return eq
+    return out
+
+
+def _compare(node: ast.Compare, env: Env) -> Col:
+    operands = [node.left, *node.comparators]
+    cols = []
+    for n in operands:
+        if isinstance(n, ast.Constant) and n.value is None:
+            cols.append(Col(pl.lit(None), "none"))
+        else:
+            cols.append(_node(n, env))
+    out = None
+    for i, op in enumerate(node.ops):
+        a, b = cols[i], cols[i + 1]
+        ok_a = all(isinstance(o, _ABSENCE_OK) for o in node.ops[max(i - 1, 0):i + 1])
+        ok_b = all(isinstance(o, _ABSENCE_OK) for o in node.ops[i:i + 2])
+        a = a if ok_a else Col(a.e, a.t)
+        b = b if ok_b else Col(b.e, b.t)
+        p = _pair(op, a, b)
+        out = p if out is None else out & p  # a known False decides: Kleene `and`
+    return Col(out, "bool")
+
+
+def _ifexp(node: ast.IfExp, env: Env) -> Col:
+    t, a, b = _node(node.test, env), _node(node.body, env), _node(node.orelse, env)
+    typ = "dec" if "dec" in (a.t, b.t) else a.t
+    x, y = _num(a, typ), _num(b, typ)
+    # the test unknown: known only when both branches are known and equal
+    return Col(pl.when(t.e.is_null()).then(pl.when(x == y).then(x).otherwise(None))
+               .when(t.e).then(x).otherwise(y), typ)
+
+
+def _call(node: ast.Call, env: Env) -> Col:
+    name = node.func.id  # type: ignore[attr-defined]
+    if name == "given":
+        arg = node.args[0]
+        path = _path(arg) or (arg.id if isinstance(arg, ast.Name) else None)
+        if path is None or path not in env.facts:
+            raise Unsupported(f"given() of {ast.unparse(arg)}")
+        return Col(pl.col(path).is_not_null(), "bool")
+    if name == "date":
+        return Col(pl.lit(_dt.date.fromisoformat(node.args[0].value)), "date")  # type: ignore[attr-defined]
+    fn = _HELPERS.get(name)
+    if fn is None:
+        raise Unsupported(f"the function {name}()")
+    if name == "round":
+        x = _node(node.args[0], env)
+        q, mode = node.args[1].value, node.args[2].value  # type: ignore[attr-defined]
+        return _round(x, q, mode)
+    args = [_node(a, env) for a in node.args]
+    if name == "make_date":
+        return _make_date(env, *args)
+    return fn(*args)
+
+
+def _round(x: Col, quantum: Decimal, mode: str) -> Col:
+    places = -quantum.normalize().as_tuple().exponent  # type: ignore[operator]
+    if mode not in ROUND_MODES or places < 0:
+        raise Unsupported(f"round() to {quantum} with {mode}")
+    if x.t == "int":
+        if places >= 0:
+            return x
+    return Col(x.e.round(places, mode=ROUND_MODES[mode]), "dec")
+
+
+def _make_date(env: Env, y: Col, m: Col, d: Col) -> Col:
+    """make_date(y, m, d); components that make no date are guarded (the per-case path
+    raises there), and never built (Polars would stop the whole chunk)."""
+    valid = (m.e >= 1) & (m.e <= 12) & (d.e >= 1) & (d.e <= _dim(y.e, m.e)) & \
+        (y.e >= 1) & (y.e <= 9999)
+    env.guards.append((~valid).fill_null(False))
+    safe = valid.fill_null(False)
+    return Col(pl.when(safe).then(_ymd(pl.when(safe).then(y.e).otherwise(2000),
+                                       pl.when(safe).then(m.e).otherwise(1),
+                                       pl.when(safe).then(d.e).otherwise(1))), "date")
+
+
+def _ymd(y: Any, m: Any, d: Any) -> Any:
+    return pl.date(y, m, d)
+
+
+def _dim(y: Any, m: Any) -> Any:
+    """Days in month `m` of year `y` (columns)."""
+    leap = ((y % 4 == 0) & (y % 100 != 0)) | (y % 400 == 0)
+    return pl.when(m == 2).then(pl.when(leap).then(29).otherwise(28)) \
+        .when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31).cast(pl.Int64)
+
+
+def _constant_int(c: Col) -> int | None:
+    """The value of a column that reads no column (`12`, `-70`), else None."""
+    if c.t != "int" or c.e.meta.root_names():
+        return None
+    v = pl.select(c.e).item()
+    return int(v) if v is not None else None
+
+
+def _offset(d: Col, n: Col, unit: str) -> Any:
+    """`d` moved by `n` calendar months or years, clamped to the month's end (Polars'
+    calendar offset; never builds an invalid date as year/month/day would)."""
+    k = _constant_int(n)
+    return d.e.dt.offset_by(f"{k}{unit}" if k is not None else pl.format("{}" + unit, n.e))
+
+
+def _add_months(d: Col, n: Col) -> Col:
+    """dates.add_months: the same day number, clamped to the end of a shorter month."""
+    return Col(_offset(d, n, "mo"), "date")
+
+
+def _birthday(d: Col, n: Col) -> Col:
+    """dates.birthday: 29 February → 1 March in a year without it."""
+    moved = _offset(d, n, "y")
+    feb29 = (d.e.dt.month() == 2) & (d.e.dt.day() == 29) & (moved.dt.day() != 29)
+    return Col(pl.when(feb29).then(moved + pl.duration(days=1)).otherwise(moved), "date")
+
+
+def _age(birth: Col, on: Col) -> Col:
+    years = on.e.dt.year().cast(pl.Int64) - birth.e.dt.year().cast(pl.Int64)
+    bday = _birthday(birth, Col(years, "int")).e
+    return Col(pl.when((years > 0) & (on.e < bday)).then(years - 1).otherwise(years), "int")
+
+
+def _minmax(pick: Callable[..., Any]) -> Callable[..., Col]:
+    def fn(*xs: Col) -> Col:
+        t = "dec" if any(x.t == "dec" for x in xs) else xs[0].t
+        es = [_num(x, t) for x in xs]
+        anynull = pl.any_horizontal([e.is_null() for e in es])
+        return Col(pl.when(anynull).then(None).otherwise(pick(es)), t)  # unknown stays unknown
+    return fn
+
+
+_HELPERS: dict[str, Callable[..., Col]] = {
+    "add_days": lambda d, n: Col(d.e + pl.duration(days=n.e), "date"),
+    "add_months": _add_months,
+    "add_years": lambda d, n: Col(_offset(d, n, "y"), "date"),
+    "birthday": _birthday,
+    "age": _age,
+    "days_between": lambda a, b: Col((b.e - a.e).dt.total_days().cast(pl.Int64), "int"),
+    "month_start": lambda d: Col(d.e.dt.month_start(), "date"),
+    "month_end": lambda d: Col(d.e.dt.month_end(), "date"),
+    "days_in_month": lambda d: Col(d.e.dt.days_in_month().cast(pl.Int64), "int"),
+    "year": lambda d: Col(d.e.dt.year().cast(pl.Int64), "int"),
+    "month": lambda d: Col(d.e.dt.month().cast(pl.Int64), "int"),
+    "make_date": lambda y, m, d: Col(_ymd(y.e, m.e, d.e), "date"),
+    "min": _minmax(pl.min_horizontal),
+    "max": _minmax(pl.max_horizontal),
+    "abs": lambda x: Col(x.e.abs(), x.t),
+    "round": lambda *a: a[0],  # handled in _call
+}
+
+_HANDLERS: dict[type, Callable[[Any, Env], Col]] = {
+    ast.Expression: _expression, ast.Constant: _constant, ast.Name: _name,
+    ast.BoolOp: _boolop, ast.UnaryOp: _unaryop, ast.BinOp: _binop, ast.Compare: _compare,
+    ast.IfExp: _ifexp, ast.Call: _call, ast.Tuple: _sequence, ast.List: _sequence,
+}
+
+
+def _path(node: ast.AST) -> str | None:
+    if not isinstance(node, ast.Attribute):
+        return None
+    parts = []
+    while isinstance(node, ast.Attribute):
+        parts.append(node.attr)
+        node = node.value
+    if not isinstance(node, ast.Name):
+        return None
+    parts.append(node.id)
+    return ".".join(reversed(parts))

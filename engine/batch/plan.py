@@ -1,0 +1,374 @@
+"""Decisions → column expressions: the per-case semantics of each rule role, as columns.
+
+This is the column twin of `engine.compile.codegen` (the roles) and of
+`engine.evaluate.decide` (`_conclude`, `_event_result`, `_sum_result`): the same order
+of precedence (not_applicable, undetermined date, not_covered, refused, undetermined,
+granted), the same minimal citations, the same rounding. It reads the same model
+(`Decision`, `Rule`, `Version`) and the same checked trees (`Expr.tree`), never a
+second encoding of the law; `tests/engine/batch/test_one_semantics.py` holds it to
+`Rulebook.evaluate` row by row.
+
+Every decision produces, per row: status, value (unrounded for a day of a sum; the
+answer's value otherwise), currency, citations (a list) and an error flag (the
+per-case path would raise an EvaluationError: two value rules apply and none
+overrides, a division by zero, a value outside a finding's values).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import polars as pl
+
+from engine.batch.columns import (DEC, ROUND_MODES, Col, Env, Unsupported, column, dec_lit)
+from engine.kinds import KINDS
+from engine.model import Decision, Rule
+
+if TYPE_CHECKING:
+    from engine.rulebook import Rulebook
+
+__all__ = ["Outcome", "PlanError", "rules_on", "CiteTable", "NO_CITES", "param_env"]
+
+NO_CITES = pl.lit(0, dtype=pl.Int64)
+"""Citations travel as a bit mask per row (a bit per rule, and one per fixed list of
+citations a branch gives); the lists are written out once per distinct mask
+(`CiteTable.decode`), not built per row."""
+
+
+class PlanError(Unsupported):
+    """A decision the batch refuses to compile, naming the rule and the construct."""
+
+
+class CiteTable:
+    """The citations a decision can give, one bit each: a bit per rule in the order of
+    `Decision.rules` (requires, unless, value, then adjust by order: the order the
+    per-case path cites them in), then the fixed lists (the applicable date's rule, every
+    value rule, the sum's provision, the empty range's)."""
+
+    def __init__(self, d: Decision):
+        self.entries: list[tuple[str, ...]] = [(r.cite,) for r in d.rules]
+        self.rules = {r.id: k for k, r in enumerate(d.rules)}
+        fixed = {"date": (d.applicable_date.cite,),
+                 "values": tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value")),
+                 "sum": (d.sum.cite,) if d.sum else (),
+                 "empty": (d.sum.empty_cite,) if d.sum and d.sum.empty_cite else ()}
+        self.fixed = {}
+        for key, cites in fixed.items():
+            self.fixed[key] = len(self.entries)
+            self.entries.append(cites)
+        if len(self.entries) > 62:
+            raise PlanError(f"{d.id}: {len(d.rules)} rules; the batch cites at most "
+                            f"{62 - len(fixed)} rules of one decision, yet")
+
+    def rule(self, r: Rule) -> int:
+        return 1 << self.rules[r.id]
+
+    def lit(self, key: str) -> Any:
+        return pl.lit(1 << self.fixed[key], dtype=pl.Int64)
+
+    def decode(self, masks: list[int]) -> list[str]:
+        """The citations of a row: each mask's entries in bit order, masks in order,
+        each citation once (as decide._unique)."""
+        out: list[str] = []
+        for m in masks:
+            k = 0
+            while m:
+                if m & 1:
+                    out.extend(self.entries[k])
+                m >>= 1
+                k += 1
+        return list(dict.fromkeys(out))
+
+
+def t(x: Any) -> Any:
+    """Known true (an unknown is not true)."""
+    return x.fill_null(False)
+
+
+def f(x: Any) -> Any:
+    """Known false."""
+    return (~x).fill_null(False)
+
+
+def any_of(xs: list) -> Any:
+    return pl.any_horizontal(xs) if xs else pl.lit(False)
+
+
+def unique_cites(parts: list[tuple[Any, int]]) -> Any:
+    """The mask of the parts whose flag holds (each part one bit of its own)."""
+    if not parts:
+        return NO_CITES
+    return pl.sum_horizontal([pl.when(flag).then(pl.lit(bit, dtype=pl.Int64))
+                              .otherwise(NO_CITES) for flag, bit in parts])
+
+
+@dataclass
+class Outcome:
+    """What the rules decide on a selecting date, per row (a `Day` of decide.py)."""
+
+    status: Any
+    value: Any
+    currency: Any
+    cites: Any
+    rule: Any
+    error: Any
+    stages: list = field(default_factory=list)  # [{column: expr}], to add in order first
+
+    def apply(self, frame: Any) -> Any:
+        """`frame` with the intermediate columns the outcome's expressions read."""
+        for stage in self.stages:
+            if stage:
+                frame = frame.with_columns(**stage)
+        return frame
+
+
+def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], dict[str, Any],
+                                                               dict[str, Any]]:
+    """Each parameter `d` reads, as its value, currency and "no value" on `day`."""
+    values: dict[str, Col] = {}
+    currencies: dict[str, Any] = {}
+    missing: dict[str, Any] = {}
+    for name in d.params:
+        p = rb.parameters[name]
+        if p.fields is not None:
+            raise PlanError(f"{d.id}: parameter {name} is a record; the batch reads "
+                            "record parameters per case only")
+        kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date"}.get(p.type)
+        if kind is None:
+            raise PlanError(f"{d.id}: parameter {name} of type {p.type}")
+        v: Any = pl.lit(None, dtype=DEC if kind == "dec" else pl.Date)
+        c: Any = pl.lit(None, dtype=pl.Utf8)
+        for pv in p.values:  # the last value starting on or before the day (Parameter.at)
+            lit = dec_lit(pv.value) if kind == "dec" else pl.lit(pv.value)
+            v = pl.when(day >= pl.lit(pv.start)).then(lit).otherwise(v)
+            c = pl.when(day >= pl.lit(pv.start)).then(pl.lit(pv.currency, dtype=pl.Utf8)) \
+                .otherwise(c)
+        values[name] = Col(v, kind)
+        currencies[name] = c if p.carries_currency else None
+        missing[name] = day < pl.lit(p.values[0].start) if p.values else pl.lit(True)
+    return values, currencies, missing
+
+
+def _compile(rule: Rule, what: str, tree: Any, env: Env, d: Decision) -> Col:
+    try:
+        return column(tree, env)
+    except PlanError:
+        raise
+    except Unsupported as e:
+        raise PlanError(f"{d.id}: rule {rule.id} ({rule.cite}), its {what}: {e} has no "
+                        "column form in the batch yet") from None
+
+
+def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
+             nullable: frozenset[str], specials: dict[str, Col], table: CiteTable) -> Outcome:
+    """The rules of `d` on the selecting date `day` (a date column), concluded:
+    codegen's `_rules_on` + decide's `_conclude`, for every row at once."""
+    pvals, pcur, pmissing = param_env(rb, d, day)
+    cov = rb.coverage
+    late = {n for n in d.params
+            if rb.parameters[n].values and rb.parameters[n].values[0].start > cov.start}
+    stages: list[dict[str, Any]] = [{}, {}, {}, {}]
+    counter = [0]
+
+    def mat(expr: Any, stage: int) -> Any:
+        """Computed once as a column of its own: conditions reused in several places
+        are not written out again (the expression would grow with every reuse)."""
+        counter[0] += 1
+        name = f"@{d.id}:{counter[0]}"
+        stages[stage][name] = expr
+        return pl.col(name)
+    pvals = {k: Col(mat(v.e, 0), v.t) for k, v in pvals.items()}
+    pcur = {k: (mat(v, 0) if v is not None else None) for k, v in pcur.items()}
+    pmissing = {k: mat(v, 0) for k, v in pmissing.items()}
+    env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")})
+    not_covered: list[Any] = []
+    refused: list[tuple[Any, int]] = []
+    unknown: list[Any] = []
+    cands: list[tuple[Rule, Any, list[tuple[Any, Col, Any]]]] = []  # rule, flag, versions
+    opens: list[tuple[Rule, Any]] = []
+    adjusts: list[tuple[Rule, Any, list[tuple[Any, Any]]]] = []
+    errors: list[Any] = []
+    for r in d.rules:
+        whole = len(r.versions) == 1 and r.versions[0].start <= cov.start \
+            and r.versions[0].end >= cov.end
+        sels = []
+        r_ref, r_unk, r_cand, r_open, r_adj = [], [], [], [], []
+        r_vals: list[tuple[Any, Col, Any]] = []
+        r_adjv: list[tuple[Any, Any]] = []
+        for v in r.versions:
+            sel = pl.lit(True) if whole else (day >= pl.lit(v.start)) & (day <= pl.lit(v.end))
+            sels.append(sel)
+            if v.expr is None:
+                continue
+            g0 = len(env.guards)
+            if v.when is not None:
+                for p in v.when.params:
+                    if p in late:
+                        not_covered.append(sel & pmissing[p])
+                w = mat(_compile(r, "when", v.when.tree, env, d).e, 1)
+                w_true, w_open = t(w), ~f(w)
+            else:
+                w_true = w_open = pl.lit(True)
+            for p in v.expr.params:
+                if p in late:
+                    not_covered.append(sel & w_open & pmissing[p])
+            if v.expr.cites:
+                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) calls cite(); the batch "
+                                "does not gather cite() citations yet")
+            if v.expr.decisions or v.expr.series:
+                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) reads "
+                                f"{'another decision' if v.expr.decisions else 'at()'}; the "
+                                "batch decides decisions on their own facts only, yet")
+            live = sel & w_open
+            if r.role == "requires":
+                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
+                ref = live & f(val) & w_true
+                r_ref.append(ref)
+                r_unk.append(live & ~t(val) & ~ref)
+            elif r.role == "unless":
+                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
+                ref = live & t(val) & w_true
+                r_ref.append(ref)
+                r_unk.append(live & ~ref & ~f(val))
+            elif r.role == "value":
+                r_cand.append(sel & w_true)
+                r_open.append(live & ~w_true)
+                vc = _value_col(r, v, env, d)
+                r_vals.append((sel, Col(mat(vc.e, 1), vc.t), v))
+            elif r.role == "adjust":
+                r_adj.append(sel & w_true)
+                r_unk.append(live & ~w_true)
+                r_adjv.append((sel & w_true, v))
+            else:
+                raise PlanError(f"{d.id}: rule {r.id} has role {r.role}")
+            errors.extend(live & g for g in env.guards[g0:])  # where it is evaluated
+        if not whole:
+            not_covered.append(~any_of(sels))
+        if r_ref:
+            refused.append((mat(any_of(r_ref), 2), table.rule(r)))
+        if r_unk:
+            unknown.append(mat(any_of(r_unk), 2))
+        if r.role == "value":
+            cands.append((r, mat(any_of(r_cand), 2), r_vals))
+            if r_open:
+                opens.append((r, mat(any_of(r_open), 2)))
+        if r.role == "adjust":
+            adjusts.append((r, any_of(r_adj), r_adjv))
+    nc = mat(any_of(not_covered), 2)
+    ref_any = mat(any_of([fl for fl, _ in refused]), 3)
+    chosen = []
+    for r, cand, _ in cands:
+        over = [c2 for r2, c2, _ in cands if r.id in r2.overrides and r2 is not r]
+        chosen.append(mat(cand & ~any_of(over), 3))
+    stages.extend([{}, {}, {}])
+    ids = {r.id: ch for (r, _, _), ch in zip(cands, chosen)}
+    any_chosen = mat(any_of(chosen), 4)
+    n_chosen = pl.sum_horizontal([c.cast(pl.Int32) for c in chosen]) if chosen else pl.lit(0)
+    unknown2 = any_of(unknown + [o & (~any_chosen | any_of([ids[x] for x in r.overrides
+                                                               if x in ids]))
+                                 for r, o in opens])
+    unknown2 = mat(unknown2, 5)
+    any_open = mat(any_of([o for _, o in opens]), 4)
+    value: Any = None
+    rule_id = pl.lit(None, dtype=pl.Utf8)
+    cur = pl.lit(None, dtype=pl.Utf8)
+    kind = KINDS[d.type]
+    for (r, _, vals), ch in zip(cands, chosen):
+        for sel, col, v in vals:
+            hit = ch & sel
+            value = col.e if value is None else pl.when(hit).then(col.e).otherwise(value)
+            rule_id = pl.when(hit).then(pl.lit(r.id)).otherwise(rule_id)
+            if kind.money:
+                cur = pl.when(hit).then(_currency(rb, d, v.expr, pcur)).otherwise(cur)
+    if value is None:
+        value = pl.lit(None)
+    value_tag = _tag(d)
+    # the adjustments, in their order: each reads the value so far as `value`
+    adj_cites: list[tuple[Any, int]] = []
+    adj_unknown: list[Any] = []
+    for r, applies, vs in adjusts:
+        before = value
+        new = before
+        for hit, v in vs:
+            aenv = Env(env.facts, env.nullable, env.params,
+                       {**env.specials, "value": Col(before, value_tag)}, env.guards)
+            new = pl.when(hit).then(_compile(r, "adjustment", v.expr.tree, aenv, d).e
+                                    .cast(_dtype(value_tag))).otherwise(new)
+            if kind.money:  # an adjustment reading another money parameter: one currency
+                other = _currency(rb, d, v.expr, pcur)
+                errors.append(t(hit & other.is_not_null() & cur.is_not_null() & (other != cur)))
+        adj_unknown.append(t(applies) & new.is_null())
+        adj_cites.append((t(applies) & (new != before).fill_null(False), table.rule(r)))
+        value = new
+    if kind.money:
+        cur = pl.when(cur.is_null()).then(pl.lit(d.currency, dtype=pl.Utf8)).otherwise(cur)
+    yes_cites = unique_cites([(ch, table.rule(r)) for (r, _, _), ch in zip(cands, chosen)]
+                             + adj_cites)
+    if d.values:
+        errors.append(t(~value.is_in(list(d.values))) & any_chosen)
+    value = mat(value, 5)
+    undet_value = mat(value.is_null() | any_of(adj_unknown), 6)
+    status = (pl.when(nc).then(pl.lit("not_covered"))
+              .when(ref_any).then(pl.lit(d.no))
+              .when(unknown2 & (any_chosen | any_open)).then(pl.lit("undetermined"))
+              .when(~any_chosen).then(pl.lit(d.no))
+              .when(undet_value).then(pl.lit("undetermined"))
+              .otherwise(pl.lit(d.yes)))
+    cites = (pl.when(nc).then(NO_CITES)
+             .when(ref_any).then(unique_cites(refused))
+             .when(unknown2 & (any_chosen | any_open)).then(NO_CITES)
+             .when(~any_chosen).then(table.lit("values"))
+             .when(undet_value).then(NO_CITES)
+             .otherwise(yes_cites))
+    errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
+    return Outcome(status, value, cur if kind.money else pl.lit(None, dtype=pl.Utf8), cites,
+                   rule_id, any_of(errors), stages)
+
+
+def _tag(d: Decision) -> str:
+    k = KINDS[d.type]
+    if k.fields:
+        raise PlanError(f"{d.id}: a {d.type} answer (a record) has no column form in the "
+                        "batch yet")
+    return {"money": "dec", "decimal": "dec", "days": "int", "int": "int", "date": "date",
+            "bool": "bool", "finding": "str"}[d.type]
+
+
+def _dtype(tag: str) -> Any:
+    return {"dec": DEC, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean,
+            "str": pl.Utf8}[tag]
+
+
+def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
+    col = _compile(r, "value", v.expr.tree, env, d)
+    tag = _tag(d)
+    if tag == "dec" and col.t == "int":
+        return Col(col.e.cast(DEC), "dec")
+    return Col(col.e.cast(_dtype(tag)), tag)
+
+
+def _currency(rb: "Rulebook", d: Decision, expr: Any, pcur: dict[str, Any]) -> Any:
+    """The currency a value computed by `expr` carries (decide._currency): that of the
+    money parameter it reads; several must agree (checked where they are read)."""
+    money = [pcur[p] for p in expr.params if pcur.get(p) is not None]
+    if not money:
+        return pl.lit(d.currency, dtype=pl.Utf8)
+    if len(money) > 1:
+        raise PlanError(f"{d.id}: a value reading several money parameters "
+                        f"({', '.join(expr.params)}) has no column form in the batch yet")
+    return money[0]
+
+
+def round_money(rb: "Rulebook", value: Any) -> Any:
+    """The rulebook's rounding (decide._round_money), exactly: its quantum and mode."""
+    q, mode = rb.rounding.quantum, rb.rounding.mode
+    places = -q.normalize().as_tuple().exponent  # type: ignore[operator]
+    if mode not in ROUND_MODES or places < 0:
+        raise PlanError(f"the rulebook rounds to {q} with {mode}; the batch rounds in "
+                        f"{', '.join(ROUND_MODES)} to a quantum of 1 or less")
+    return value.round(places, mode=ROUND_MODES[mode]).cast(pl.Decimal(38, places))
+
+
+def in_coverage(rb: "Rulebook", day: Any) -> Any:
+    return (day >= pl.lit(rb.coverage.start)) & (day <= pl.lit(rb.coverage.end))
+
