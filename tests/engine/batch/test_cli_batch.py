@@ -86,5 +86,6 @@ def test_explain_rows_decides_them_per_case_with_traces(tmp_path, capsys):
     out = capsys.readouterr().out
     assert code == 0
     assert out.startswith("row 2 (case-002)")
-    assert "lump_sum_child_benefit: REFUSED" in out and "given(child.birth_date)" in out
+    # the per-case explanation: the refusal and the exception that decided it (Art. 5(4))
+    assert "lump_sum_child_benefit: REFUSED" in out and "Exception [Art. 5(4)]" in out
     assert not (tmp_path / "o.csv").exists()  # explaining writes no answers
