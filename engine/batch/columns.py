@@ -203,7 +203,7 @@ def _pair(op: ast.cmpop, a: Col, b: Col) -> Any:
     if isinstance(op, (ast.In, ast.NotIn)):
         if b.t != "set":
             raise Unsupported("'in' a list fact")
-        found = a.e.is_in(pl.lit(pl.Series(list(b.items))))
+        found = a.e.is_in(pl.lit(pl.Series(list(b.items))).implode())
         if a.absent is not None:  # None in (...) is False
             found = pl.when(a.absent).then(False).otherwise(found)
         return found if isinstance(op, ast.In) else ~found
