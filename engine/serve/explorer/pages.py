@@ -89,17 +89,22 @@ class _Page:
         if rb is not None:
             permalink = here + "?" + urlencode(
                 query + ([("lang", self.lang)] if self.lang != "en" else []) +
-                [("pin", rb.content_hash[:12])])
+                [("pin", _pin(rb))])
         body = _env.get_template(template).render(
             _=self._, lang=self.lang, langs=langs, rb=rb, engine_version=ENGINE_VERSION,
             permalink=permalink, url=lambda p, **q: _url(p, self.lang, **q),
             rb_path=_rb_path, law_lang=_law_lang(rb),
-            pin_mismatch=bool(rb and pin and not rb.content_hash.startswith(pin)),
+            pin_mismatch=bool(rb and pin and pin != _pin(rb)),
             pin=pin, **ctx)
         headers = dict(self.entry.headers) if self.entry else {
             "Statute-Engine-Version": ENGINE_VERSION}
         headers["Content-Language"] = self.lang
         return HTMLResponse(body, status, headers)
+
+
+def _pin(rb: Rulebook) -> str:
+    """What a permalink pins: the first 12 hex digits of the content hash."""
+    return rb.content_hash.rpartition(":")[2][:12]
 
 
 def _with(path: str, query: list[tuple[str, str]]) -> str:
@@ -165,7 +170,8 @@ def _article(page: _Page, rb: Rulebook, name: str) -> HTMLResponse:
     rules = []
     for r in arts[name]:
         now = r.version_at(at)
-        rules.append({"rule": r, "role": ROLES[r.role], "in_force": now,
+        rules.append({"rule": r, "role": ROLES[r.role], "current": now,
+                      "in_force": now if now is not None and now.expr is not None else None,
                       "text": (now.text if now is not None and now.text else r.text)})
     return page.render("article.html", article=name, rules=rules, at=at.isoformat())
 
@@ -263,7 +269,7 @@ def _simulate(page: _Page, rb: Rulebook, form: Mapping[str, str], run: bool) -> 
                            for i, r in result.decisions.items()]
         kept = [(k, v) for k, v in form.items() if v and k != "run"]
         share = _url(_rb_path(rb, "simulate"), page.lang, run="1",
-                     pin=rb.content_hash[:12], **dict(kept))
+                     pin=_pin(rb), **dict(kept))
         letter = _url(_rb_path(rb, "letter"), page.lang, **dict(kept))
     status = 422 if errors else 200
     return page.render("simulate.html", status=status, fields=fds, values=form,

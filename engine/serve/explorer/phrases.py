@@ -3,6 +3,7 @@
 
 The templates call `_("...")` with these exact phrases; a test checks that every phrase a
 template uses is listed here, so each is in the catalogs and translated into ru and lt.
+Written by tools/explorer_phrases.py.
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ PHRASES = (
     N_('When'),
     N_('Expression'),
     N_('Act'),
-    N_('in force'),
+    N_('on the date chosen'),
     N_('not in force'),
     N_('Skip to content'),
     N_('Site'),
@@ -75,6 +76,7 @@ PHRASES = (
     N_('Unit'),
     N_('Source'),
     N_('Confidence'),
+    N_('in force'),
     N_('Did you mean'),
     N_('Back to the rulebooks'),
     N_('Jurisdiction'),
