@@ -267,6 +267,7 @@ def test_the_article_page_shows_the_version_in_force_on_the_date(client: TestCli
     early = client.get(base + "?at=2008-06-01").text
     late = client.get(base + "?at=2012-06-01").text
     for text, start in ((early, "2008-01-01"), (late, "2009-01-01")):
+        text = text[text.index("<code>settlement_amount</code>"):]
         row = re.search(r'<tr class="current" aria-current="true">\s*<td>([\d-]+)', text)
         assert row and row.group(1) == start
         assert "<blockquote" in text
@@ -293,7 +294,7 @@ def test_zero_is_shown_as_zero(tmp_path: Path) -> None:
     shutil.copytree(src, dst)
     f = dst / "parameters" / "personnel_years_from_2003.yaml"
     f.write_text(f.read_text(encoding="utf-8") + (
-        "  - from: 2030-01-01\n    value: 0\n    confidence: assumed\n"
+        "  - from: 2030-01-01\n    amended_by: 43-FZ-2016\n    value: 0\n    confidence: assumed\n"
         "    source: a test of how 0 is shown\n"), encoding="utf-8")
     with TestClient(create_app(str(tmp_path))) as c:
         r = c.get("/explore/ru/hr-retention/parameter/personnel_years_from_2003?at=2031-01-01")
