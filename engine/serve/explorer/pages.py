@@ -63,7 +63,8 @@ def _url(path: str, lang: str, **params: Any) -> str:
     q = {k: v for k, v in params.items() if v not in (None, "")}
     if lang != "en":
         q["lang"] = lang
-    return path + ("?" + urlencode(q) if q else "")
+    path, hash_, fragment = path.partition("#")
+    return path + ("?" + urlencode(q) if q else "") + hash_ + fragment
 
 
 def _rb_path(rb: Rulebook, *parts: str) -> str:
@@ -174,6 +175,57 @@ def _article(page: _Page, rb: Rulebook, name: str) -> HTMLResponse:
                       "in_force": now if now is not None and now.expr is not None else None,
                       "text": (now.text if now is not None and now.text else r.text)})
     return page.render("article.html", article=name, rules=rules, at=at.isoformat())
+
+
+def _rule_articles(rb: Rulebook) -> dict[str, str]:
+    return {r.id: a for a, rules in _articles(rb).items() for r in rules}
+
+
+def _timeline(page: _Page, rb: Rulebook) -> HTMLResponse:
+    """Every change the rulebook records; with `from` and `to`, the diff between them."""
+    q = page.request.query_params
+    diff = None
+    a = b = None
+    if q.get("from") or q.get("to"):
+        a, b = _day(page, rb, "from"), _day(page, rb, "to")
+        diff = resources.diff_info(rb, a, b)["changes"]
+    return page.render("timeline.html", changes=resources.timeline_info(rb)["changes"],
+                       diff=diff, a=a.isoformat() if a else "", b=b.isoformat() if b else "",
+                       rule_article=_rule_articles(rb))
+
+
+_MAX_QUERY = 200
+
+
+def _search(page: _Page, rb: Rulebook) -> HTMLResponse:
+    """Ids, titles, the law's text and citations holding the query (case-insensitive)."""
+    query = (page.request.query_params.get("q") or "").strip()
+    if len(query) > _MAX_QUERY:
+        raise Problem(400, f"q: at most {_MAX_QUERY} characters")
+    hits: list[dict[str, str]] = []
+    needle = query.casefold()
+
+    def hit(kind: str, ident: str, href: str, *texts: str | None) -> None:
+        shown = [t for t in texts if t]
+        for t in (ident, *shown):
+            if needle in t.casefold():
+                hits.append({"kind": kind, "id": ident, "href": href,
+                             "text": " · ".join(shown)[:300]})
+                return
+
+    if needle:
+        for d in rb.decisions.values():
+            hit("decision", d.id, _rb_path(rb, "decision", d.id), d.title)
+        for p in rb.parameters.values():
+            hit("parameter", p.id, _rb_path(rb, "parameter", p.id), p.title, p.cite)
+        for art, rules in _articles(rb).items():
+            for r in rules:
+                hit("rule", r.id, _rb_path(rb, "article", art) + "#rule-" + r.id, r.cite, r.title,
+                    r.text)
+        for n, f in rb.facts.items():
+            hit("fact", n, _rb_path(rb, "simulate") + "#" + "f-" + n.replace(".", "-"),
+                f.cite, f.description)
+    return page.render("search.html", q=query, hits=hits[:500], total=len(hits))
 
 
 @lru_cache(maxsize=64)
@@ -360,10 +412,14 @@ def routes(registry: Registry) -> list[Route]:
         if head == "simulate" and not name:
             form = _form_of(list(request.query_params.multi_items()))
             return _simulate(page, rb, form, run="run" in form)
+        if head == "timeline" and not name:
+            return _timeline(page, rb)
+        if head == "search" and not name:
+            return _search(page, rb)
         if head == "letter" and not name:
             return _letter(page, rb, _form_of(list(request.query_params.multi_items())))
         raise unknown_name("page", head, ["article", "decision", "parameter", "simulate",
-                                          "letter"], f" of {rb.id}")
+                                          "letter", "timeline", "search"], f" of {rb.id}")
 
     return [
         Route(PREFIX, guarded(index), methods=["GET"]),

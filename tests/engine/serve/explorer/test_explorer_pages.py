@@ -116,7 +116,8 @@ def checked(html: str) -> Checker:
 
 def pages_of(rb: Any) -> list[str]:
     base = f"/explore/{rb.id}"
-    out = [base, base + "/simulate"]
+    out = [base, base + "/simulate", base + "/timeline", base + "/timeline?from=2015-01-01&to"
+           "=2024-01-01", base + "/search", base + "/search?q=a"]
     out += [f"{base}/article/{quote(a, safe='')}" for a in _articles(rb)]
     out += [f"{base}/decision/{d}" for d in rb.decisions]
     out += [f"{base}/parameter/{p}" for p in rb.parameters]
@@ -312,6 +313,36 @@ def test_a_permalink_from_another_version_says_so(client: TestClient) -> None:
     ok = client.get("/explore/ru/hr-retention?pin=" + load(RULES / "ru/hr-retention")
                     .content_hash.rpartition(":")[2][:12])
     assert 'role="alert"' not in ok.text
+
+
+def test_the_timeline_and_the_diff_list_the_changes(client: TestClient,
+                                                    books: dict[str, Any]) -> None:
+    from engine.amend.history import diff, timeline
+    import datetime as dt
+
+    rb = books["ru/sick-leave"]
+    page = client.get(f"/explore/{rb.id}/timeline").text
+    assert page.count("<tr>") - 1 == len(timeline(rb))  # one header row, one row a change
+    a, b = dt.date(2021, 1, 1), dt.date(2024, 1, 1)
+    r = client.get(f"/explore/{rb.id}/timeline?from={a}&to={b}")
+    assert r.status_code == 200
+    section = r.text[r.text.index('id="h-diff"'):r.text.index('id="h-all"')]
+    assert section.count("<tr>") - 1 == len(diff(rb, a, b)) > 0
+    for c in diff(rb, a, b):
+        assert f"<code>{c.subject}</code>" in section
+
+
+def test_search_finds_ids_titles_law_text_and_citations(client: TestClient) -> None:
+    base = "/explore/lt/benefits-for-children/search?q="
+    by_text = client.get(base + quote("irrespective of the fact")).text
+    assert "<code>adopted_amount</code>" in by_text  # the law's text of Art. 5(2)
+    by_id = client.get(base + "base_social").text
+    assert "/parameter/base_social_benefit" in by_id
+    by_cite = client.get(base + quote("Art. 13(1)")).text
+    assert "found" in by_cite and "<code>application.by_guardian</code>" in by_cite
+    none = client.get(base + "zzzzqqq").text
+    assert 'role="status">0 found' in none
+    assert client.get(base + "x" * 201).status_code == 400
 
 
 def test_every_template_phrase_is_in_the_catalogs() -> None:
