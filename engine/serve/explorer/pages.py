@@ -339,7 +339,8 @@ def _letter(page: _Page, rb: Rulebook, form: Mapping[str, str]) -> HTMLResponse:
     html = render_letter(result, case["facts"], lang=page.lang, fmt="html")
     m = re.search(r"<body>(.*)</body>", html, re.S)
     return page.render("letter.html", letter=Markup(m.group(1) if m else ""),
-                       back=_url(_rb_path(rb, "simulate"), page.lang, run="1", **dict(form)))
+                       back=_url(_rb_path(rb, "simulate"), page.lang,
+                                 **{**form, "run": "1"}))
 
 
 def _problem(page: _Page, p: Problem) -> HTMLResponse:

@@ -202,6 +202,8 @@ def test_the_answer_is_in_the_ui_language_and_links_to_the_letter(
     assert letter, "no link to the letter"
     page = client.get(letter.group(1).replace("&amp;", "&"))
     assert page.status_code == 200 and "Art. 5(1)" in page.text
+    again = client.get(letter.group(1).replace("&amp;", "&") + "&run=1")  # a shared link's
+    assert again.status_code == 200 and "Art. 5(1)" in again.text
     checked(page.text)
     css = client.get("/explore/static/explorer.css")
     assert css.status_code == 200 and "@media print" in css.text
