@@ -304,28 +304,63 @@ def _evaluate(rb: Rulebook, case: dict[str, Any], form: Mapping[str, str],
         return None
 
 
+def _answers(page: _Page, rb: Rulebook, result: Any) -> list[dict[str, Any]]:
+    ex = Explainer(page.lang, rb)
+    return [{"id": i, "title": rb.decisions[i].title, "status": r.status,
+             "headline": ex.headline(r), "citations": list(r.citations),
+             "why": trace_lines(r, ex=ex, full=False)} for i, r in result.decisions.items()]
+
+
+_NOT_CASE = ("run", "previous", "lang", "pin")
+_MAX_PREVIOUS = 64 * 1024
+
+
+def _changes(page: _Page, rb: Rulebook, form: Mapping[str, str],
+             answers: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """What changed since the case in the form's `previous` (the last case decided): the
+    facts given differently and the decisions whose answer differs. None without one."""
+    from urllib.parse import parse_qsl
+
+    raw = form.get("previous") or ""
+    if not raw or len(raw) > _MAX_PREVIOUS:
+        return None
+    before = {k: v for k, v in parse_qsl(raw, keep_blank_values=True) if k not in _NOT_CASE}
+    case, errors = case_from_form(rb, before)
+    if errors:
+        return None
+    old = _evaluate(rb, case, before, errors)
+    if old is None:
+        return None
+    now = {k: v for k, v in form.items() if k not in _NOT_CASE and v}
+    facts = [(k, before.get(k, ""), now.get(k, "")) for k in
+             sorted(set(before) | set(now)) if before.get(k, "") != now.get(k, "")]
+    was = {a["id"]: a for a in _answers(page, rb, old)}
+    decisions = [(a["id"], was[a["id"]]["headline"], a["headline"]) for a in answers
+                 if a["id"] in was and was[a["id"]]["headline"] != a["headline"]]
+    return {"facts": facts, "decisions": decisions}
+
+
 def _simulate(page: _Page, rb: Rulebook, form: Mapping[str, str], run: bool) -> HTMLResponse:
     fds = fields(rb)
     errors: dict[str, str] = {}
-    answers = None
-    share = letter = None
+    answers = changes = None
+    share = letter = previous = None
     if run:
         case, errors = case_from_form(rb, form)
         if not errors:
             result = _evaluate(rb, case, form, errors)
             if result is not None:
-                ex = Explainer(page.lang, rb)
-                answers = [{"id": i, "title": rb.decisions[i].title, "status": r.status,
-                            "headline": ex.headline(r), "citations": list(r.citations),
-                            "why": trace_lines(r, ex=ex, full=False)}
-                           for i, r in result.decisions.items()]
-        kept = [(k, v) for k, v in form.items() if v and k != "run"]
-        share = _url(_rb_path(rb, "simulate"), page.lang, run="1",
-                     pin=_pin(rb), **dict(kept))
-        letter = _url(_rb_path(rb, "letter"), page.lang, **dict(kept))
+                answers = _answers(page, rb, result)
+                changes = _changes(page, rb, form, answers)
+        kept = {k: v for k, v in form.items() if v and k not in _NOT_CASE}
+        share = _url(_rb_path(rb, "simulate"), page.lang, run="1", pin=_pin(rb), **kept)
+        letter = _url(_rb_path(rb, "letter"), page.lang, **kept)
+        if answers is not None:
+            previous = urlencode(kept)
     status = 422 if errors else 200
     return page.render("simulate.html", status=status, fields=fds, values=form,
                        errors=errors, answers=answers, share=share, letter=letter,
+                       changes=changes, previous=previous,
                        ran=run, example=_url(_rb_path(rb, "simulate"), page.lang,
                                              run="1", **_example(rb)))
 
@@ -340,7 +375,8 @@ def _letter(page: _Page, rb: Rulebook, form: Mapping[str, str]) -> HTMLResponse:
     m = re.search(r"<body>(.*)</body>", html, re.S)
     return page.render("letter.html", letter=Markup(m.group(1) if m else ""),
                        back=_url(_rb_path(rb, "simulate"), page.lang,
-                                 **{**form, "run": "1"}))
+                                 **{**{k: v for k, v in form.items()
+                                       if k not in _NOT_CASE}, "run": "1"}))
 
 
 def _problem(page: _Page, p: Problem) -> HTMLResponse:

@@ -210,6 +210,31 @@ def test_the_answer_is_in_the_ui_language_and_links_to_the_letter(
     assert css.headers["content-type"].startswith("text/css")
 
 
+def test_changing_one_fact_shows_what_changed(client: TestClient) -> None:
+    """The form carries the last case decided; deciding again names the facts given
+    differently and the answers that changed (Art. 5(4): a stillborn child refuses)."""
+    base = "/explore/lt/benefits-for-children/simulate"
+    first = client.post(base, data={"run": "1", "on": "2010-07-01",
+                                    "child.birth_date": "2010-06-14"})
+    previous = re.search(r'name="previous" value="([^"]+)"', first.text)
+    assert previous and 'class="changes"' not in first.text
+    import html
+    second = client.post(base, data={"run": "1", "on": "2010-07-01",
+                                     "child.birth_date": "2010-06-14",
+                                     "child.stillborn": "true",
+                                     "previous": html.unescape(previous.group(1))})
+    assert second.status_code == 200
+    checked(second.text)
+    changes = second.text[second.text.index('class="changes"'):]
+    changes = changes[:changes.index("</section>")]
+    assert "<code>child.stillborn</code></th><td>(not given)</td><td>true</td>" in changes
+    row = re.search(r"<code>lump_sum_child_benefit</code></th><td>([^<]+)</td><td>([^<]+)</td>",
+                    changes)
+    assert row and "GRANTED" in row.group(1) and "REFUSED" in row.group(2)
+    assert "Art. 5(4)" in row.group(2)
+    assert "<code>child_benefit</code>" not in changes  # unchanged answers are not listed
+
+
 def test_form_errors_land_next_to_their_field(client: TestClient) -> None:
     q = {"on": "2010-07-01", "child.birth_date": "2010-13-40",
          "household.income_per_person": "lots", "run": "1"}
