@@ -13,7 +13,7 @@ import datetime as _dt
 import json
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from engine.evaluate.facts import ListFact
 from engine.model import NO_DEFAULT, Fact, value_json
@@ -75,33 +75,42 @@ def fields(rb: Rulebook) -> list[Field]:
     return out
 
 
-def _scalar(kind: str, raw: str) -> Any:
+def _english(message: str) -> str:
+    return message
+
+
+def _scalar(kind: str, raw: str, _: Callable[[str], str] = _english) -> Any:
     if kind == "int":
         try:
             return int(raw)
         except ValueError:
-            raise ValueError(f"{raw[:40]!r} is not a whole number") from None
+            raise ValueError(_("{value} is not a whole number").format(
+                value=repr(raw[:40]))) from None
     if kind in ("money", "decimal"):
         try:
             return Decimal(raw)
         except InvalidOperation:
-            raise ValueError(f"{raw!r} is not a number") from None
+            raise ValueError(_("{value} is not a number").format(
+                value=repr(raw[:40]))) from None
     if kind == "date":
         try:
             _dt.date.fromisoformat(raw)
         except ValueError:
-            raise ValueError(f"{raw[:40]!r} is not a date YYYY-MM-DD") from None
+            raise ValueError(_("{value} is not a date YYYY-MM-DD").format(
+                value=repr(raw[:40]))) from None
         return raw
     if kind == "bool":
         if raw not in ("true", "false"):
-            raise ValueError(f"{raw!r} is not true or false")
+            raise ValueError(_("{value} is not true or false").format(value=repr(raw[:40])))
         return raw == "true"
     return raw
 
 
-def case_from_form(rb: Rulebook, form: Mapping[str, str]) -> tuple[dict[str, Any],
-                                                                  dict[str, str]]:
-    """The case the form holds, and the errors of the controls (name -> message)."""
+def case_from_form(rb: Rulebook, form: Mapping[str, str],
+                   _: Callable[[str], str] = _english) -> tuple[dict[str, Any],
+                                                                dict[str, str]]:
+    """The case the form holds, and the errors of the controls (name -> message, in the
+    language of the gettext function `_`)."""
     errors: dict[str, str] = {}
     case: dict[str, Any] = {}
     facts: dict[str, Any] = {}
@@ -109,13 +118,14 @@ def case_from_form(rb: Rulebook, form: Mapping[str, str]) -> tuple[dict[str, Any
         raw = (form.get(fd.name) or "").strip()
         if fd.name == "on":
             if not raw:
-                errors["on"] = "required: the date the case is decided on"
+                errors["on"] = _("required: the date the case is decided on")
             else:
                 try:
                     _dt.date.fromisoformat(raw)
                     case["on"] = raw
                 except ValueError:
-                    errors["on"] = f"{raw[:40]!r} is not a date YYYY-MM-DD"
+                    errors["on"] = _("{value} is not a date YYYY-MM-DD").format(
+                        value=repr(raw[:40]))
             continue
         if fd.name == "period":
             if raw:
@@ -126,16 +136,17 @@ def case_from_form(rb: Rulebook, form: Mapping[str, str]) -> tuple[dict[str, Any
         f = rb.facts[fd.name]
         try:
             if fd.kind == "select" and raw not in fd.options:
-                raise ValueError(f"{raw[:40]!r} is not one of {', '.join(fd.options)}")
+                raise ValueError(_("{value} is not one of {values}").format(
+                    value=repr(raw[:40]), values=", ".join(fd.options)))
             if isinstance(f, ListFact):
                 if fd.kind == "json":
                     value = json.loads(raw, parse_float=Decimal)
                     if not isinstance(value, list):
-                        raise ValueError("give a JSON list of objects")
+                        raise ValueError(_("give a JSON list of objects"))
                 else:
-                    value = [_scalar(f.of, x.strip()) for x in raw.split(",") if x.strip()]
+                    value = [_scalar(f.of, x.strip(), _) for x in raw.split(",") if x.strip()]
             else:
-                value = _scalar(f.type, raw)
+                value = _scalar(f.type, raw, _)
         except (ValueError, json.JSONDecodeError) as e:
             errors[fd.name] = str(e)[:200]
             continue

@@ -346,7 +346,7 @@ def _simulate(page: _Page, rb: Rulebook, form: Mapping[str, str], run: bool) -> 
     answers = changes = None
     share = letter = previous = None
     if run:
-        case, errors = case_from_form(rb, form)
+        case, errors = case_from_form(rb, form, page._)
         if not errors:
             result = _evaluate(rb, case, form, errors)
             if result is not None:

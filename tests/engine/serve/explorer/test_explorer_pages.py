@@ -251,6 +251,8 @@ def test_form_errors_land_next_to_their_field(client: TestClient) -> None:
             else block
         assert f'id="{fid}-error"' in block, f"{name}: the error is not beside the field"
     assert "not a date" in r.text and "not a number" in r.text
+    ru = client.get("/explore/lt/benefits-for-children/simulate?" + urlencode({**q, "lang": "ru"}))
+    assert ru.status_code == 422 and "— не число" in ru.text and "— не дата" in ru.text
 
 
 def test_an_error_of_the_engine_lands_next_to_its_field(client: TestClient) -> None:
