@@ -14,7 +14,9 @@ in the query is the shareable link); `/letter` (the printable decision letter).
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import re
+import threading
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Callable, Mapping
@@ -43,6 +45,7 @@ from engine.serve.registry import ENGINE_VERSION, Entry, Registry
 
 __all__ = ["routes", "PREFIX"]
 
+log = logging.getLogger("statute.serve")
 PREFIX = "/explore"
 HERE = Path(__file__).resolve().parent
 _env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
@@ -365,18 +368,74 @@ def _simulate(page: _Page, rb: Rulebook, form: Mapping[str, str], run: bool) -> 
                                              run="1", **_example(rb)))
 
 
-def _letter(page: _Page, rb: Rulebook, form: Mapping[str, str]) -> HTMLResponse:
-    case, errors = case_from_form(rb, form)
+def _letter_page(page: _Page, rb: Rulebook, form: Mapping[str, str],
+                 inline_css: str | None = None) -> HTMLResponse:
+    case, errors = case_from_form(rb, form, page._)
     result = None if errors else _evaluate(rb, case, form, errors)
     if result is None:
         raise Problem(422, "the case is not complete: " + "; ".join(
             f"{k or 'case'}: {v}" for k, v in errors.items())[:500])
     html = render_letter(result, case["facts"], lang=page.lang, fmt="html")
     m = re.search(r"<body>(.*)</body>", html, re.S)
+    kept = {k: v for k, v in form.items() if k not in _NOT_CASE}
     return page.render("letter.html", letter=Markup(m.group(1) if m else ""),
-                       back=_url(_rb_path(rb, "simulate"), page.lang,
-                                 **{**{k: v for k, v in form.items()
-                                       if k not in _NOT_CASE}, "run": "1"}))
+                       back=_url(_rb_path(rb, "simulate"), page.lang, **{**kept, "run": "1"}),
+                       pdf=_url(_rb_path(rb, "letter.pdf"), page.lang, **kept)
+                       if chromium() else None, inline_css=inline_css)
+
+
+def _letter(page: _Page, rb: Rulebook, form: Mapping[str, str]) -> HTMLResponse:
+    return _letter_page(page, rb, form)
+
+
+def chromium() -> str | None:
+    """The headless Chromium that prints letters to PDF: $STATUTE_CHROMIUM, else
+    `chromium` on the PATH; None when there is none (the PDF link is then not shown)."""
+    import os
+    import shutil
+
+    path = os.environ.get("STATUTE_CHROMIUM") or shutil.which("chromium")
+    return path if path and os.path.isfile(path) and os.access(path, os.X_OK) else None
+
+
+_PDF_SECONDS = 30
+_pdf_lock = threading.Lock()  # one Chromium at a time: each takes about 100 MB
+
+
+def _print_pdf(html: str, browser: str) -> bytes:
+    """`html` printed by headless Chromium (its print stylesheet applies)."""
+    import subprocess
+    import tempfile
+
+    with _pdf_lock, tempfile.TemporaryDirectory() as d:
+        src, out = Path(d, "letter.html"), Path(d, "letter.pdf")
+        src.write_text(html, encoding="utf-8")
+        try:
+            subprocess.run([browser, "--headless", "--no-sandbox", "--disable-gpu",
+                            "--no-pdf-header-footer", f"--user-data-dir={d}/profile",
+                            f"--print-to-pdf={out}", src.as_uri()],
+                           capture_output=True, timeout=_PDF_SECONDS, check=False)
+        except (OSError, subprocess.TimeoutExpired) as e:
+            log.error("chromium failed to print a letter: %s", e)
+            raise Problem(500, "the PDF could not be made; the fault is logged") from None
+        if not out.is_file() or not out.read_bytes().startswith(b"%PDF"):
+            raise Problem(500, "the PDF could not be made; the fault is logged")
+        return out.read_bytes()
+
+
+async def _letter_pdf(page: _Page, rb: Rulebook, form: Mapping[str, str]) -> Response:
+    import anyio.to_thread
+
+    browser = chromium()
+    if browser is None:
+        raise Problem(501, "the letter as PDF needs Chromium on the server "
+                      "(apt-get install chromium); print the HTML letter instead")
+    css = (HERE / "static" / "explorer.css").read_text(encoding="utf-8")
+    html = bytes(_letter_page(page, rb, form, inline_css=css).body).decode("utf-8")
+    pdf = await anyio.to_thread.run_sync(_print_pdf, html, browser)
+    headers = {**(page.entry.headers if page.entry else {}),
+               "Content-Disposition": 'inline; filename="letter.pdf"'}
+    return Response(pdf, media_type="application/pdf", headers=headers)
 
 
 def _problem(page: _Page, p: Problem) -> HTMLResponse:
@@ -453,6 +512,8 @@ def routes(registry: Registry) -> list[Route]:
             return _timeline(page, rb)
         if head == "search" and not name:
             return _search(page, rb)
+        if head == "letter.pdf" and not name:
+            return await _letter_pdf(page, rb, _form_of(list(request.query_params.multi_items())))
         if head == "letter" and not name:
             return _letter(page, rb, _form_of(list(request.query_params.multi_items())))
         raise unknown_name("page", head, ["article", "decision", "parameter", "simulate",

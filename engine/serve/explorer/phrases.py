@@ -69,6 +69,7 @@ PHRASES = (
     N_('Decision letter'),
     N_('Back to the case'),
     N_('Print this page to get the letter; the navigation is not printed.'),
+    N_('The letter as PDF'),
     N_('Verified through'),
     N_('Show the value in force on'),
     N_('No value in force on'),

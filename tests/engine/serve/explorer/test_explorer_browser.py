@@ -198,3 +198,20 @@ def test_axe_finds_no_violation_and_320px_needs_no_scrolling(server: str, browse
                     problems.append(f"{url}: {wide}px wide at {width}px")
         ctx.close()
     assert not problems, "\n".join(problems)
+
+
+def test_the_letter_prints_to_pdf_through_headless_chromium() -> None:
+    from starlette.testclient import TestClient
+    from urllib.parse import urlencode
+
+    from engine.serve.app import create_app
+
+    if not Path(CHROMIUM).is_file():
+        _need_browser()
+    q = urlencode({"on": "2010-07-01", "child.birth_date": "2010-06-14", "lang": "lt"})
+    with TestClient(create_app(str(RULES / "lt/benefits-for-children"))) as c:
+        html = c.get(f"/explore/lt/benefits-for-children/letter?{q}").text
+        assert "letter.pdf?" in html  # offered where Chromium is
+        r = c.get(f"/explore/lt/benefits-for-children/letter.pdf?{q}")
+    assert r.status_code == 200 and r.headers["content-type"] == "application/pdf"
+    assert r.content.startswith(b"%PDF") and len(r.content) > 5000

@@ -235,6 +235,16 @@ def test_changing_one_fact_shows_what_changed(client: TestClient) -> None:
     assert "<code>child_benefit</code>" not in changes  # unchanged answers are not listed
 
 
+def test_without_chromium_the_pdf_is_a_501_page_and_not_offered(
+        client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("STATUTE_CHROMIUM", "/nonexistent/chromium")
+    q = urlencode({"on": "2010-07-01", "child.birth_date": "2010-06-14"})
+    r = client.get(f"/explore/lt/benefits-for-children/letter.pdf?{q}")
+    assert r.status_code == 501 and "apt-get install chromium" in r.text
+    checked(r.text)
+    assert "letter.pdf" not in client.get(f"/explore/lt/benefits-for-children/letter?{q}").text
+
+
 def test_form_errors_land_next_to_their_field(client: TestClient) -> None:
     q = {"on": "2010-07-01", "child.birth_date": "2010-13-40",
          "household.income_per_person": "lots", "run": "1"}
