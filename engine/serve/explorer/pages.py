@@ -84,7 +84,7 @@ class _Page:
     def render(self, template: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         rb = self.entry.rb if self.entry else None
         req = self.request
-        here = req.url.path
+        here = quote(req.url.path, safe="/")
         query = [(k, v) for k, v in req.query_params.multi_items() if k not in ("lang", "pin")]
         langs = [(code, _LANG_NAMES[code], _with(here, query + (
             [("lang", code)] if code != "en" else []))) for code in LANGUAGES]
@@ -115,11 +115,10 @@ def _with(path: str, query: list[tuple[str, str]]) -> str:
     return path + ("?" + urlencode(query) if query else "")
 
 
-def _law_lang(rb: Rulebook | None) -> str | None:
-    if rb is None:
-        return None
-    lang = rb.meta.get("language")
-    return str(lang) if lang else None
+def _law_lang(rb: Rulebook | None) -> str:
+    """The law's language for `lang=` ("" when the rulebook does not say: unknown)."""
+    lang = rb.meta.get("language") if rb is not None else None
+    return str(lang) if lang else ""
 
 
 # -- the pages ---------------------------------------------------------------------------
