@@ -72,6 +72,9 @@ def _serve(args: argparse.Namespace) -> int:
         return 1
     print(f"statute serve: {', '.join(health['rulebooks'])} on http://{args.host}:{args.port}",
           file=sys.stderr)
+    if any(getattr(r, "path", "") == "/explore" for r in app.app.routes):
+        print(f"statute serve: the web explorer on http://{args.host}:{args.port}/explore",
+              file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 timeout_graceful_shutdown=5)
     return 0

@@ -382,6 +382,7 @@ def create_app(rules: str, limits: Limits | None = None,
         # every method reaches dispatch, which answers 405 with the exact Allow
         Route("/rulebooks/{rest:path}", api.dispatch,
               methods=["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"]),
+        *_explorer(registry),
     ]
     middleware = []
     if cors_origins:
@@ -400,6 +401,16 @@ def create_app(rules: str, limits: Limits | None = None,
     app.state.registry = registry
     app.state.api = api
     return _Guard(app)
+
+
+def _explorer(registry: Registry) -> list[Route]:
+    """The HTML explorer under /explore (engine.serve.explorer), when Jinja2 is installed."""
+    try:
+        from engine.serve.explorer import routes as explorer_routes
+    except ImportError as e:  # the API serves on without its pages
+        log.warning("the web explorer is off: %s (pip install Jinja2)", e)
+        return []
+    return explorer_routes(registry)
 
 
 def _lifespan(registry: Registry, every: float | None) -> Any:
