@@ -330,11 +330,8 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
     w.line(3, "selected = S.get('applicable_date', start)")
     w.line(2, "if out.status == YES:")
     w.line(3, "sv, sd = out.value, 1")
-    w.line(3, "try:")
-    w.line(4, f"unit = {share}")
-    w.line(3, "except Exception:")
-    w.line(4, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
-              "(end - start).days + 1, True)")
+    _try(w, 3, f"unit = {share}", "SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, "
+         "end, (end - start).days + 1, True)")
     w.line(2, "else:")
     w.line(3, "unit = None")
     w.line(2, "if segs:")
@@ -355,10 +352,7 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
         w.line(3, "part = unit")
         w.line(2, "else:")
         w.line(3, "sv = out.value")
-        w.line(3, "try:")
-        w.line(4, f"part = {share}")
-        w.line(3, "except Exception:")
-        w.line(4, "return SUM_END(RB, D, F, S, None, selected, segs)")
+        _try(w, 3, f"part = {share}", "SUM_END(RB, D, F, S, None, selected, segs)")
         w.line(2, "total = 0 + part")
         if d.type == "money":
             w.line(2, "total = (total if total.__class__ is DEC else DEC(total))"
@@ -366,6 +360,14 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
         w.line(2, "return MAKE(ID, YES, KIND, total, out.currency, selected, out.citations, (), "
                   "None, None)")
     w.line(1, "return SUM_END(RB, D, F, S, None, selected, segs)")
+
+
+def _try(w: _Writer, n: int, statement: str, otherwise: str) -> None:
+    """`statement`, or on any failure the answer `otherwise` (the definition's path)."""
+    w.line(n, "try:")
+    w.line(n + 1, statement)
+    w.line(n, "except Exception:")
+    w.line(n + 1, f"return {otherwise}")
 
 
 def _bind(py: str, names: dict[str, str]) -> str:
