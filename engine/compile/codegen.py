@@ -435,6 +435,9 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.line(1, f"P[{'@' + name!r}] = {w.ref(rb.parameters[name], 'PAR')}")
     if d.series and w.traced:
         w.line(1, "R['@reads'] = P.setdefault('@reads', [])")
+    if w.traced:  # what each step's expression read, for its arithmetic (one copy per day:
+        # the rules below change neither, and a sum's next day must not change this one's)
+        w.line(1, "C = (P, dict(S))")
     w.line(1, "refused = []")
     w.line(1, "values = []")
     # lists only a decision's rules can fill; otherwise the shared empty tuple
@@ -484,7 +487,7 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         w.line(2, "value = v.expr.evaluate(F, P, S)" if w.three else "value = v.expr.fn(F, P, S)")
         cited = "tuple(dict.fromkeys((r.cite, *S.pop(CITES, ()))))" if cites else "(r.cite,)"
         w.line(2, "if value.__class__ is not UNKNOWN and value is not None:")
-        w.trace(3, "'value'", "r", "v.expr", "value", "v", "ctx=(P, dict(S))")
+        w.trace(3, "'value'", "r", "v.expr", "value", "v", "ctx=C")
         if w.event:
             if d.type == "money" and w.traced:
                 w.line(3, "value = ROUND_MONEY(RB, value, TR)")
@@ -551,7 +554,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
     if when is not None and w.traced and r.row is None:  # a table traces its matching row
         w.line(n - 1, "else:")
         w.trace(n, repr(r.role), R, w.ref(v.when, "E"), "'does not apply'", V,
-                "\"its 'when' does not hold for this case\"", "ctx=(P, dict(S))")
+                "\"its 'when' does not hold for this case\"", "ctx=C")
 
 
 # -- the roles: what each does, written once for every mode -------------------------
@@ -562,7 +565,7 @@ def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) 
     """A condition: false refuses; unknown leaves the decision open."""
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'requires'", R, w.ref(v.expr, "E"), "val", V,
-            f"WHEN_NOTE({when})" if when else "None", "ctx=(P, dict(S))")
+            f"WHEN_NOTE({when})" if when else "None", "ctx=C")
     if not w.three:  # fast: val and `when` are true or false (the `when` held to get here)
         w.line(n, "if not val:")
         w.line(n + 1, f"refused.append({R})")
@@ -581,7 +584,7 @@ def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) ->
     """An exception: established, it refuses; unknown leaves the decision open."""
     w.line(n, f"val = {w.expr(v.expr)}")
     w.trace(n, "'unless'", R, w.ref(v.expr, "E"), "val", V,
-            f"WHEN_NOTE({when})" if when else "None", "ctx=(P, dict(S))")
+            f"WHEN_NOTE({when})" if when else "None", "ctx=C")
     if not w.three:  # fast: true or false
         w.line(n, "if val:")
         w.line(n + 1, f"refused.append({R})")
