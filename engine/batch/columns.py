@@ -23,6 +23,8 @@ from typing import Any, Callable, Mapping
 
 import polars as pl
 
+from engine.expr._kleene import _path  # a dotted fact name, as the walker reads it
+
 __all__ = ["SCALE", "DEC", "Unsupported", "Col", "Env", "column", "ROUND_MODES", "dec_lit",
            "POLARS_TYPES"]
 
@@ -380,14 +382,3 @@ _HANDLERS: dict[type, Callable[[Any, Env], Col]] = {
 }
 
 
-def _path(node: ast.AST) -> str | None:
-    if not isinstance(node, ast.Attribute):
-        return None
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return ".".join(reversed(parts))
