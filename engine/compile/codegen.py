@@ -41,7 +41,7 @@ from decimal import Decimal
 
 from engine.compile.hoist import Hoister
 from engine.compile.segments import AFTER, BEFORE, BOTH, landmark
-from engine.evaluate.decide import Day
+from engine.evaluate.decide import Day, _unique
 from engine.expr import Unknown
 from engine.expr.helpers import CITES, div
 from engine.kinds import KINDS
@@ -161,6 +161,7 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
 
 _BUILTINS = {"len": len, "tuple": tuple, "dict": dict, "sorted": sorted, "set": set,
              "Exception": Exception, "range": range}  # what the template itself uses
+_UNSET = object()  # no currency seen yet (None is a currency: of a sum of days)
 _PLAIN_KINDS = frozenset({"money", "days", "int", "decimal", "date", "bool"})  # no check after
 
 
@@ -340,26 +341,63 @@ def _segment_loop(w: _Writer, d: Decision, each_day: str) -> None:
     w.line(4, "segs[-1] = (p[0], last, out, unit)")
     w.line(4, "continue")
     w.line(2, "segs.append((first, last, out, unit))")
-    if d.type in _PLAIN_KINDS:
-        # one run with a value, the common answer: what SUM_END answers, without the call
-        w.g.update({"MAKE": make_result, "DEC": Decimal, "Q": w.g["RB"].rounding.quantum,
-                    "MODE": w.g["RB"].rounding.mode, "ID": d.id, "KIND": d.type})
-        w.line(1, "if len(segs) == 1 and segs[0][2].status == YES:")
-        w.line(2, "first, last, out, unit = segs[0]")
-        w.line(2, "S['day'] = first")
-        w.line(2, "sd = (last - first).days + 1")
-        w.line(2, "if sd == 1:")
-        w.line(3, "part = unit")
-        w.line(2, "else:")
-        w.line(3, "sv = out.value")
-        _try(w, 3, f"part = {share}", "SUM_END(RB, D, F, S, None, selected, segs)")
-        w.line(2, "total = 0 + part")
-        if d.type == "money":
-            w.line(2, "total = (total if total.__class__ is DEC else DEC(total))"
-                      ".quantize(Q, rounding=MODE)")
-        w.line(2, "return MAKE(ID, YES, KIND, total, out.currency, selected, out.citations, (), "
-                  "None, None)")
-    w.line(1, "return SUM_END(RB, D, F, S, None, selected, segs)")
+    _sum_end_inline(w, d, share)
+
+
+def _sum_end_inline(w: _Writer, d: Decision, share: str) -> None:
+    """`SUM_END` (engine.evaluate.decide._sum_end, the definition) written out for this
+    decision, untraced: the status that prevails; for a status other than yes its
+    citations and missing facts; for yes the runs' shares (`each` inlined) added and
+    rounded once. What it does not write out (mixed currencies, a kind with a check after,
+    a share that fails) it leaves to `SUM_END`, which answers or raises as defined."""
+    w.g.update({"MAKE": make_result, "DEC": Decimal, "Q": w.g["RB"].rounding.quantum,
+                "MODE": w.g["RB"].rounding.mode, "ID": d.id, "KIND": d.type, "NO": d.no,
+                "UNIQUE": _unique, "FROZEN": frozenset, "UNSET": _UNSET})
+    w.line(1, "sts = {o.status for _, _, o, _ in segs}")
+    w.line(1, "for st in ('undetermined', 'not_covered', YES, NO):")
+    w.line(2, "if st in sts:")
+    w.line(3, "break")
+    w.line(1, "else:")
+    w.line(2, "return SUM_END(RB, D, F, S, None, selected, segs)")
+    w.line(1, "if st != YES:")
+    w.line(2, "S['day'] = segs[0][0]")
+    w.line(2, "if len(segs) == 1:")
+    w.line(3, "out = segs[0][2]")
+    w.line(3, "cites, m = UNIQUE(out.citations), out.missing")
+    w.line(2, "else:")
+    w.line(3, "cites = UNIQUE([c for _, _, o, _ in segs if o.status == st for c in o.citations])")
+    w.line(3, "m = FROZEN().union(*[o.missing for _, _, o, _ in segs])")
+    w.line(2, "return MAKE(ID, st, KIND, None, None, selected, cites, "
+              "tuple(sorted(m)) if m else (), None, None)")
+    if d.type not in _PLAIN_KINDS:
+        w.line(1, "return SUM_END(RB, D, F, S, None, selected, segs)")
+        return
+    w.line(1, "total = 0")
+    w.line(1, "cur = UNSET")
+    w.line(1, "for first, last, out, unit in segs:")
+    w.line(2, "if out.status != YES:")
+    w.line(3, "continue")
+    w.line(2, "if cur is UNSET:")
+    w.line(3, "cur = out.currency")
+    w.line(2, "elif out.currency != cur:")
+    w.line(3, "return SUM_END(RB, D, F, S, None, selected, segs)  # it names the currencies")
+    w.line(2, "S['day'] = first")
+    w.line(2, "sd = (last - first).days + 1")
+    w.line(2, "if sd == 1:")
+    w.line(3, "part = unit")
+    w.line(2, "else:")
+    w.line(3, "sv = out.value")
+    _try(w, 3, f"part = {share}", "SUM_END(RB, D, F, S, None, selected, segs)")
+    w.line(2, "total += part")
+    if d.type == "money":
+        w.line(1, "total = (total if total.__class__ is DEC else DEC(total))"
+                  ".quantize(Q, rounding=MODE)")
+    w.line(1, "if len(segs) == 1:")
+    w.line(2, "cites = segs[0][2].citations")
+    w.line(1, "else:")
+    w.line(2, "cites = UNIQUE([*(c for _, _, o, _ in segs if o.status == YES for c in o.citations),")
+    w.line(2, "               *(c for _, _, o, _ in segs if o.status == NO for c in o.citations)])")
+    w.line(1, "return MAKE(ID, YES, KIND, total, cur, selected, cites, (), None, None)")
 
 
 def _try(w: _Writer, n: int, statement: str, otherwise: str) -> None:
