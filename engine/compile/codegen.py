@@ -395,8 +395,10 @@ def _sum_end_inline(w: _Writer, d: Decision, share: str) -> None:
     w.line(1, "if len(segs) == 1:")
     w.line(2, "cites = segs[0][2].citations")
     w.line(1, "else:")
-    w.line(2, "cites = UNIQUE([*(c for _, _, o, _ in segs if o.status == YES for c in o.citations),")
-    w.line(2, "               *(c for _, _, o, _ in segs if o.status == NO for c in o.citations)])")
+    w.line(2, "cites = UNIQUE(["
+              "*(c for _, _, o, _ in segs if o.status == YES for c in o.citations),")
+    w.line(2, "               "
+              "*(c for _, _, o, _ in segs if o.status == NO for c in o.citations)])")
     w.line(1, "return MAKE(ID, YES, KIND, total, cur, selected, cites, (), None, None)")
 
 
