@@ -66,9 +66,10 @@ class Compiled:
 
 
 class _Writer:
-    def __init__(self, three: bool, traced: bool):
+    def __init__(self, three: bool, traced: bool, inline: bool = True):
         self.three = three
         self.traced = traced
+        self.inline = inline  # three-valued: expressions first run inline (`assign`)
         self.lines: list[str] = []
         self.g: dict[str, Any] = {}
         self.ids: dict[int, str] = {}
@@ -103,6 +104,20 @@ class _Writer:
             return f"({self.hoist.rewrite(e.py, e.names)})"
         return f"({e.py})"
 
+    def assign(self, indent: int, target: str, e: Any) -> None:
+        """`target = e`. Three-valued, an expression is first run as the fast mode writes
+        it, inline: with its facts known that is `e.evaluate`'s own first step, and when
+        it fails (a fact missing) `e.evaluate` decides it as the definition does. An
+        expression that cites is left to `e.evaluate` (a half-run could cite twice)."""
+        if not (self.three and self.inline) or e.cites or not e.py:
+            self.line(indent, f"{target} = {self.expr(e)}")
+            return
+        self.g.update(e.names)
+        self.line(indent, "try:")
+        self.line(indent + 1, f"{target} = ({e.py})")
+        self.line(indent, "except Exception:")
+        self.line(indent + 1, f"{target} = {self.expr(e)}")
+
     def line(self, indent: int, text: str) -> None:
         self.lines.append("    " * indent + text)
 
@@ -111,11 +126,14 @@ class _Writer:
             self.line(indent, f"TR.add({', '.join(args)})")
 
 
-def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any]) -> Compiled:
-    """Compile decision `d` in every mode; `helpers` are engine.evaluate.decide's pieces."""
+def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any],
+                     inline: bool = True) -> Compiled:
+    """Compile decision `d` in every mode; `helpers` are engine.evaluate.decide's pieces.
+    `inline=False` leaves every expression of the three-valued mode to `Expr.evaluate`
+    (the tests hold the inlined mode to it)."""
     variants, sources = [], []
     for three, traced in ((False, False), (False, True), (True, False), (True, True)):
-        fn, source = _build(rb, d, helpers, three, traced)
+        fn, source = _build(rb, d, helpers, three, traced, inline)
         variants.append(fn)
         sources.append(source)
     return Compiled(variants[0], variants[1], variants[2], variants[3], tuple(sources))
@@ -128,8 +146,8 @@ def helpers_na(d: Decision) -> Any:
 
 
 def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
-           traced: bool) -> tuple[Callable, str]:
-    w = _Writer(three, traced)
+           traced: bool, inline: bool = True) -> tuple[Callable, str]:
+    w = _Writer(three, traced, inline)
     w.decision = d
     w.event = d.sum is None
     w.g.update(helpers)
@@ -169,7 +187,7 @@ def _applies(w: _Writer, d: Decision) -> None:
     """applies_if: false -> not_applicable; unknown -> undetermined."""
     if w.three:
         w.line(1, "P = NO_PARAMETERS")  # applies_if and the applicable date read none
-    w.line(1, f"a = {w.expr(d.applies_if)}")
+    w.assign(1, "a", d.applies_if)
     w.trace(1, "'applies_if'", "None", w.ref(d.applies_if, "E"), "a", "None",
             repr(d.applies_reading), "None", repr(f"does the case concern {d.title}?"),
             "ctx=(NO_PARAMETERS, dict(S))")
@@ -186,7 +204,7 @@ def _select(w: _Writer, d: Decision, indent: int, unknown: str) -> None:
     rule = d.applicable_date
     v0 = rule.versions[0]
     assert v0.expr is not None
-    w.line(indent, f"day = {w.expr(v0.expr)}")
+    w.assign(indent, "day", v0.expr)
     w.trace(indent, "'applicable_date'", w.ref(rule, "R"), w.ref(v0.expr, "E"), "day",
             w.ref(v0, "V"), repr(rule.reading))
     w.line(indent, "if day.__class__ is not DATE:")
@@ -247,8 +265,8 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
     w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
     w.line(1, "P = NO_PARAMETERS")
     w.line(1, "try:")
-    w.line(2, f"start = {w.expr(spec.start)}")
-    w.line(2, f"end = {w.expr(spec.end)}")
+    w.assign(2, "start", spec.start)
+    w.assign(2, "end", spec.end)
     w.line(1, "except Exception:  # unknown, or failing: as the definition answers it")
     w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, False)")
     w.line(1, "if start.__class__ is not DATE or end.__class__ is not DATE or end < start "
@@ -280,7 +298,7 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
             w.line(k, f"v = LANDMARK({T}, {X}, F, S)")
         else:
             w.line(k, "try:")
-            w.line(k + 1, f"v = {w.expr(e)}")
+            w.assign(k + 1, "v", e)
             w.line(k, "except Exception:")
             w.line(k + 1, f"v = LANDMARK({T}, {X}, F, S)")
         w.line(1, "if v.__class__ is DATE:")
@@ -576,14 +594,13 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
     when = None
     if v.when is not None:
         _need_params(w, v.when.params, n)
-        cond = w.expr(v.when)
         if n == 1:  # evaluated on every path: compute each distinct `when` once
             if v.when.source not in w.whens:
                 w.whens[v.when.source] = f"w{len(w.whens)}"
-                w.line(n, f"{w.whens[v.when.source]} = {cond}")
+                w.assign(n, w.whens[v.when.source], v.when)
             when = w.whens[v.when.source]
         else:
-            w.line(n, f"wv = {cond}")
+            w.assign(n, "wv", v.when)
             when = "wv"
         # fast mode: no value is ever unknown (a missing fact falls back to the three-valued
         # mode), so a `when` is true or false and the checks below are plain truth tests
@@ -603,7 +620,7 @@ def _version(w: _Writer, r: Rule, R: str, v: Version, n: int, top_assumed: list[
 
 def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
     """A condition: false refuses; unknown leaves the decision open."""
-    w.line(n, f"val = {w.expr(v.expr)}")
+    w.assign(n, "val", v.expr)
     w.trace(n, "'requires'", R, w.ref(v.expr, "E"), "val", V,
             f"WHEN_NOTE({when})" if when else "None", "ctx=C")
     if not w.three:  # fast: val and `when` are true or false (the `when` held to get here)
@@ -622,7 +639,7 @@ def _requires(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) 
 
 def _unless(w: _Writer, R: str, V: str, v: Version, when: str | None, n: int) -> None:
     """An exception: established, it refuses; unknown leaves the decision open."""
-    w.line(n, f"val = {w.expr(v.expr)}")
+    w.assign(n, "val", v.expr)
     w.trace(n, "'unless'", R, w.ref(v.expr, "E"), "val", V,
             f"WHEN_NOTE({when})" if when else "None", "ctx=C")
     if not w.three:  # fast: true or false
