@@ -21,6 +21,7 @@ MAX_DATE = _dt.date(2200, 12, 31)
 
 
 _DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_date = _dt.date  # a global, not a module attribute: these run several times per case
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -32,12 +33,12 @@ def days_in_month(year: int, month: int) -> int:
 def add_months(d: Date, months: int) -> Date:
     """Same day number `months` later, clamped to the end of a shorter month."""
     total = d.year * 12 + d.month - 1 + months
-    year, month = divmod(total, 12)
-    month += 1
+    year = total // 12  # the floor, as divmod's, for months before the year's start too
+    month = total - 12 * year + 1
     day = d.day
     if day > 28:
         day = min(day, days_in_month(year, month))
-    return _dt.date(year, month, day)
+    return _date(year, month, day)
 
 
 def add_years(d: Date, years: int) -> Date:
@@ -50,10 +51,11 @@ def add_days(d: Date, days: int) -> Date:
 
 def birthday(birth: Date, n: int) -> Date:
     """The day a person born on `birth` reaches age `n` (29 February -> 1 March)."""
-    year = birth.year + int(n)
-    if birth.month == 2 and birth.day == 29 and not calendar.isleap(year):
-        return _dt.date(year, 3, 1)
-    return _dt.date(year, birth.month, birth.day)
+    year = birth.year + (n if n.__class__ is int else int(n))
+    day = birth.day
+    if day == 29 and birth.month == 2 and not calendar.isleap(year):
+        return _date(year, 3, 1)
+    return _date(year, birth.month, day)
 
 
 def age(birth: Date, on: Date) -> int:
@@ -70,11 +72,11 @@ def days_between(start: Date, end: Date) -> int:
 
 
 def month_start(d: Date) -> Date:
-    return _dt.date(d.year, d.month, 1)  # the constructor: date.replace() is slower
+    return _date(d.year, d.month, 1)  # the constructor: date.replace() is slower
 
 
 def month_end(d: Date) -> Date:
-    return _dt.date(d.year, d.month, days_in_month(d.year, d.month))
+    return _date(d.year, d.month, days_in_month(d.year, d.month))
 
 
 def parse_date(text: str) -> Date:
