@@ -108,7 +108,12 @@ class Vocabulary:
     only other values go through the coercion table.
     """
 
-    __slots__ = ("facts", "defaults", "on_defaults", "exact", "enums", "groups", "constraints")
+    __slots__ = ("facts", "defaults", "on_defaults", "exact", "enums", "groups", "constraints",
+                 "prepare")
+
+    prepare: Callable[..., dict[str, Any]]
+    """`prepare(raw, on, doc=None)`: `prepare_general`, generated for this vocabulary's
+    types (engine.compile.prepare) for a flat dict of exact values."""
 
     def __init__(self, facts: Mapping[str, Fact], constraints: tuple[Constraint, ...] = ()):
         self.facts = facts
@@ -123,10 +128,17 @@ class Vocabulary:
                 self.exact[n] = str
         self.groups = {".".join(n.split(".")[:i]) for n in facts
                        for i in range(1, n.count(".") + 1)}
+        from engine.compile.prepare import make_preparer
+        self.prepare = make_preparer(
+            self.exact, self.defaults, self.on_defaults, self.enums,
+            self._constrain if constraints else None, self.prepare_general,
+            {"MIN": _MIN, "MAX": _MAX, "BIG": _BIG, "D0": _D0, "DBIG": _DBIG,
+             "MAX_TEXT": MAX_TEXT}, STATED)
 
-    def prepare(self, raw: Mapping[str, Any], on: _dt.date,
-                doc: Document | None = None) -> dict[str, Any]:
-        """Flat facts with defaults applied; missing facts without a default stay absent."""
+    def prepare_general(self, raw: Mapping[str, Any], on: _dt.date,
+                        doc: Document | None = None) -> dict[str, Any]:
+        """Flat facts with defaults applied; missing facts without a default stay absent.
+        The definition of preparing a case (`prepare` is its generated twin)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
             raise ErrorList([CaseError("facts must be a mapping", _pos(doc, ("facts",)))])
         out = dict(self.defaults)
