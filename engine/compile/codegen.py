@@ -243,20 +243,22 @@ def _summed(w: _Writer, d: Decision, hoister: Hoister | None = None) -> None:
     _applies(w, d)
     spec = d.sum
     assert spec is not None
-    if w.traced or spec.plan is None:  # untraced, either mode: the cut points inline
+    if spec.plan is None:  # every day decided: the definition's loop
         w.line(1, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, by_day)")
         return
     _segments_inline(w, d, hoister)
 
 
 def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
-    """The untraced sum (fast, or three-valued when a fact is missing): what
-    `SUM_RESULT` does before its segments — the range and the cut points
+    """The sum (fast, or three-valued when a fact is missing): what `SUM_RESULT` does
+    before its segments — the range and the cut points
     (engine.compile.segments.cut_points) — written out with the range's and every
     landmark's expression inlined; anything out of the common way (an unknown or empty
     range, a range too long, a failing expression) goes to `SUM_RESULT` itself. The
     hoisted parts (fast mode only) are computed first, all in one `try`: if one fails,
-    the segments are decided by the plain `each_day`, as the definition decides them."""
+    the segments are decided by the plain `each_day`, as the definition decides them.
+    Traced, the sum's step is recorded as `SUM_RESULT` records it and the segments are
+    left to `SUM_SEGMENTS`, which records theirs."""
     spec = d.sum
     assert spec is not None and spec.plan is not None
     plan = spec.plan
@@ -272,6 +274,10 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
     w.line(1, "if start.__class__ is not DATE or end.__class__ is not DATE or end < start "
               "or (end - start).days >= MAX_SUM_DAYS:")
     w.line(2, "return SUM_RESULT(RB, D, F, S, W, TR, each_day, False)")
+    if w.traced:  # as SUM_RESULT records it
+        w.line(1, f"TR.add('sum', None, {w.ref(spec.start, 'E')}, f'{{start}}..{{end}}', None, "
+                  f"{w.ref(spec.reading)}, {w.ref(spec.cite)}, "
+                  f"{w.ref(f'the days summed: {spec.start.source} .. {spec.end.source}')})")
     parts = hoister.parts if hoister is not None else []
     if parts:
         w.line(1, "try:")
@@ -322,6 +328,10 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
         w.line(1, "if H is None:")
         w.line(2, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
                   "(end - start).days + 1, True)")
+    if w.traced:
+        w.line(1, "return SUM_SEGMENTS(RB, D, F, S, W, TR, each_day, pts, start, end, "
+                  "(end - start).days + 1, True)")
+        return
     _segment_loop(w, d, "each_day_h(F, S, W, None, H)" if parts else "each_day(F, S, W, None)")
 
 
