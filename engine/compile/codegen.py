@@ -158,7 +158,7 @@ def _build(rb: "Rulebook", d: Decision, helpers: dict[str, Any], three: bool,
     else:
         _at(w, rb, d)
         _each_day(w, d)
-        if not (three or traced) and d.sum.plan is not None:
+        if not three and d.sum.plan is not None:
             # the same rules once more, their day-invariant parts computed once per case
             w.hoist, w.whens = Hoister(), {}
             mark = len(w.lines)
@@ -329,7 +329,12 @@ def _segments_inline(w: _Writer, d: Decision, hoister: Hoister | None) -> None:
         w.line(2, "return SUM_SEGMENTS(RB, D, F, S, W, None, each_day, pts, start, end, "
                   "(end - start).days + 1, True)")
     if w.traced:
-        w.line(1, "return SUM_SEGMENTS(RB, D, F, S, W, TR, each_day, pts, start, end, "
+        day = "each_day"
+        if parts:  # each segment's rules with the hoisted parts: the same steps
+            w.line(1, "day = each_day if H is None else "
+                      "(lambda F, S, W, TR: each_day_h(F, S, W, TR, H))")
+            day = "day"
+        w.line(1, f"return SUM_SEGMENTS(RB, D, F, S, W, TR, {day}, pts, start, end, "
                   "(end - start).days + 1, True)")
         return
     _segment_loop(w, d, "each_day_h(F, S, W, None, H)" if parts else "each_day(F, S, W, None)")
