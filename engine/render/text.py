@@ -258,10 +258,10 @@ def _param(ex: Explainer, p: Any) -> str:
 
 def _worked(ex: Explainer, s: Step, currency: str | None, percent: bool = False) -> str | None:
     """A value worked out: its expression with each name it read (decisions too), by its
-    label, and that name's value, then the result: `0.75 × base 130.00 XTS = 97.50 XTS`
-    (`percent`: the result is in percent points)."""
+    label, and that name's value, then the result: `0.75 × base 130.00 XTS = 97.50 XTS`;
+    a name on its own as `base 130.00 XTS` (`percent`: the result is in percent points)."""
     o = s.worked
-    if s.kind not in ("value", "adjust") or o is None or o.leaf or not o.reads \
+    if s.kind not in ("value", "adjust") or o is None or not o.reads \
             or isinstance(o.value, dict) or isinstance(s.outcome, str):
         return None
     cur = currency or next((p.currency for p in s.parameters if p.currency), None) \
