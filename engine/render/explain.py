@@ -175,7 +175,8 @@ class Explainer:
             title = self._(N_("does the case concern {title}?")).format(
                 title=title[len(_CONCERN):].rstrip("?"))
         elif title and s.kind == "sum" and title.startswith(_SUMMED):
-            title = self._(N_("the days summed: {range}")).format(range=title[len(_SUMMED):])
+            title = self._(N_("the days summed: {range}")).format(
+                range=substitute(title[len(_SUMMED):], self.labels))
         elif title and s.rule is None:  # the engine's own title: translated where known
             title = self._(title)
         if title:
@@ -261,11 +262,14 @@ class Explainer:
             if not o.reads and isinstance(o.value, str):
                 return repr(o.value)
             return shown if not o.reads else f"{self.name(o.source)} {shown}"
-        values = {n: f"{self.name(n)} " + self.show(
-            v, currency if n in money and _numeric(v) else None, n in self.percent)
-            for n, v in o.reads}
-        text = uncite(substitute(o.source, values))
-        if len(text) > (limit or _LONG):  # the full trace prints the expression itself
+        values = {n: self.show(v, currency if n in money and _numeric(v) else None,
+                               n in self.percent) for n, v in o.reads}
+        text = uncite(substitute(o.source, {n: f"{self.name(n)} {v}"
+                                            for n, v in values.items()}))
+        # too long to follow: the full trace prints the expression itself. Measured as
+        # written with ids, so that a rulebook's labels never hide its arithmetic
+        if len(text) > (limit or _LONG) and (not self.labels or len(uncite(substitute(
+                o.source, {n: f"{n} {v}" for n, v in values.items()}))) > (limit or _LONG)):
             return shown
         return f"{text.replace(' * ', ' × ')} = {shown}"
 

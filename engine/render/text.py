@@ -175,9 +175,14 @@ def step_explained(ex: Explainer, r: DecisionResult, s: Step) -> tuple[str, list
     elif sub:
         details.append(f"{s.expression} = {sub}")
     elif not details and s.expression and s.kind != "sum":
-        reads = ", ".join(f"{ex.name(n)} = {ex.show(v, percent=n in ex.percent)}"
-                          for n, v in s.facts)
-        details.append(f"{s.expression}" + (f" ({reads})" if reads else ""))
+        read = dict(s.facts)
+        if s.expression in read:  # a fact on its own: `first day of illness 12 Feb 2024`
+            details.append(f"{ex.name(s.expression)} "
+                           + ex.show(read[s.expression], percent=s.expression in ex.percent))
+        else:
+            reads = ", ".join(f"{ex.name(n)} = {ex.show(v, percent=n in ex.percent)}"
+                              for n, v in s.facts)
+            details.append(f"{s.expression}" + (f" ({reads})" if reads else ""))
     details.extend(f"→ {w}" for w in ex.why_not(s))
     return f"{ex.heading(s)} — {ex.verdict(s, money, pct)}", details
 
