@@ -353,11 +353,18 @@ def _closing(text: str, start: int) -> int:
 def substitute(text: str, values: dict[str, str]) -> str:
     """`text` with each whole name of `values` (`a.b`, not `xa.b` nor `a.bc`) replaced by its
     text in one pass, so that no replacement is read again as a name (a label may hold a
-    word that is another name)."""
+    word that is another name). Under a unary minus a replacement of several words is
+    put in parentheses: `-(days before 3)`, not `-days before 3`."""
     if not values:
         return text
+
+    def one(m: re.Match[str]) -> str:
+        shown = values[m.group(0)]
+        negated = m.start() > 0 and text[m.start() - 1] == "-" and " " in shown
+        return f"({shown})" if negated else shown
+
     names = "|".join(re.escape(n) for n in sorted(values, key=len, reverse=True))
-    return re.sub(rf"(?<![\w.])(?:{names})(?![\w.])", lambda m: values[m.group(0)], text)
+    return re.sub(rf"(?<![\w.])(?:{names})(?![\w.])", one, text)
 
 
 def written(text: str) -> Callable[[re.Match[str]], str]:
