@@ -196,3 +196,20 @@ def test_check_refuses_a_blank_label_and_a_percent_that_is_not_a_number(
         engine.load(folder)
     [err] = [x for x in e.value.errors if message in str(x)]
     assert str(err).startswith(f"{path}:"), str(err)  # it names the file and line
+
+
+def test_hover_shows_the_label_and_the_unit(rb):
+    """The editor shows what text output will call a name, and that it is in percent."""
+    from engine.lsp.hover import hover
+    from engine.lsp.symbols import Analysis, build_index
+    root = Path(rb.root)
+    a = Analysis(build_index(root, {}), rb, date(2020, 6, 1))
+    art = root / "articles" / "art-01.yaml"
+    lines = art.read_text(encoding="utf-8").splitlines()
+    line = next(i for i, x in enumerate(lines) if "(100 - reduction)" in x)
+    text = hover(a, str(art), lines, line, lines[line].index("reduction") + 1)
+    assert text is not None and text.startswith("**reduction** — parameter (decimal)")
+    assert "label: reduction\nunit: percent" in text
+    line = next(i for i, x in enumerate(lines) if "loan.return_date" in x)
+    text = hover(a, str(art), lines, line, lines[line].index("loan.return_date") + 1)
+    assert text is not None and "\nlabel: day returned\n" in text
