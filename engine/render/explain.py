@@ -253,7 +253,7 @@ class Explainer:
     def operand(self, o: Operand, money: frozenset[str] | set[str],
                 currency: str | None, limit: int = 0, percent: bool = False) -> str:
         """The operand with each name it read named and valued, then its value:
-        `average earnings 632.61 RUB × percentage 60% / 100 = 379.57 RUB` (`percent`: the
+        `base 130.00 XTS × rate 60% / 100 = 78.00 XTS` (`percent`: the
         value itself is in percent points)."""
         is_money = any(n in money for n, _ in o.reads)
         shown = self.show(o.value, currency if is_money and _numeric(o.value) else None,

@@ -1,8 +1,9 @@
 """Numbers and dates as a reader of a language writes them.
 
 Money shows two decimals and its currency, other decimals only the digits they need (at
-most four after the point, marked ≈ when the exact value has more), dates in the
-reader's locale. The computation stays exact: only what is printed is shortened.
+most four after the point, marked ≈ when the exact value has more), percent points as a
+percentage (`60 %`, `60%`), dates in the reader's locale. The computation stays exact:
+only what is printed is shortened.
 
 Babel (the `messages` extra) supplies each locale's separators and date forms. Without
 it the text keeps ISO dates and a plain point, so the core install still explains
