@@ -17,8 +17,12 @@ from engine.expr import Expr
 __all__ = [
     "NO_DEFAULT", "Fact", "Constraint", "value_json", "value_text", "ParameterValue",
     "Parameter", "Version", "Rule", "Decision",
-    "Coverage", "Rounding", "Act", "Role", "ROLES", "Sum",
+    "Coverage", "Rounding", "Act", "Role", "ROLES", "Sum", "UNITS",
 ]
+
+UNITS: dict[str, frozenset[str]] = {"percent": frozenset({"decimal", "int"})}
+"""Each `unit:` a fact, parameter, definition or decision may declare, and the types it
+suits. A unit changes only how text shows a value: the arithmetic is the same."""
 
 
 @dataclass(frozen=True)
@@ -67,6 +71,8 @@ class Fact:
     cite: str
     description: str
     position: Position
+    label: str | None = None  # the name explanations use instead of `name`
+    unit: str | None = None  # "percent": the value is in percent points, shown as 60 %
 
     @property
     def expr_type(self) -> str:
@@ -127,6 +133,8 @@ class Parameter:
     starts: tuple[_dt.date, ...] = field(default=(), repr=False)
     verified_through: _dt.date | None = None
     fields: Mapping[str, str] | None = None  # a record's field -> type (money, bool, ...)
+    label: str | None = None  # the name explanations use instead of `id`
+    unit: str | None = None  # "percent": the value is in percent points, shown as 60 %
 
     @property
     def expr_type(self) -> str:
@@ -235,6 +243,8 @@ class Decision:
     no_value: str = "not_applicable"  # the status when a decision it reads has no value
     sum: Sum | None = None  # summed over a range of days
     series: tuple[str, ...] = ()  # parameters its rules read at computed dates (at())
+    label: str | None = None  # the name explanations use instead of `id`
+    unit: str | None = None  # "percent": the value is in percent points, shown as 60 %
 
     @property
     def yes(self) -> str:

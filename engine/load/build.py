@@ -24,7 +24,8 @@ from engine.expr._check import power_of_ten
 from engine.expr.helpers import HELPERS, SPECIAL_FORMS
 from engine.kinds import KINDS, STATUSES
 from engine.model import (NO_DEFAULT, ROLES, Act, Constraint, Coverage, Decision, Fact,
-                          Parameter, ParameterValue, Rounding, Rule, Sum, Version, value_text)
+                          Parameter, ParameterValue, Rounding, Rule, Sum, UNITS, Version,
+                          value_text)
 from engine.dates import MAX_DATE
 from engine.check.acts import check_acts
 from engine.check.citations import cites_within
@@ -218,6 +219,7 @@ class _Loader:
         for name, spec in doc.data["facts"].items():
             pos = doc.pos(("facts", name))
             if spec["type"] == "list":
+                self.unit(doc, ("facts", name), "list")
                 out[name] = _list_fact(doc, name, spec, pos, self.error)
                 continue
             for key in ("of", "fields", "max_items"):
@@ -238,8 +240,18 @@ class _Loader:
                 self.error("a bool fact cannot default to null; give true or false",
                            doc.pos(("facts", name, "default")), name)
             out[name] = Fact(name, spec["type"], values, default, spec.get("default_from"),
-                             spec["cite"], " ".join(spec["description"].split()), pos)
+                             spec["cite"], " ".join(spec["description"].split()), pos,
+                             _label(spec), self.unit(doc, ("facts", name), spec["type"]))
         return out
+
+    def unit(self, doc: Document, at: tuple, kind: str) -> str | None:
+        """The `unit:` declared at `at`, if it suits a value of type `kind` (else an error)."""
+        unit = _get(doc.data, at).get("unit")
+        if unit is not None and kind not in UNITS[unit]:
+            self.error(f"{unit} is for a {' or '.join(sorted(UNITS[unit]))} value, "
+                       f"not a {kind}", doc.pos((*at, "unit")), "unit")
+            return None
+        return unit
 
     def constraints(self, doc: Document, base: Scope) -> tuple[Constraint, ...]:
         """facts.yaml `constraints`: true/false expressions over facts and `on` only (no
@@ -290,6 +302,7 @@ class _Loader:
         want = {"str": "str"}
         for name in parsed:
             spec = doc.data["definitions"][name]
+            self.unit(doc, ("definitions", name), spec["type"])
             self.compile(doc, ("definitions", name, "expr"), scope,
                          want.get(spec["type"], spec["type"]))
         return parsed
@@ -363,7 +376,8 @@ class _Loader:
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values),
                                      d["verified_through"],
-                                     dict(fields) if d["type"] == "record" and fields else None)
+                                     dict(fields) if d["type"] == "record" and fields else None,
+                                     _label(d), self.unit(doc, (), d["type"]))
         for pid in list(links):
             self.resolve_same_as(pid, out, links, [])
         return out
@@ -462,7 +476,8 @@ class _Loader:
                     v.get("amended_by") if ov is first else ov.amended_by))
             vals[i:i + 1] = derived
         out[pid] = Parameter(p.id, p.title, p.type, p.cite, tuple(vals), p.position,
-                             tuple(x.start for x in vals), p.verified_through)
+                             tuple(x.start for x in vals), p.verified_through,
+                             label=p.label, unit=p.unit)
 
     def articles(self, base: Scope, coverage: Coverage, decisions_doc: Document) -> list[Rule]:
         rules: list[Rule] = []
@@ -955,7 +970,8 @@ class _Loader:
                                 entitlement=spec.get("entitlement", False), currency=dcur,
                                 values=tuple(spec.get("values", ())), depends=tuple(depends),
                                 no_value=spec.get("no_value", "not_applicable"), sum=summed,
-                                series=tuple(series))
+                                series=tuple(series), label=_label(spec),
+                                unit=self.unit(doc, ("decisions", did), spec["type"]))
         return out
 
     def sum_spec(self, doc: Document, did: str, spec: dict, kind: Any, base: Scope,
@@ -1043,6 +1059,12 @@ def _field_source(v: Any) -> str:
     return str(v.source)
 
 
+def _label(spec: Mapping[str, Any]) -> str | None:
+    """A `label:` as explanations write it: its words on one line (the schema checked it)."""
+    label = spec.get("label")
+    return " ".join(label.split()) if isinstance(label, str) else None
+
+
 def _get(data: Any, path: tuple) -> Any:
     for key in path:
         data = data[key]
@@ -1088,8 +1110,8 @@ def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
         item = Fact(f"{name}[]", of, frozenset(spec["values"]) if "values" in spec else None,
                     NO_DEFAULT, None, cite, description, pos)
     fact = ListFact(name, "list", item.values if item is not None else None, NO_DEFAULT, None,
-                    cite, description, pos, of, max(1, min(spec["max_items"], MAX_LIST_ITEMS)),
-                    item, tuple(fields))
+                    cite, description, pos, _label(spec), None, of,
+                    max(1, min(spec["max_items"], MAX_LIST_ITEMS)), item, tuple(fields))
     if "default_from" in spec:
         error("a list fact cannot default to the evaluation date; give default: [] or a list",
               at("default_from"), name)
@@ -1105,5 +1127,4 @@ def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
         where = getattr(e, "where", "")
         error(f"default{where}: {e}", at("default"), name)
         return fact
-    return ListFact(name, "list", fact.values, default, None, cite, description, pos, of,
-                    fact.max_items, item, fact.fields)
+    return replace(fact, default=default)

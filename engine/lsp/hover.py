@@ -58,7 +58,8 @@ def _fact(a: Analysis, s: Symbol, file: str, line: int) -> str:
     kind = spec.get("type")
     if kind == "list":
         kind = f"list of {spec.get('of')}"
-    out = [f"**{s.name}** — fact ({kind})", "", str(spec.get("description", ""))]
+    out = [f"**{s.name}** — fact ({kind})", *_named(spec), "",
+           str(spec.get("description", ""))]
     if spec.get("values"):
         out += ["", "values: " + ", ".join(f"`{v}`" for v in spec["values"])]
     if "default_from" in spec:
@@ -76,7 +77,8 @@ def _fact(a: Analysis, s: Symbol, file: str, line: int) -> str:
 def _parameter(a: Analysis, s: Symbol, file: str, line: int) -> str:
     rb = a.rulebook
     p = rb.parameters.get(s.name) if rb is not None else None
-    out = [f"**{s.name}** — parameter ({s.spec.get('type')}): {s.spec.get('title', '')}"]
+    out = [f"**{s.name}** — parameter ({s.spec.get('type')}): {s.spec.get('title', '')}",
+           *_named(s.spec)]
     if s.spec.get("cite"):
         out.append(f"\ncited: {s.spec['cite']}")
     if p is None:
@@ -99,7 +101,7 @@ def _parameter(a: Analysis, s: Symbol, file: str, line: int) -> str:
 
 def _definition(a: Analysis, s: Symbol, file: str, line: int) -> str:
     spec = s.spec
-    out = [f"**{s.name}** — definition ({spec.get('type')})", "",
+    out = [f"**{s.name}** — definition ({spec.get('type')})", *_named(spec), "",
            str(spec.get("description", ""))]
     if spec.get("reading"):
         out += ["", f"reading: {' '.join(str(spec['reading']).split())}"]
@@ -112,10 +114,22 @@ def _decision(a: Analysis, s: Symbol, file: str, line: int) -> str:
     from engine.cli.show import describe, describe_lines
 
     rb = a.rulebook
+    named = "\n".join(_named(s.spec))
     if rb is None or s.name not in rb.decisions:
-        return f"**{s.name}** — decision ({s.spec.get('type')}): {s.spec.get('title', '')}"
+        return f"**{s.name}** — decision ({s.spec.get('type')}): {s.spec.get('title', '')}" \
+            + (f"\n{named}" if named else "")
     return "```text\n" + "\n".join(describe_lines(describe(rb.decisions[s.name], rb.root))) \
-        + "\n```"
+        + "\n```" + (f"\n{named}" if named else "")
+
+
+def _named(spec: Any) -> list[str]:
+    """The `label:` text names it by and its `unit:`, as lines under the heading."""
+    out = []
+    if isinstance(spec.get("label"), str):
+        out.append(f"label: {' '.join(spec['label'].split())}")
+    if spec.get("unit") == "percent":
+        out.append("unit: percent (the value is in percent points: 60 means 60 %)")
+    return ["", *out] if out else []
 
 
 def _act(a: Analysis, s: Symbol, file: str, line: int) -> str:

@@ -5,7 +5,9 @@ headline, each step's heading, the arithmetic of its comparisons and limits
 (`income 300.00 XTS < 1.5 × limit 350.00 XTS = 525.00 XTS → yes`), what a refused
 condition would have needed, and which missing facts could change an undetermined
 answer. The engine's words come from the message catalogs (engine.render.messages);
-titles, readings and law texts are the rulebook's own, shown as written.
+titles, readings and law texts are the rulebook's own, shown as written. A fact,
+parameter or decision is named by its `label:` where the rulebook gives one (the law's
+words), else by its id; a value declared `unit: percent` is shown as a percentage.
 """
 from __future__ import annotations
 
@@ -21,7 +23,7 @@ from engine.render.figures import Figures
 from engine.render.messages import N_, plural, translator
 from engine.result import DecisionResult, Step
 
-__all__ = ["Explainer", "STATUS", "KIND", "written", "uncite"]
+__all__ = ["Explainer", "STATUS", "KIND", "written", "uncite", "substitute"]
 
 STATUS = {"granted": N_("GRANTED"), "refused": N_("REFUSED"), "determined": N_("DETERMINED"),
           "not_applicable": N_("not applicable"), "undetermined": N_("UNDETERMINED"),
@@ -68,13 +70,31 @@ class Explainer:
         self.money_facts = frozenset(
             [n for n, f in facts.items() if getattr(f, "type", None) == "money"]
             + [i for i, d in decisions.items() if getattr(d, "type", None) == "money"])
+        named = [*facts.items(), *(getattr(rulebook, "parameters", None) or {}).items(),
+                 *decisions.items()]
+        self.labels: dict[str, str] = {n: x.label for n, x in named
+                                       if getattr(x, "label", None)}
+        self.percent = frozenset(n for n, x in named if getattr(x, "unit", None) == "percent")
+
+    # -- names -------------------------------------------------------------------
+    def name(self, n: str) -> str:
+        """A fact, parameter or decision as the text names it: its label, else its id."""
+        return self.labels.get(n, n)
+
+    def ref(self, n: str) -> str:
+        """A name the reader may have to act on (a fact to supply): the label with the id
+        the case file uses, `first day of illness (illness.start_date)`."""
+        label = self.labels.get(n)
+        return f"{label} ({n})" if label else n
 
     # -- values ------------------------------------------------------------------
-    def value(self, kind: str, v: Any, currency: str | None) -> str:
-        """A decision's value as a reader writes it."""
+    def value(self, kind: str, v: Any, currency: str | None, percent: bool = False) -> str:
+        """A decision's value as a reader writes it (`percent`: a number of percent points)."""
         _ = self._
         if v is None:
             return ""
+        if percent and _numeric(v):
+            return self.fig.percent(v)
         if kind == "money":
             return self.fig.money(v, currency)
         if kind == "days":
@@ -102,9 +122,12 @@ class Explainer:
         """`3 days`, `1 day` (`3 дня`, `5 дней`): the language's plural of a count."""
         return self.ngettext("{n} day", "{n} days", int(n)).format(n=self.fig.number(n))
 
-    def show(self, v: Any, currency: str | None = None) -> str:
-        """An intermediate value: money with its currency, dates in the locale."""
+    def show(self, v: Any, currency: str | None = None, percent: bool = False) -> str:
+        """An intermediate value: money with its currency, dates in the locale, percent
+        points (`percent`) as a percentage."""
         _ = self._
+        if percent and _numeric(v):
+            return self.fig.percent(v)
         if isinstance(v, Unknown) or v == "unknown":
             return _("unknown")
         if v is None:
@@ -128,16 +151,17 @@ class Explainer:
     # -- a decision --------------------------------------------------------------
     def headline(self, r: DecisionResult) -> str:
         _ = self._
-        line = f"{r.id}: {_(STATUS.get(r.status, r.status))}"
+        line = f"{self.name(r.id)}: {_(STATUS.get(r.status, r.status))}"
         if r.value is not None:
-            line += f" {self.value(r.type, r.value, r.currency)}"
+            line += f" {self.value(r.type, r.value, r.currency, r.id in self.percent)}"
         if r.applicable_date:
             line += " (" + _("applicable date {date}").format(
                 date=self.fig.date(r.applicable_date)) + ")"
         if r.citations:
             line += f" — {', '.join(r.citations)}"
         if r.missing_facts:
-            line += " — " + _("missing: {facts}").format(facts=", ".join(r.missing_facts))
+            line += " — " + _("missing: {facts}").format(
+                facts=", ".join(self.ref(n) for n in r.missing_facts))
         for note in r.notes:
             line += f" — {note}"
         return line
@@ -151,16 +175,18 @@ class Explainer:
             title = self._(N_("does the case concern {title}?")).format(
                 title=title[len(_CONCERN):].rstrip("?"))
         elif title and s.kind == "sum" and title.startswith(_SUMMED):
-            title = self._(N_("the days summed: {range}")).format(range=title[len(_SUMMED):])
+            title = self._(N_("the days summed: {range}")).format(
+                range=substitute(title[len(_SUMMED):], self.labels))
         elif title and s.rule is None:  # the engine's own title: translated where known
             title = self._(title)
         if title:
             head += f" {title}"
         return head
 
-    def verdict(self, s: Step, currency: str | None = None) -> str:
+    def verdict(self, s: Step, currency: str | None = None, percent: bool = False) -> str:
         """What the step's outcome means: holds / not established / a value (money in
-        `currency` when the step computed none from a money parameter)."""
+        `currency` when the step computed none from a money parameter; percent points
+        with `percent`)."""
         o = s.outcome
         verdicts = _VERDICT.get(s.kind)
         if isinstance(o, str):
@@ -168,7 +194,8 @@ class Explainer:
         if verdicts is not None:
             i = 0 if o is True else 1 if o is False else 2
             return self._(verdicts[i])
-        return self.show(o, self.step_currency(s, o) or (currency if _numeric(o) else None))
+        return self.show(o, self.step_currency(s, o) or (currency if _numeric(o) else None),
+                         percent)
 
     def version_line(self, s: Step, applicable: _dt.date | None) -> str | None:
         if not s.version or s.kind == "applicable_date":
@@ -215,25 +242,34 @@ class Explainer:
                 text += f" {_OPS.get(op, op)} {part}"
             return f"{text} → {self._(_yes_no(c.result))}"
         is_money = any(n in money for o in c.operands for n, _ in o.reads)
-        result = self.show(c.result, currency if is_money else None)
+        result = self.show(c.result, currency if is_money else None,
+                           any(self._percent(o) for o in c.operands))
         return f"{c.kind}({', '.join(parts)}) = {result}"
 
+    def _percent(self, o: Operand) -> bool:
+        """The operand is a percent value on its own (`rate`, not `rate / 100`)."""
+        return o.leaf and any(n in self.percent for n, _ in o.reads)
+
     def operand(self, o: Operand, money: frozenset[str] | set[str],
-                currency: str | None, limit: int = 0) -> str:
+                currency: str | None, limit: int = 0, percent: bool = False) -> str:
+        """The operand with each name it read named and valued, then its value:
+        `base 130.00 XTS × rate 60% / 100 = 78.00 XTS` (`percent`: the
+        value itself is in percent points)."""
         is_money = any(n in money for n, _ in o.reads)
-        shown = self.show(o.value, currency if is_money and _numeric(o.value) else None)
+        shown = self.show(o.value, currency if is_money and _numeric(o.value) else None,
+                          percent or self._percent(o))
         if o.leaf:
             if not o.reads and isinstance(o.value, str):
                 return repr(o.value)
-            return shown if not o.reads else f"{o.source} {shown}"
-        text = o.source
-        values = {n: self.show(v, currency if n in money and _numeric(v) else None)
-                  for n, v in o.reads}
-        for name in sorted(values, key=len, reverse=True):
-            text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
-                          written(f"{name} {values[name]}"), text)
-        text = uncite(text)
-        if len(text) > (limit or _LONG):  # the full trace prints the expression itself
+            return shown if not o.reads else f"{self.name(o.source)} {shown}"
+        values = {n: self.show(v, currency if n in money and _numeric(v) else None,
+                               n in self.percent) for n, v in o.reads}
+        text = uncite(substitute(o.source, {n: f"{self.name(n)} {v}"
+                                            for n, v in values.items()}))
+        # too long to follow: the full trace prints the expression itself. Measured as
+        # written with ids, so that a rulebook's labels never hide its arithmetic
+        if len(text) > (limit or _LONG) and (not self.labels or len(uncite(substitute(
+                o.source, {n: f"{n} {v}" for n, v in values.items()}))) > (limit or _LONG)):
             return shown
         return f"{text.replace(' * ', ' × ')} = {shown}"
 
@@ -260,9 +296,10 @@ class Explainer:
                     continue
                 want = op if fact is a else _mirror(op)
                 limit = self.show(other.value, cur if _numeric(other.value) and any(
-                    n in money for n, _ in (*other.reads, *fact.reads)) else None)
+                    n in money for n, _ in (*other.reads, *fact.reads)) else None,
+                    self._percent(fact))
                 out.append(_("it would hold with {fact} {op} {limit}").format(
-                    fact=fact.source, op=_OPS.get(want, want), limit=limit))
+                    fact=self.name(fact.source), op=_OPS.get(want, want), limit=limit))
                 break
         return out
 
@@ -311,6 +348,23 @@ def _closing(text: str, start: int) -> int:
                 return k
             depth -= 1
     return -1
+
+
+def substitute(text: str, values: dict[str, str]) -> str:
+    """`text` with each whole name of `values` (`a.b`, not `xa.b` nor `a.bc`) replaced by its
+    text in one pass, so that no replacement is read again as a name (a label may hold a
+    word that is another name). Under a unary minus a replacement of several words is
+    put in parentheses: `-(days before 3)`, not `-days before 3`."""
+    if not values:
+        return text
+
+    def one(m: re.Match[str]) -> str:
+        shown = values[m.group(0)]
+        negated = m.start() > 0 and text[m.start() - 1] == "-" and " " in shown
+        return f"({shown})" if negated else shown
+
+    names = "|".join(re.escape(n) for n in sorted(values, key=len, reverse=True))
+    return re.sub(rf"(?<![\w.])(?:{names})(?![\w.])", one, text)
 
 
 def written(text: str) -> Callable[[re.Match[str]], str]:

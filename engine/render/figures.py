@@ -1,8 +1,9 @@
 """Numbers and dates as a reader of a language writes them.
 
 Money shows two decimals and its currency, other decimals only the digits they need (at
-most four after the point, marked ≈ when the exact value has more), dates in the
-reader's locale. The computation stays exact: only what is printed is shortened.
+most four after the point, marked ≈ when the exact value has more), percent points as a
+percentage (`60 %`, `60%`), dates in the reader's locale. The computation stays exact:
+only what is printed is shortened.
 
 Babel (the `messages` extra) supplies each locale's separators and date forms. Without
 it the text keeps ISO dates and a plain point, so the core install still explains
@@ -21,6 +22,7 @@ try:  # pragma: no cover - which branch runs depends on the install
     from babel.dates import format_date as _format_date
     from babel.dates import get_date_format as _get_date_format
     from babel.numbers import format_decimal as _format_decimal
+    from babel.numbers import format_percent as _format_percent
     HAVE_BABEL = True
 except ImportError:  # pragma: no cover
     HAVE_BABEL = False
@@ -56,6 +58,20 @@ class Figures:
             return self._number(d.quantize(Decimal(1)), "#,##0")
         shown = d.quantize(_MOST, rounding=ROUND_HALF_UP).normalize()
         text = self._number(shown, "#,##0.####")
+        return text if shown == d else f"≈ {text}"
+
+    def percent(self, points: Any) -> str:
+        """Percent points as the locale writes a percentage: 60 → `60 %` (ru, lt), `60%`
+        (en); the digits it needs (≤ 4 after the point), ≈ when the exact value has more."""
+        d = _decimal(points)
+        if d is None:
+            return str(points)
+        shown = d.quantize(_MOST, rounding=ROUND_HALF_UP).normalize()
+        if HAVE_BABEL:
+            text = _plain_spaces(str(_format_percent(shown / 100, locale=self.lang,
+                                                     decimal_quantization=False)))
+        else:
+            text = f"{format(shown, 'f')}%"
         return text if shown == d else f"≈ {text}"
 
     def date(self, day: _dt.date) -> str:

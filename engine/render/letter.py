@@ -67,7 +67,8 @@ def _blocks(ex: Explainer, result: Result, facts: Mapping[str, Any]) -> list[tup
     out.append(("meta", meta))
     out.append(("h2", _("The facts of the case")))
     out.append(("table", [_("fact"), _("value")],
-                [[name, ex.show(v, ex.currency if name in ex.money_facts else None)]
+                [[ex.name(name), ex.show(v, ex.currency if name in ex.money_facts else None,
+                                         name in ex.percent)]
                  for name, v in sorted(_flat(facts))]))
     out.append(("h2", _("Decisions")))
     decisions = getattr(rb, "decisions", {}) or {}
@@ -76,7 +77,7 @@ def _blocks(ex: Explainer, result: Result, facts: Mapping[str, Any]) -> list[tup
         name = getattr(d, "title", None) or r.id
         answer = _(STATUS.get(r.status, r.status))
         if r.value is not None:
-            answer += f": {ex.value(r.type, r.value, r.currency)}"
+            answer += f": {ex.value(r.type, r.value, r.currency, r.id in ex.percent)}"
         out.append(("h3", f"{name} — {answer}"))
         if r.citations:
             out.append(("p", _("Provisions applied: {cites}").format(
@@ -89,7 +90,8 @@ def _blocks(ex: Explainer, result: Result, facts: Mapping[str, Any]) -> list[tup
         if path.held:
             reasons.append(_("conditions that hold: {cites}").format(cites=", ".join(path.held)))
         if r.missing_facts:
-            reasons.append(_("missing: {facts}").format(facts=", ".join(r.missing_facts)))
+            reasons.append(_("missing: {facts}").format(
+                facts=", ".join(ex.ref(n) for n in r.missing_facts)))
         if reasons:
             out.append(("p", _("Reasons:")))
             out.append(("ul", reasons))

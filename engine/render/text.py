@@ -18,7 +18,7 @@ from typing import Any
 from engine.errors import printable
 from engine.evaluate.schedule import Schedule
 from engine.render.concise import Decisive, decisive
-from engine.render.explain import Explainer, written
+from engine.render.explain import Explainer, substitute
 from engine.render.messages import N_, check_language, default_language
 from engine.result import DecisionResult, Result, Step
 
@@ -114,11 +114,13 @@ def _full_step(ex: Explainer, r: DecisionResult, i: int, s: Step, law_text: bool
     sub = _substituted(ex, s, records=True)
     if sub:
         lines.append(f"       = {sub}")
-    for name, value in s.facts:
-        lines.append(f"         {name} = {ex.show(value)}")
+    for name, value in s.facts:  # by id, as the expression above writes it
+        lines.append(f"         {name} = {ex.show(value, percent=name in ex.percent)}")
     for p in s.parameters:
         lines.append(f"         {_param(ex, p)}")
-    verdict = ex.show(s.outcome, r.currency) if s.kind == "rounding" else ex.verdict(s)
+    pct = _percent_step(ex, r, s)
+    verdict = ex.show(s.outcome, r.currency, pct) if s.kind == "rounding" \
+        else ex.verdict(s, percent=pct)
     lines.append(f"       => {verdict}")
     if s.note:
         lines.append(f"       {_('note')}: {ex.note(s.note)}")
@@ -157,24 +159,37 @@ def step_explained(ex: Explainer, r: DecisionResult, s: Step) -> tuple[str, list
     """A decisive step as a heading with its outcome, and the lines that show why: the
     arithmetic of its comparisons, its value worked out, the threshold a refusal missed."""
     _ = ex._
+    pct = _percent_step(ex, r, s)
     if s.kind == "rounding":
         exact = _exact(s.note)
-        return f"{ex.heading(s)} — {ex.show(s.outcome, r.currency)}", (
-            [_("{exact} rounded once, at the end").format(exact=ex.fig.number(exact))]
+        show = ex.fig.percent if pct else ex.fig.number
+        return f"{ex.heading(s)} — {ex.show(s.outcome, r.currency, pct)}", (
+            [_("{exact} rounded once, at the end").format(exact=show(exact))]
             if exact is not None and exact != s.outcome else [])
     money = r.currency if r.type == "money" and s.kind in ("value", "adjust") else None
     details = ex.arithmetic(s)
-    work = None if details else _worked(ex, s, money)
-    sub = None if details or work else _substituted(ex, s, currency=money)
+    work = None if details else _worked(ex, s, money, pct)
+    sub = None if details or work else _substituted(ex, s, currency=money, percent=pct)
     if work:
         details.append(work)
     elif sub:
         details.append(f"{s.expression} = {sub}")
     elif not details and s.expression and s.kind != "sum":
-        reads = ", ".join(f"{n} = {ex.show(v)}" for n, v in s.facts)
-        details.append(f"{s.expression}" + (f" ({reads})" if reads else ""))
+        read = dict(s.facts)
+        if s.expression in read:  # a fact on its own: `first day of illness 12 Feb 2024`
+            details.append(f"{ex.name(s.expression)} "
+                           + ex.show(read[s.expression], percent=s.expression in ex.percent))
+        else:
+            reads = ", ".join(f"{ex.name(n)} = {ex.show(v, percent=n in ex.percent)}"
+                              for n, v in s.facts)
+            details.append(f"{s.expression}" + (f" ({reads})" if reads else ""))
     details.extend(f"→ {w}" for w in ex.why_not(s))
-    return f"{ex.heading(s)} — {ex.verdict(s, money)}", details
+    return f"{ex.heading(s)} — {ex.verdict(s, money, pct)}", details
+
+
+def _percent_step(ex: Explainer, r: DecisionResult, s: Step) -> bool:
+    """The step gives (or rounds) the value of a decision declared `unit: percent`."""
+    return r.id in ex.percent and s.kind in ("value", "adjust", "rounding")
 
 
 def _segments(ex: Explainer, r: DecisionResult, d: Decisive) -> list[str]:
@@ -215,7 +230,7 @@ def _supply(ex: Explainer, r: DecisionResult) -> list[str]:
                 rule.cite for rule in decision.rules for v in rule.versions
                 for e in (v.when, v.expr) if e is not None and name in e.facts)
                 if c not in cites)
-        line = _("supply {fact}").format(fact=name)
+        line = _("supply {fact}").format(fact=ex.ref(name))
         if cites:
             line += ": " + _("it decides {cites}").format(cites=", ".join(cites))
         out.append("  → " + line)
@@ -237,7 +252,8 @@ def _law(text: str) -> list[str]:
 
 def _param(ex: Explainer, p: Any) -> str:
     _ = ex._
-    shown = ex.show(p.value, p.currency) if not isinstance(p.value, dict) else ex.show(p.value)
+    shown = ex.show(p.value, p.currency, p.name in ex.percent) \
+        if not isinstance(p.value, dict) else ex.show(p.value)
     line = f"{p.name} = {shown} (" + _("valid from {date}; source: {source}").format(
         date=ex.fig.date(p.effective_from), source=p.source)
     if p.confidence != "high":
@@ -245,22 +261,23 @@ def _param(ex: Explainer, p: Any) -> str:
     return line + ")"
 
 
-def _worked(ex: Explainer, s: Step, currency: str | None) -> str | None:
-    """A value worked out: its expression with each name it read (decisions too) and
-    that name's value, then the result: `0.75 × base 130.00 XTS = 97.50 XTS`."""
+def _worked(ex: Explainer, s: Step, currency: str | None, percent: bool = False) -> str | None:
+    """A value worked out: its expression with each name it read (decisions too), by its
+    label, and that name's value, then the result: `0.75 × base 130.00 XTS = 97.50 XTS`;
+    a name on its own as `base 130.00 XTS` (`percent`: the result is in percent points)."""
     o = s.worked
-    if s.kind not in ("value", "adjust") or o is None or o.leaf or not o.reads \
+    if s.kind not in ("value", "adjust") or o is None or not o.reads \
             or isinstance(o.value, dict) or isinstance(s.outcome, str):
         return None
     cur = currency or next((p.currency for p in s.parameters if p.currency), None) \
         or ex.currency
     money = {p.name for p in s.parameters if p.currency} | ex.money_facts
-    text = ex.operand(o, money, cur, limit=2 * _WIDE)
-    return None if text == ex.show(o.value) else text
+    text = ex.operand(o, money, cur, limit=2 * _WIDE, percent=percent)
+    return None if text == ex.show(o.value, percent=percent) else text
 
 
 def _substituted(ex: Explainer, s: Step, records: bool = False,
-                 currency: str | None = None) -> str | None:
+                 currency: str | None = None, percent: bool = False) -> str | None:
     """A value's expression with the values it read written in: 11 × 130.00 XTS = …
     (a record's fields too with `records`: the full trace)."""
     if s.kind not in ("value", "adjust") or not s.expression or isinstance(s.outcome, str) \
@@ -268,21 +285,18 @@ def _substituted(ex: Explainer, s: Step, records: bool = False,
         return None
     if not s.parameters:
         return None
-    import re
-    text = s.expression
-    values = {p.name: ex.show(p.value, p.currency) for p in s.parameters
-              if not isinstance(p.value, dict)}
+    values = {p.name: ex.show(p.value, p.currency, p.name in ex.percent)
+              for p in s.parameters if not isinstance(p.value, dict)}
     values.update({f"{p.name}.{k}": ex.show(x) for p in s.parameters
                    if isinstance(p.value, dict) for k, x in p.value.items()})
     cur = currency or next((p.currency for p in s.parameters if p.currency), None) \
         or ex.currency
-    values.update({n: ex.show(v, cur if n in ex.money_facts else None) for n, v in s.facts})
-    for name in sorted(values, key=len, reverse=True):
-        text = re.sub(rf"(?<![\w.]){re.escape(name)}(?![\w.])",
-                      written(values[name]), text)
+    values.update({n: ex.show(v, cur if n in ex.money_facts else None, n in ex.percent)
+                   for n, v in s.facts})
+    text = substitute(s.expression, values)
     if text == s.expression:  # nothing it read is written in: no arithmetic to show
         return None
-    return f"{text.replace(' * ', ' × ')} = {ex.verdict(s, currency)}"
+    return f"{text.replace(' * ', ' × ')} = {ex.verdict(s, currency, percent)}"
 
 
 def render_schedule(schedule: Schedule, trace: bool = False, lang: str | None = None,

@@ -92,7 +92,8 @@ def test_eval_text_with_trace_shows_the_citation_and_the_arithmetic():
     r = statute("eval", LT, NEWBORN, "--trace", "--full")
     assert r.returncode == 0, r.stderr
     out = r.stdout
-    assert "lump_sum_child_benefit: GRANTED 1,430.00 LTL (applicable date 14 Jun 2010)" in out
+    # the headline names the decision by its label (decisions.yaml `label:`)
+    assert "lump sum child benefit: GRANTED 1,430.00 LTL (applicable date 14 Jun 2010)" in out
     assert "Value [Art. 5(1)] benefit for a newborn child" in out
     assert "11 * base_social_benefit" in out
     assert "= 11 × 130.00 LTL = 1,430.00 LTL" in out  # Art. 5(1): 11 BSB, 130 LTL in 2010
@@ -106,8 +107,10 @@ def test_eval_text_without_trace_is_one_line_per_benefit():
     assert r.returncode == 0, r.stderr
     assert "Art. 5(1)" in r.stdout
     assert "Amount [" not in r.stdout
-    for b in BENEFITS:
-        assert re.search(rf"^{b}: ", r.stdout, re.M)
+    import engine
+    decisions = engine.load(LT).decisions
+    for b in BENEFITS:  # one headline each, by the decision's label where it has one
+        assert re.search(rf"^{re.escape(decisions[b].label or b)}: ", r.stdout, re.M)
 
 
 def test_benefit_filter_decides_only_the_benefits_named():

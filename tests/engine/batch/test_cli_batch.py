@@ -87,5 +87,5 @@ def test_explain_rows_decides_them_per_case_with_traces(tmp_path, capsys):
     assert code == 0
     assert out.startswith("row 2 (case-002)")
     # the per-case explanation: the refusal and the exception that decided it (Art. 5(4))
-    assert "lump_sum_child_benefit: REFUSED" in out and "Exception [Art. 5(4)]" in out
+    assert "lump sum child benefit: REFUSED" in out and "Exception [Art. 5(4)]" in out  # by label
     assert not (tmp_path / "o.csv").exists()  # explaining writes no answers

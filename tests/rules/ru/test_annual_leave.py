@@ -135,11 +135,13 @@ def test_the_late_pay_trace_shows_each_segment_with_its_rate_days_and_interest()
     rates = [p.value for s in interest.trace for p in s.parameters if p.name == "key_rate"]
     assert rates == [Decimal("9.5"), Decimal("20")]
     text = render_text(r, trace=True, lang="en", full=True)
-    assert "vacation_pay_deadline: DETERMINED 25 Feb 2022" in text
-    assert "late_payment_interest: DETERMINED 796.67 RUB" in text
-    assert "key_rate = 9.5 (valid from 14 Feb 2022" in text
-    assert "key_rate = 20 (valid from 28 Feb 2022" in text
-    assert "administrative_fine: DETERMINED 30,000.00 RUB to 50,000.00 RUB, or a warning" in text
+    # headlines by the decisions' labels; the key rate (unit: percent) as a percentage
+    assert "последний день оплаты отпуска: DETERMINED 25 Feb 2022" in text
+    assert "проценты за задержку оплаты: DETERMINED 796.67 RUB" in text
+    assert "key_rate = 9.5% (valid from 14 Feb 2022" in text
+    assert "key_rate = 20% (valid from 28 Feb 2022" in text
+    assert "штраф по ст. 5.27 КоАП: DETERMINED 30,000.00 RUB to 50,000.00 RUB, or a warning" \
+        in text
     assert "Value [ст. 5.27 ч. 6]" in text and "legal_entity_min: 30,000" in text
 
 
