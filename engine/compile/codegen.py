@@ -32,6 +32,7 @@ the hoisted parts once, before deciding its segments (`_segments_inline`).
 from __future__ import annotations
 
 import ast
+import inspect
 import datetime as _dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Callable
@@ -47,6 +48,7 @@ from engine.expr.helpers import CITES, div
 from engine.kinds import KINDS
 from engine.model import Decision, Rule, Version
 from engine.result import DecisionResult, make_result
+from engine.trace import Tracer
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -63,6 +65,10 @@ class Compiled:
     three: Callable[..., Any]
     three_traced: Callable[..., Any]
     sources: tuple[str, ...]  # the generated Python, for debugging and tests
+
+
+_STEP_FIELDS = tuple(inspect.signature(Tracer.add).parameters)[1:]  # kind .. ctx
+assert _STEP_FIELDS[-1] == "ctx"
 
 
 class _Writer:
@@ -122,8 +128,19 @@ class _Writer:
         self.lines.append("    " * indent + text)
 
     def trace(self, indent: int, *args: str) -> None:
-        if self.traced:
-            self.line(indent, f"TR.add({', '.join(args)})")
+        """`TR.add(*args)` written as the record it appends (engine.trace.Tracer.add is
+        the definition: the same fields in the same order), a call less per step."""
+        if not self.traced:
+            return
+        fields = ["None"] * len(_STEP_FIELDS)
+        for k, a in enumerate(args):
+            name, eq, value = a.partition("=")
+            if eq and name.isidentifier() and not value.startswith("="):
+                fields[_STEP_FIELDS.index(name)] = value
+            else:
+                fields[k] = a
+        fields.insert(_STEP_FIELDS.index("ctx"), "TR.reads")
+        self.line(indent, f"TR.steps.append(({', '.join(fields)}))")
 
 
 def compile_decision(rb: "Rulebook", d: Decision, helpers: dict[str, Any],
