@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 the rulebook has errors (check) or evaluation failed;
 2 invalid input (bad case file, bad option). Errors are printed as
-`file:line:col: message`, never as a traceback.
+`file:line:col: message`, never as a traceback, in the language of `--lang`, else of
+the rulebook named on the command line, else English (engine.cli.i18n).
 
 Each command imports what it needs when it runs (see tools/bench_startup.py): start-up
 is most of the time of a one-case `statute eval`.
@@ -22,13 +23,19 @@ from engine.cli import show as cli_show
 from engine.cli import lsp as cli_lsp
 from engine.cli import serve as cli_serve
 from engine.cli import letter as cli_letter
+from engine.cli import i18n
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    lang = i18n.language(words)
+    i18n.use(lang)
+    with i18n.argparse_in(lang):
+        parser = _parser()
+        i18n.translate_parser(parser, lang)
+        args = parser.parse_args(words)
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
