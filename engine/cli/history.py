@@ -1,6 +1,9 @@
 """`statute timeline` and `statute diff`: what changes when, by which act."""
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import json
 import sys
@@ -43,8 +46,9 @@ def _load(path: str) -> Any:
         return load(path)
     except StatuteError as e:
         for err in getattr(e, "errors", [e]):
-            print(err, file=sys.stderr)
-        print(f"{path}: the rulebook has errors; run `statute check {path}`", file=sys.stderr)
+            i18n.say(err)
+        i18n.say(Message("{rulebook}: the rulebook has errors; run `statute check {rulebook}`",
+                         rulebook=path))
         return None
 
 
@@ -87,7 +91,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         a, b = dates.parse_date(args.start), dates.parse_date(args.end)
     except ValueError as e:
-        print(f"statute: {e}", file=sys.stderr)
+        i18n.say(Message("statute: {error}", error=e))
         return 2
     changes = diff(rb, a, b)
     if args.format == "json":
@@ -116,10 +120,10 @@ def _impact(args: argparse.Namespace) -> int:
         result = impact(base, new, read_cases(args.cases))
     except ValueError as e:  # every case error; a rulebook error cannot happen here
         for err in getattr(e, "errors", [e]):
-            print(err, file=sys.stderr)
+            i18n.say(err)
         return 2
     except StatuteError as e:
-        print(e, file=sys.stderr)
+        i18n.say(e)
         return 1
     if args.format == "json":
         json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)

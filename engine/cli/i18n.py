@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import argparse
 import re
+import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Iterator, Sequence, TextIO
 
 from engine.render.messages import LANGUAGES, N_, default_language, plural, translator
 
-__all__ = ["language", "current", "use", "argparse_in", "translate_parser", "ARGPARSE"]
+__all__ = ["language", "current", "use", "say", "argparse_in", "translate_parser", "ARGPARSE"]
 
 _current = "en"
 
@@ -84,6 +85,22 @@ def use(lang: str) -> None:
 def current() -> str:
     """The language this run of the command line answers in."""
     return _current
+
+
+def say(message: object, file: TextIO | None = None) -> None:
+    """Print a message, an error (each of an ErrorList's on a line) or text, in the
+    language of this run; to stderr unless `file` is given."""
+    from engine.errors import StatuteError
+    from engine.render.messages import Message, text_of
+    if isinstance(message, StatuteError):
+        text = message.text(_current)
+    elif isinstance(message, BaseException):
+        text = text_of(message, _current)
+    elif isinstance(message, Message):
+        text = message.text(_current)
+    else:
+        text = str(message)
+    print(text, file=sys.stderr if file is None else file)
 
 
 @contextmanager

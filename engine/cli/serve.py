@@ -1,6 +1,9 @@
 """`statute serve RULES_DIR`: the HTTP API over every rulebook under a folder."""
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import sys
 from typing import Any
@@ -61,14 +64,14 @@ def _serve(args: argparse.Namespace) -> int:
         app = create_app(args.rules, limits, tuple(args.cors_origin),
                          args.reload_every if args.reload_rules else None)
     except (ValueError, FileNotFoundError) as e:
-        print(f"statute: {e}", file=sys.stderr)
+        i18n.say(Message("statute: {error}", error=e))
         return 2
     health = app.app.state.registry.health()
     for f in health["failures"]:
         for err in f["errors"]:
             print(err, file=sys.stderr)
     if not health["rulebooks"]:
-        print(f"{args.rules}: no rulebook loaded", file=sys.stderr)
+        i18n.say(Message("{rules}: no rulebook loaded", rules=args.rules))
         return 1
     print(f"statute serve: {', '.join(health['rulebooks'])} on http://{args.host}:{args.port}",
           file=sys.stderr)

@@ -7,8 +7,10 @@ failed; 2 a test file (or the rulebook it tests) is invalid, every error printed
 """
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Plural
+
 import argparse
-import sys
 from typing import Any
 
 from engine.errors import ErrorList, StatuteError
@@ -43,14 +45,15 @@ def run(args: argparse.Namespace) -> int:
         cases = collect(args.paths)
     except StatuteError as e:
         for err in e.errors if isinstance(e, ErrorList) else [e]:
-            print(err, file=sys.stderr)
+            i18n.say(err)
         return 2
     if args.keyword is not None:
         every = len(cases)
         cases = [c for c in cases if args.keyword.casefold() in c.name.casefold()]
         if not cases:  # a run that tests nothing is not a pass
-            print(f"no test case's name contains {args.keyword!r} (of {every} cases); "
-                  "nothing was run", file=sys.stderr)
+            i18n.say(Plural("no test case's name contains {keyword!r} (of {n} case); nothing "
+                            "was run", "no test case's name contains {keyword!r} (of {n} cases); "
+                            "nothing was run", every, keyword=args.keyword))
             print("0 passed, 0 failed")
             return 1
     outcomes = []  # every Outcome, with its Result: what a coverage report would read

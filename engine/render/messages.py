@@ -149,7 +149,8 @@ def _rebuild_plural(singular: str, plural_: str, n: int, args: Mapping[str, Any]
 
 
 def _filled(args: Mapping[str, Any], lang: str) -> dict[str, Any]:
-    return {k: v.text(lang) if isinstance(v, Message) else v for k, v in args.items()}
+    return {k: v.text(lang) if isinstance(v, Message) else
+            text_of(v, lang) if isinstance(v, BaseException) else v for k, v in args.items()}
 
 
 def _bounded(text: str, limit: int | None) -> str:

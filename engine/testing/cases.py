@@ -40,6 +40,7 @@ from engine.kinds import json_value
 from engine.render.text import headline, trace_lines
 from engine.result import DecisionResult, Result
 from engine.rulebook import Rulebook
+from engine.render.messages import Message, message_of
 
 __all__ = ["FIELDS", "Mismatch", "Outcome", "TestCase", "collect", "find_test_files",
            "format_failure", "is_test_file", "read_test_file", "run_case"]
@@ -117,7 +118,7 @@ def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
             else:
                 errors.append(LoadError(_NOT_A_TEST_FILE, Position(str(p))))
         else:
-            errors.append(LoadError("no such file or folder", Position(str(p))))
+            errors.append(LoadError(Message("no such file or folder"), Position(str(p))))
     if errors:
         raise ErrorList(errors)
     return list(dict.fromkeys(found))
@@ -154,7 +155,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     except LoadError as e:
         raise ErrorList([e]) from None
     if not isinstance(doc.data, dict):
-        raise ErrorList([LoadError("a test file is a mapping with 'cases', a list of cases",
+        raise ErrorList([LoadError(Message("a test file is a mapping with 'cases', a list of "
+                                           "cases"),
                                    doc.pos())])
     errors: list[StatuteError] = list(schema_errors(_dates_as_text(doc), "test"))
     raw = doc.data.get("cases")
@@ -164,7 +166,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     rb = _rulebook(root, rulebooks if rulebooks is not None else {})
     if isinstance(rb, StatuteError):
         errors.extend(rb.errors if isinstance(rb, ErrorList) else [rb])
-        errors.append(LoadError(f"the rulebook {root} has errors; run `statute check {root}`",
+        errors.append(LoadError(Message("the rulebook {root} has errors; run `statute check "
+                                        "{root}`", root=root),
                                 Position(file)))
     else:
         errors.extend(e for i, c in entries for e in _case_errors(doc, i, c, rb))
@@ -172,7 +175,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     for i, c in entries:
         name = c.get("name")
         if isinstance(name, str) and name in first:
-            errors.append(LoadError(f"duplicate case name {name!r} (first at line {first[name]})",
+            errors.append(LoadError(Message("duplicate case name {name!r} (first at line {first})",
+                                            name=name, first=first[name]),
                                     doc.pos(("cases", i, "name")), field=f"cases.{i}.name"))
         elif isinstance(name, str):
             first[name] = doc.pos(("cases", i)).line
@@ -200,15 +204,16 @@ def _case_errors(doc: Document, i: int, data: Mapping[str, Any], rb: Rulebook) -
         try:
             dates.parse_month(data["period"])
         except ValueError as e:
-            errors.append(LoadError(str(e), doc.pos(("cases", i, "period")),
+            errors.append(LoadError(message_of(e), doc.pos(("cases", i, "period")),
                                     field=f"cases.{i}.period"))
     expect = data.get("expect")
     for decision in expect if isinstance(expect, dict) else ():
         if decision not in rb.decisions:
             close = difflib.get_close_matches(decision, list(rb.decisions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            errors.append(LoadError(f"unknown decision {decision!r}{hint}; {rb.id} decides "
-                                    f"{', '.join(rb.decisions)}",
+            hint = Message(" (did you mean {name!r}?)", name=close[0]) if close else ""
+            errors.append(LoadError(Message("unknown decision {decision!r}{hint}; {id} decides "
+                                            "{decisions}", decision=decision, hint=hint, id=rb.id,
+                                            decisions=', '.join(rb.decisions)),
                                     doc.key_pos(("cases", i, "expect", decision)),
                                     field=f"cases.{i}.expect.{decision}"))
     return errors
