@@ -18,7 +18,8 @@ from typing import Iterator, Sequence, TextIO
 
 from engine.render.messages import LANGUAGES, N_, default_language, plural, translator
 
-__all__ = ["language", "current", "use", "say", "argparse_in", "translate_parser", "ARGPARSE"]
+__all__ = ["language", "current", "use", "say", "argparse_in", "add_lang_options",
+           "translate_parser", "ARGPARSE"]
 
 _current = "en"
 
@@ -112,6 +113,17 @@ def argparse_in(lang: str) -> Iterator[None]:
         yield
     finally:
         argparse._, argparse.ngettext = saved  # type: ignore[attr-defined]
+
+
+def add_lang_options(parser: argparse.ArgumentParser) -> None:
+    """`--lang` on every subcommand that has none of its own: the language of its
+    messages and errors (the pre-scan above reads it before argparse does)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                if "--lang" not in sub._option_string_actions:
+                    sub.add_argument("--lang", choices=LANGUAGES, help="the language of "
+                                     "messages and errors (default: the rulebook's language)")
 
 
 def translate_parser(parser: argparse.ArgumentParser, lang: str) -> None:

@@ -35,6 +35,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     i18n.use(lang)
     with i18n.argparse_in(lang):
         parser = _parser()
+        i18n.add_lang_options(parser)
         i18n.translate_parser(parser, lang)
         args = parser.parse_args(words)
     try:
