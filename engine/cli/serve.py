@@ -46,7 +46,8 @@ def _limits(args: argparse.Namespace) -> Any:
              "max_concurrent": args.max_concurrent, "threads": args.threads}
     for name, v in given.items():
         if v is not None and v <= 0:
-            raise ValueError(f"--{name.replace('_s', '').replace('_', '-')} must be above 0")
+            raise ValueError(Message("--{option} must be above 0",
+                                     option=name.replace("_s", "").replace("_", "-")))
     return replace(Limits(), **{k: v for k, v in given.items() if v is not None})
 
 

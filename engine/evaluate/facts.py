@@ -314,8 +314,8 @@ def _date(v: Any) -> _dt.date:
 def _bool(v: Any, fact: Fact) -> bool:
     if isinstance(v, bool):
         return v
-    raise ValueError(f"{v!r} is not true or false" + (
-        " (YAML 1.2: only true/false are booleans)" if isinstance(v, str) else ""))
+    raise ValueError(Message("{v!r} is not true or false{hint}", v=v, hint=Message(
+        " (YAML 1.2: only true/false are booleans)") if isinstance(v, str) else ""))
 
 
 def _int(v: Any, fact: Fact) -> int:
@@ -328,8 +328,8 @@ def _int(v: Any, fact: Fact) -> int:
 
 def _decimal(v: Any, fact: Fact) -> Decimal:
     if isinstance(v, bool) or isinstance(v, float):
-        raise ValueError(f"{v!r} is not an exact decimal" + (
-            "; pass money as a string or Decimal, never a float" if isinstance(v, float) else ""))
+        raise ValueError(Message("{v!r} is not an exact decimal{hint}", v=v, hint=Message(
+            "; pass money as a string or Decimal, never a float") if isinstance(v, float) else ""))
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
     elif isinstance(v, str) and _DECIMAL.match(v.strip()):
@@ -406,9 +406,10 @@ def coerce_list(v: Any, fact: ListFact) -> tuple:
         for key in x:
             if key not in names:
                 close = difflib.get_close_matches(str(key), list(names), n=1, cutoff=0.6)
-                raise _ItemError(f"unknown field {key!r}" + (
+                raise _ItemError(Message("unknown field {key!r}{hint}", key=key, hint=(
                     Message("; did you mean {name!r}?", name=close[0]) if close else
-                    f"; the fields are {', '.join(names)}"), (i, str(key)))
+                    Message("; the fields are {fields}", fields=", ".join(names)))),
+                    (i, str(key)))
         record: dict[str, Any] = {}
         for name, spec in fact.fields:
             if x.get(name) is None:

@@ -329,8 +329,8 @@ def _at(position: Position, line: int, col: int) -> Position:
 
 def _syntax_message(src: str, e: SyntaxError) -> str:
     if _SINGLE_EQ.search(src):
-        return "'=' assigns; use '==' to compare"
-    return f"syntax error: {e.msg}"
+        return Message("'=' assigns; use '==' to compare")
+    return Message("syntax error: {msg}", msg=e.msg)
 
 
 def _count(tree: ast.AST) -> int:

@@ -488,9 +488,10 @@ class _Checker:
                                          "status(some_decision)"),
                                  node)
             if arg.id not in self.scope.decisions:
-                raise CheckError(f"unknown decision {arg.id!r}"
-                                 + _suggest(arg.id, self.scope.decisions)
-                                 + f"; the decisions are {', '.join(sorted(self.scope.decisions))}",
+                raise CheckError(Message("unknown decision {id!r}{hint}; the decisions are "
+                                         "{decisions}", id=arg.id,
+                                         hint=_suggest(arg.id, self.scope.decisions),
+                                         decisions=", ".join(sorted(self.scope.decisions))),
                                  arg)
             _add(self.decisions, arg.id)
             return "str", f"F[{'status:' + arg.id!r}]"
@@ -510,9 +511,9 @@ class _Checker:
             if len(node.args) != 2 or not isinstance(node.args[0], ast.Name) or \
                     node.args[0].id not in self.scope.params:
                 name = getattr(node.args[0], "id", "") if node.args else ""
-                raise CheckError("at() takes a parameter and a date, e.g. "
-                                 "at(some_parameter, make_date(year(day) - 1, 1, 1))"
-                                 + _suggest(name, self.scope.params), node)
+                raise CheckError(Message("at() takes a parameter and a date, e.g. "
+                                         "at(some_parameter, make_date(year(day) - 1, 1, 1))"
+                                         "{hint}", hint=_suggest(name, self.scope.params)), node)
             dt_type, dt_src = self.visit(node.args[1])
             if dt_type != "date":
                 raise CheckError(Message("at() reads a parameter on a date, not on a {dt_type}",
@@ -767,18 +768,18 @@ def _suggest(name: str, known: Any) -> str:
 
 
 _WHY = {
-    "Pow": "'**' is not allowed (unbounded work); multiply explicitly",
-    "Subscript": "indexing with [] is not allowed; name facts as child.birth_date",
-    "Lambda": "lambda is not allowed",
-    "ListComp": "comprehensions are not allowed",
-    "GeneratorExp": "comprehensions are not allowed",
-    "Dict": "dict literals are not allowed",
-    "NamedExpr": "':=' is not allowed",
-    "JoinedStr": "f-strings are not allowed",
-    "Starred": "'*' unpacking is not allowed",
+    "Pow": Message("'**' is not allowed (unbounded work); multiply explicitly"),
+    "Subscript": Message("indexing with [] is not allowed; name facts as child.birth_date"),
+    "Lambda": Message("lambda is not allowed"),
+    "ListComp": Message("comprehensions are not allowed"),
+    "GeneratorExp": Message("comprehensions are not allowed"),
+    "Dict": Message("dict literals are not allowed"),
+    "NamedExpr": Message("':=' is not allowed"),
+    "JoinedStr": Message("f-strings are not allowed"),
+    "Starred": Message("'*' unpacking is not allowed"),
 }
 
 
 def _refusal(node: ast.AST) -> str:
     kind = type(node).__name__
-    return _WHY.get(kind, f"{kind} is not allowed in a statute expression")
+    return _WHY.get(kind) or Message("{kind} is not allowed in a statute expression", kind=kind)

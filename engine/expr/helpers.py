@@ -114,8 +114,9 @@ def _digit(s: str, i: int) -> int:
     """The i-th digit (0-based) of s, counting digits only."""
     ds = _digits(s)
     if not 0 <= i < len(ds):
-        raise ValueError(f"digit(s, {i}): the text has {len(ds)} digit(s)"
-                         + (f", numbered 0 to {len(ds) - 1}" if ds else ""))
+        raise ValueError(Message("digit(s, {i}): the text has {n} digit(s){numbered}", i=i,
+                                 n=len(ds), numbered=Message(", numbered 0 to {last}",
+                                                             last=len(ds) - 1) if ds else ""))
     return ds[i]
 
 
@@ -169,10 +170,11 @@ def parse_pattern(pattern: str) -> tuple[Any, ...]:
         name, _, count = body.partition(":")
         if name not in PATTERN_CLASSES:
             close = difflib.get_close_matches(name, list(PATTERN_CLASSES), n=1, cutoff=0.6)
-            raise ValueError(f"unknown class {{{name}}} in the pattern"
-                             + (f" (did you mean {{{close[0]}}}?)" if close else "")
-                             + "; the classes are "
-                             + ", ".join("{" + k + "}" for k in PATTERN_CLASSES))
+            raise ValueError(Message("unknown class {{{name}}} in the pattern{hint}; the "
+                                     "classes are {classes}", name=name, hint=Message(
+                                         " (did you mean {{{name}}}?)", name=close[0])
+                                     if close else "",
+                                     classes=", ".join("{" + k + "}" for k in PATTERN_CLASSES)))
         times = 1
         if count or body.endswith(":"):
             if not count.isdigit() or not count.isascii() or not 1 <= int(count) <= MAX_PATTERN:

@@ -233,8 +233,10 @@ class _Loader:
             if default is not NO_DEFAULT and default is not None:
                 ok = _FACT_TYPE_CHECK[spec["type"]](default)
                 if not ok or (values is not None and default not in values):
-                    self.error(f"default {default!r} is not a valid {spec['type']}"
-                               + (f" (one of {', '.join(sorted(values))})" if values else ""),
+                    self.error(Message("default {default!r} is not a valid {type}{values}",
+                                       default=default, type=spec["type"], values=Message(
+                                           " (one of {values})", values=", ".join(sorted(values)))
+                                       if values else ""),
                                doc.pos(("facts", name, "default")), name)
                 if spec["type"] in ("money", "decimal"):
                     default = Decimal(default)
@@ -620,9 +622,10 @@ class _Loader:
             return []
         allowed = base.enums.get(key)
         if key not in base.facts or not allowed:
-            self.error(f"a table is keyed by an enum fact; {key!r} is "
-                       + (f"a {base.facts[key]}" if key in base.facts
-                          else "no fact" + _suggest_fact(key, base.facts)),
+            self.error(Message("a table is keyed by an enum fact; {key!r} is a {type}",
+                               key=key, type=base.facts[key]) if key in base.facts else
+                       Message("a table is keyed by an enum fact; {key!r} is no fact{hint}",
+                               key=key, hint=_suggest_fact(key, base.facts)),
                        doc.pos(at + ("table", "key")), "key")
             self.incomplete = True  # its decisions' own checks would only echo this
             return []
@@ -1130,8 +1133,9 @@ def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
                   at("fields"), name)
         for fname, fspec in spec["fields"].items():
             if (fspec["type"] == "enum") != ("values" in fspec):
-                error("an enum field needs its values" if fspec["type"] == "enum" else
-                      f"values are for an enum field, not a {fspec['type']}",
+                error(Message("an enum field needs its values") if fspec["type"] == "enum"
+                      else Message("values are for an enum field, not a {type}",
+                                   type=fspec["type"]),
                       at("fields", fname), name)
             fields.append((fname, Fact(f"{name}.{fname}", fspec["type"],
                                        frozenset(fspec.get("values", ())) or None, NO_DEFAULT,
