@@ -74,11 +74,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not health["rulebooks"]:
         i18n.say(Message("{rules}: no rulebook loaded", rules=args.rules))
         return 1
-    print(f"statute serve: {', '.join(health['rulebooks'])} on http://{args.host}:{args.port}",
-          file=sys.stderr)
+    url = f"http://{args.host}:{args.port}"
+    i18n.say(Message("statute serve: {rulebooks} on {url}",
+                     rulebooks=", ".join(health["rulebooks"]), url=url))
     if any(getattr(r, "path", "") == "/explore" for r in app.app.routes):
-        print(f"statute serve: the web explorer on http://{args.host}:{args.port}/explore",
-              file=sys.stderr)
+        i18n.say(Message("statute serve: the web explorer on {url}/explore", url=url))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 timeout_graceful_shutdown=5)
     return 0

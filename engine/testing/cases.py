@@ -101,8 +101,8 @@ def is_test_file(path: Path) -> bool:
             and (path.parent.parent / "rulebook.yaml").is_file())
 
 
-_NOT_A_TEST_FILE = ("not a test file: test files are *.yaml files in the tests/ folder of a "
-                    "rulebook (beside rulebook.yaml)")
+_NOT_A_TEST_FILE = Message("not a test file: test files are *.yaml files in the tests/ folder "
+                           "of a rulebook (beside rulebook.yaml)")
 
 
 def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
