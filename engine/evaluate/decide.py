@@ -106,8 +106,8 @@ def _no_version(rule: Rule, day: _dt.date, tr: Tracer | None) -> Day:
 
 
 def _past_verified(rb: "Rulebook") -> str:
-    return (f"evaluated past {rb.verified_through}, the date through which the rulebook was "
-            "last verified")
+    return Message("evaluated past {verified}, the date through which the rulebook was last "
+                   "verified", verified=rb.verified_through)
 
 
 def _fast_ev(e: Any, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:

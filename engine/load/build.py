@@ -1073,9 +1073,10 @@ def _param_value(d: Mapping[str, Any], v: Mapping[str, Any], value: Any,
     note = " ".join(v["note"].split()) if "note" in v else None
     source = " ".join(v["source"].split())
     shown = value_text(value) if isinstance(value, dict) else v["value"]
-    warning = None if v["confidence"] == "high" else (
-        f"{d['id']} = {shown} {v.get('currency') or ''} from {v['from']} has "
-        f"confidence '{v['confidence']}': {note or source}")
+    warning = None if v["confidence"] == "high" else Message(
+        "{id} = {value} {currency} from {start} has confidence '{confidence}': {note}",
+        id=d["id"], value=shown, currency=v.get("currency") or "", start=v["from"],
+        confidence=v["confidence"], note=note or source)
     return ParameterValue(v["from"], value, v.get("currency"), source, v["confidence"], note,
                           pos, warning, v.get("amended_by"))
 

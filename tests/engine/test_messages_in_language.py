@@ -10,6 +10,7 @@ if the phrase is shown untranslated or in another language.
 from __future__ import annotations
 
 import importlib.util
+import json
 import pickle
 import subprocess
 import sys
@@ -178,3 +179,16 @@ def test_a_translation_with_other_placeholders_is_refused(tmp_path, monkeypatch)
     found = catalogs.problems()
     assert any("'{text!r} is not a valid calendar date' has the placeholders ['{value}']" in p
                for p in found), found
+
+
+def test_a_results_warnings_can_be_shown_in_a_language_and_its_json_stays_english():
+    # state_supported_income's value from 2008-08-01 has confidence 'medium' (its
+    # parameter file says so): every answer that reads it carries that warning
+    rb = engine.load(LT)
+    result = rb.evaluate_case(engine.read_case(LT / "examples" / "newborn-2010.yaml"))
+    warning = next(w for w in result.warnings if str(w).startswith("state_supported_income"))
+    assert "has confidence 'medium'" in warning
+    assert "имеет достоверность 'medium'" in warning.text("ru")
+    assert "patikimumas 'medium'" in warning.text("lt")
+    shown = json.loads(json.dumps(result.as_dict()))["warnings"]  # what --format json writes
+    assert str(warning) in shown and not any("достоверность" in w for w in shown)
