@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Callable, Mapping
 
 __all__ = ["LANGUAGES", "DOMAIN", "LOCALE_DIR", "N_", "translator", "plural",
-           "check_language", "Message", "Plural", "message_of", "text_of"]
+           "check_language", "Message", "Plural", "message_of", "text_of", "in_language"]
 
 DOMAIN = "statute"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -162,6 +162,11 @@ def _bounded(text: str, limit: int | None) -> str:
     if len(text) > limit:
         text = f"{text[:limit - 40]}... ({len(text)} characters)"
     return text
+
+
+def in_language(text: str, lang: str) -> str:
+    """`text` in `lang` when it is a Message (a phrase of the engine), else as it is."""
+    return text.text(lang) if isinstance(text, Message) else text
 
 
 def message_of(e: BaseException) -> str:
