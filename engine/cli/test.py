@@ -66,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     failures = [o for o in outcomes if not o.passed]
     for outcome in failures:
         print()
-        print("FAIL " + format_failure(outcome), end="")
+        print("FAIL " + format_failure(outcome, i18n.current()), end="")
     if failures or args.verbose:
         print()
     uncovered = 0
