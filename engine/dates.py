@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as _dt
+from engine.render.messages import Message
 
 __all__ = [
     "add_days", "add_months", "add_years", "birthday", "age", "days_between",
@@ -83,18 +84,19 @@ def parse_date(text: str) -> Date:
     """Parse an ISO `YYYY-MM-DD` date strictly; ValueError names the problem."""
     if not isinstance(text, str) or len(text) != 10 or text[4] != "-" or text[7] != "-" \
             or not (text[:4] + text[5:7] + text[8:]).isdigit() or not text.isascii():
-        raise ValueError(f"{text!r} is not a date in the form YYYY-MM-DD")
+        raise ValueError(Message("{text!r} is not a date in the form YYYY-MM-DD", text=text))
     try:
         d = _dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid calendar date") from None
+        raise ValueError(Message("{text!r} is not a valid calendar date", text=text)) from None
     return check_range(d)
 
 
 def check_range(d: Date) -> Date:
     if not MIN_DATE <= d <= MAX_DATE:
-        raise ValueError(f"{d.isoformat()} is outside the supported range "
-                         f"{MIN_DATE.isoformat()}..{MAX_DATE.isoformat()}")
+        raise ValueError(Message("{d} is outside the supported range {MIN_DATE}..{MAX_DATE}",
+                                 d=d.isoformat(), MIN_DATE=MIN_DATE.isoformat(),
+                                 MAX_DATE=MAX_DATE.isoformat()))
     return d
 
 
@@ -102,12 +104,13 @@ def parse_month(text: str) -> Date:
     """Parse `YYYY-MM` into the first day of that month."""
     if not isinstance(text, str) or len(text) != 7 or text[4] != "-" \
             or not (text[:4] + text[5:]).isdigit() or not text.isascii():
-        raise ValueError(f"{text!r} is not a month in the form YYYY-MM")
+        raise ValueError(Message("{text!r} is not a month in the form YYYY-MM", text=text))
     try:
         first = _dt.date(int(text[:4]), int(text[5:7]), 1)
     except ValueError:
-        raise ValueError(f"{text!r} is not a valid month (YYYY-MM)") from None
+        raise ValueError(Message("{text!r} is not a valid month (YYYY-MM)", text=text)) from None
     if not MIN_DATE <= first <= MAX_DATE:
-        raise ValueError(f"{text} is outside the supported range "
-                         f"{MIN_DATE.isoformat()[:7]}..{MAX_DATE.isoformat()[:7]}")
+        raise ValueError(Message("{text} is outside the supported range {MIN_DATE}..{MAX_DATE}",
+                                 text=text, MIN_DATE=MIN_DATE.isoformat()[:7],
+                                 MAX_DATE=MAX_DATE.isoformat()[:7]))
     return first

@@ -8,6 +8,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable
 
+from engine.render.messages import Message, Plural
+
 __all__ = [
     "Position", "StatuteError", "LoadError", "ErrorList", "CaseError", "EvaluationError",
     "printable",
@@ -32,21 +34,29 @@ class StatuteError(Exception):
     """Root of every error statute raises on purpose.
 
     `position` says where (file, line, column), `field` names the offending key or
-    fact, `message` says what is wrong and, where it can, how to fix it.
+    fact, `message` says what is wrong and, where it can, how to fix it. A `Message`
+    keeps its template, so `text(lang)` shows the error in the reader's language;
+    `str()` is English, and so is `as_dict()` (the JSON contract is language-neutral).
     """
 
     def __init__(self, message: str, position: Position | None = None, field: str | None = None):
         # bounded and printable: a message quotes input (a value, a key), and input may be
         # huge or carry terminal escape codes
-        self.message = _safe(message, MAX_MESSAGE)
+        self.message: str = message.bounded(MAX_MESSAGE) if isinstance(message, Message) \
+            else _safe(message, MAX_MESSAGE)
         self.position = position
         self.field = None if field is None else _safe(field, MAX_FIELD)
         super().__init__(str(self))
 
     def __str__(self) -> str:
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """The error line `file:line:col: field: message` with the message in `lang`."""
         where = f"{self.position}: " if self.position else ""
         what = f"{self.field}: " if self.field else ""
-        return f"{where}{what}{self.message}"
+        msg = self.message.text(lang) if isinstance(self.message, Message) else self.message
+        return f"{where}{what}{msg}"
 
     def as_dict(self) -> dict:
         pos = self.position
@@ -55,7 +65,7 @@ class StatuteError(Exception):
             "line": pos.line if pos else None,
             "col": pos.col if pos else None,
             "field": self.field,
-            "message": self.message,
+            "message": str(self.message),
         }
 
 
@@ -70,13 +80,16 @@ class ErrorList(StatuteError, ValueError):
         every = sorted(errors, key=_sort_key)
         self.errors = every[:MAX_ERRORS]
         if len(every) > MAX_ERRORS:  # a report stays readable and its size bounded
-            self.errors.append(StatuteError(f"... and {len(every) - MAX_ERRORS} more error(s) "
-                                            f"(the first {MAX_ERRORS} are shown)"))
+            self.errors.append(StatuteError(Plural(
+                "... and {n} more error (the first {shown} are shown)",
+                "... and {n} more errors (the first {shown} are shown)",
+                len(every) - MAX_ERRORS, shown=MAX_ERRORS)))
         self.total = len(every)
-        super().__init__(f"{len(every)} error(s)")
+        super().__init__(Plural("{n} error", "{n} errors", len(every)))
 
-    def __str__(self) -> str:
-        return "\n".join(str(e) for e in self.errors)
+    def text(self, lang: str = "en") -> str:
+        """Every error, one a line, in `lang`."""
+        return "\n".join(e.text(lang) for e in self.errors)
 
 
 class CaseError(StatuteError, ValueError):
@@ -111,4 +124,4 @@ def printable(text: str) -> str:
 
 def _sort_key(e: StatuteError) -> tuple:
     p = e.position
-    return (p.file if p else "", p.line if p else 0, p.col if p else 0, e.message)
+    return (p.file if p else "", p.line if p else 0, p.col if p else 0, str(e.message))

@@ -13,6 +13,7 @@ from typing import Any, Mapping
 
 from engine.errors import Position
 from engine.expr import Expr
+from engine.render.messages import Message
 
 __all__ = [
     "NO_DEFAULT", "Fact", "Constraint", "value_json", "value_text", "ParameterValue",
@@ -154,8 +155,8 @@ class Parameter:
 
     @property
     def stale_warning(self) -> str:
-        return (f"{self.id} is read past {self.verified_through}, the date through which its "
-                "values were last verified")
+        return Message("{id} is read past {verified}, the date through which its values were "
+                       "last verified", id=self.id, verified=self.verified_through)
 
     def at(self, day: _dt.date) -> ParameterValue | None:
         """The value in force on `day`: the last one starting on or before it."""

@@ -21,6 +21,7 @@ from engine.model import Act, Constraint, Coverage, Decision, Fact, Parameter, R
 from engine.result import Result, make_result
 from engine.amend.history import known_on
 from engine.evaluate.schedule import Schedule, make_schedule
+from engine.render.messages import Message, message_of
 
 __all__ = ["Rulebook"]
 
@@ -158,8 +159,10 @@ class Rulebook:
             ids = decisions if decisions.__class__ is tuple else tuple(decisions)
             unknown = () if ids in self._plans else [i for i in ids if i not in self.decisions]
             if unknown:
-                raise ErrorList([CaseError(f"unknown decision {i!r}; this rulebook decides "
-                                           f"{', '.join(self.decisions)}", field="decision")
+                raise ErrorList([CaseError(Message("unknown decision {i!r}; this rulebook "
+                                                   "decides {decisions}", i=i,
+                                                   decisions=', '.join(self.decisions)),
+                                           field="decision")
                                  for i in unknown])
         F = self.vocabulary.prepare(facts, on_date, case.document if case else None)
         c = _getcontext()
@@ -261,9 +264,10 @@ the engine computes exactly (a product of large amounts rounded to cents)."""
 def out_of_scale(d: Decision, e: BaseException) -> EvaluationError:
     """The decision's arithmetic left the 28 digits computed exactly: an error naming it
     (never a bare decimal exception, never a silently rounded amount)."""
-    return EvaluationError(f"{d.id}: the arithmetic went past the 28 digits the engine "
-                           f"computes exactly ({type(e).__name__}); the case's amounts or the "
-                           "rule's numbers are out of scale", d.position)
+    return EvaluationError(Message("{id}: the arithmetic went past the 28 digits the engine "
+                                   "computes exactly ({name}); the case's amounts or the "
+                                   "rule's numbers are out of scale", id=d.id,
+                                   name=type(e).__name__), d.position)
 
 
 def _frozen(v: Any) -> Any:
@@ -302,18 +306,18 @@ def _as_date(v: Any, name: str) -> _dt.date:
             return dates.check_range(v)
         return dates.parse_date(v)
     except ValueError as e:
-        raise ErrorList([CaseError(str(e), field=name)]) from None
+        raise ErrorList([CaseError(message_of(e), field=name)]) from None
 
 
 def _as_month(v: Any) -> _dt.date:
     if v.__class__ is _dt.date:  # the common call: a date (the constructor, not replace())
         return v if v.day == 1 else _dt.date(v.year, v.month, 1)
     if isinstance(v, _dt.datetime):
-        raise ErrorList([CaseError(f"{v!r} is a date-time; give a month YYYY-MM",
+        raise ErrorList([CaseError(Message("{v!r} is a date-time; give a month YYYY-MM", v=v),
                                    field="period")])
     if isinstance(v, _dt.date):
         return v.replace(day=1)
     try:
         return dates.parse_month(v)
     except ValueError as e:
-        raise ErrorList([CaseError(str(e), field="period")]) from None
+        raise ErrorList([CaseError(message_of(e), field="period")]) from None

@@ -6,13 +6,19 @@
     python tools/messages.py check     # exit 1 if a message lacks a translation or a
                                        # .mo is not the compiled .po
 
-Phrases are marked in the source with `_("...")` (where a translator is at hand) or
-`N_("...")` (in tables, translated where shown). Translations are written in the .po
-files by hand; `compile` runs after each edit.
+Phrases are marked in the source with `_("...")` (where a translator is at hand),
+`N_("...")` (in tables, translated where shown), `Message("...", **args)` and
+`Plural("one", "many", n, **args)` (errors and warnings, shown in the reader's
+language); the `help=` and `description=` texts of the command line are extracted too.
+Translations are written in the .po files by hand; `compile` runs after each edit. The
+check refuses a translation whose placeholders are not the message's own.
 """
 from __future__ import annotations
 
+import ast
 import io
+import re
+import string
 import sys
 from pathlib import Path
 
@@ -25,17 +31,47 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCALE = ROOT / "engine" / "render" / "locale"
 POT = LOCALE / "statute.pot"
 TRANSLATED = ("ru", "lt")  # English is the source language
-KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2), "Message": (1,), "Plural": (1, 2)}
+OPTION_TEXTS = ("help", "description")  # argparse's keyword arguments a person reads
 
 
 def extracted() -> Catalog:
     """Every phrase marked in engine/, with where it is used."""
     cat = Catalog(project="statute", domain="statute")
     method = [("**.py", "python")]
-    for file, line, msg, _c, _ctx in extract_from_dir(ROOT / "engine", method, KEYWORDS):
+    for file, line, msg, _c, _ctx in extract_from_dir(ROOT / "engine", method,
+                                                      keywords=KEYWORDS):
         if msg:
             cat.add(msg, locations=[(f"engine/{file}", line)])
+    for file, line, msg in option_texts():
+        if msg not in cat:
+            cat.add(msg, locations=[(file, line)])
     return cat
+
+
+def option_texts() -> list[tuple[str, int, str]]:
+    """The `help=` and `description=` strings of the command line (engine/cli)."""
+    out = []
+    for path in sorted((ROOT / "engine" / "cli").glob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.keyword) and node.arg in OPTION_TEXTS \
+                    and isinstance(node.value, ast.Constant) \
+                    and isinstance(node.value.value, str) and node.value.value:
+                out.append((f"engine/cli/{path.name}", node.value.lineno, node.value.value))
+    return out
+
+
+def placeholders(text: str) -> list[str]:
+    """The `{name}` fields and `%(name)s` / `%s` conversions of a message, sorted."""
+    found = []
+    try:
+        found = [f"{{{name}}}" for _lit, name, _spec, _conv in string.Formatter().parse(text)
+                 if name is not None]
+    except ValueError:
+        found = ["<unbalanced braces>"]
+    found += re.findall(r"%(?:\([^)]*\))?[sdr]", text)
+    return sorted(set(found))
 
 
 def po_path(lang: str) -> Path:
@@ -86,6 +122,13 @@ def problems() -> list[str]:
                 (m.string,) if m is not None else ("",)
             if m is None or not all(strings) or m.fuzzy:
                 out.append(f"{_rel(po_path(lang))}: no translation of {msg!r}")
+                continue
+            ids = m.id if isinstance(m.id, tuple) else (m.id,)
+            want = placeholders(ids[-1])
+            for s in strings:
+                if placeholders(s) != want and placeholders(s) != placeholders(ids[0]):
+                    out.append(f"{_rel(po_path(lang))}: the translation of {msg!r} has the "
+                               f"placeholders {placeholders(s)}, not {want}")
         mo = po_path(lang).with_suffix(".mo")
         if not mo.exists() or mo.read_bytes() != compiled(lang):
             out.append(f"{_rel(mo)}: not the compiled .po; run "

@@ -12,6 +12,7 @@ from engine.load.yaml import parse_yaml
 from engine.errors import CaseError, ErrorList, Position
 from engine.evaluate.facts import Case, case_from_data, read_case
 from engine.kinds import KINDS, json_value
+from engine.render.messages import Message
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -80,18 +81,20 @@ def read_cases(path: str | Path) -> Iterator[tuple[str, Case]]:
             yield f.name, read_case(f)
         return
     if not p.is_file():
-        raise ErrorList([CaseError("no such file or folder of cases", Position(str(p)))])
+        raise ErrorList([CaseError(Message("no such file or folder of cases"), Position(str(p)))])
     with p.open(encoding="utf-8") as fh:
         for n, line in enumerate(fh, 1):
             if not line.strip():
                 continue
             if len(line) > MAX_LINE:
-                raise ErrorList([CaseError(f"line is over {MAX_LINE} characters",
+                raise ErrorList([CaseError(Message("line is over {MAX_LINE} characters",
+                                                   MAX_LINE=MAX_LINE),
                                            Position(str(p), n, 1))])
             try:
                 json.loads(line)  # JSONL: each line must be JSON, not merely YAML
             except ValueError as e:
-                raise ErrorList([CaseError(f"not a JSON object: {e}", Position(str(p), n, 1))]) \
+                raise ErrorList([CaseError(Message("not a JSON object: {e}", e=e),
+                                           Position(str(p), n, 1))]) \
                     from None
             doc = _shifted(parse_yaml(line, str(p)), n - 1)
             data = doc.data if isinstance(doc.data, dict) else {}

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Mapping
 from engine.check.freshness import freshness_warnings
 from engine.check.texts import paraphrase_notes
 from engine.errors import ErrorList, StatuteError
+from engine.render.messages import Message, Plural
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -43,10 +44,12 @@ class Report:
     def summary(self) -> str:
         rb = self.rulebook
         if rb is None:
-            return f"{self.path}: {len(self.errors)} error(s)"
+            return Plural("{path}: {n} error(s)", "{path}: {n} error(s)", len(self.errors),
+                          path=self.path)
         rules = {r.id for d in rb.decisions.values() for r in d.rules}
-        return (f"{self.path}: ok ({len(rb.decisions)} decisions, {len(rules)} rules, "
-                f"{len(rb.parameters)} parameters, {len(rb.facts)} facts)")
+        return Message("{path}: ok ({decisions} decisions, {rules} rules, {parameters} "
+                       "parameters, {facts} facts)", path=self.path, decisions=len(rb.decisions),
+                       rules=len(rules), parameters=len(rb.parameters), facts=len(rb.facts))
 
 
 def check(path: str | Path, files: Mapping[str, str] | None = None,

@@ -5,6 +5,7 @@ from typing import Callable, Mapping
 
 from engine.errors import LoadError, Position
 from engine.model import Decision
+from engine.render.messages import Message
 
 __all__ = ["dependency_order"]
 
@@ -26,8 +27,9 @@ def dependency_order(decisions: Mapping[str, Decision],
                     continue
                 if state.get(d) == 1:
                     cycle = path[path.index(d):] + [d]
-                    errors.append(LoadError("decisions read each other in a cycle: "
-                                            + " -> ".join(cycle), where(cycle[0]), "decisions"))
+                    errors.append(LoadError(Message("decisions read each other in a cycle: "
+                                                    "{cycle}", cycle=" -> ".join(cycle)),
+                                            where(cycle[0]), "decisions"))
                     continue
                 state[d] = 1
             deps = [x for x in decisions[d].depends if x in decisions]

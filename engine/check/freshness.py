@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as _dt
 from typing import TYPE_CHECKING
 
+from engine.render.messages import Message
+
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
 
@@ -14,13 +16,14 @@ __all__ = ["freshness_warnings"]
 
 def freshness_warnings(rb: "Rulebook", today: _dt.date) -> list[str]:
     """Series whose newest value is over a year old may have missed a newer value."""
-    out = []
+    out: list[str] = []
     year_ago = today.replace(year=today.year - 1) if not (today.month == 2 and today.day == 29) \
         else today.replace(year=today.year - 1, day=28)
     for p in rb.parameters.values():
         last = p.values[-1].start if p.values else None
         recent = p.verified_through is not None and p.verified_through >= year_ago
         if last is not None and last < year_ago and not recent:
-            out.append(f"{p.id}: the newest value is from {last}, over a year before {today}; "
-                       f"check for a newer one (verified through {p.verified_through})")
+            out.append(Message("{id}: the newest value is from {last}, over a year before "
+                               "{today}; check for a newer one (verified through {verified})",
+                               id=p.id, last=last, today=today, verified=p.verified_through))
     return out

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+from engine.render.messages import Message
+
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
 
@@ -29,6 +31,7 @@ def paraphrase_notes(rb: "Rulebook") -> list[str]:
             rid = r.id.rpartition(".")[0] if r.row is not None and "." in r.id.partition("]")[2] \
                 else r.id
             where = f"{os.path.relpath(r.position.file, rb.root)}:{r.position.line}"
-            seen.setdefault(rid, f"{where}: {rid} ({r.cite}): the text is a paraphrase "
-                                 f"(marked {PARAPHRASE}), not the law's wording")
+            seen.setdefault(rid, Message("{where}: {rule} ({cite}): the text is a paraphrase "
+                                         "(marked {mark}), not the law's wording", where=where,
+                                         rule=rid, cite=r.cite, mark=PARAPHRASE))
     return sorted(seen.values())

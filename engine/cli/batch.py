@@ -12,6 +12,9 @@ import os
 import sys
 from typing import Any
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 __all__ = ["add_parser"]
 
 
@@ -47,23 +50,23 @@ def run(args: argparse.Namespace) -> int:
         from engine.batch.run import StrictStop, run_batch
         from polars.exceptions import ComputeError
     except ImportError as e:
-        print(f"statute batch: needs the batch extra (pip install 'statute[batch]'): {e}",
-              file=sys.stderr)
+        i18n.say(Message("statute batch: needs the batch extra (pip install "
+                         "'statute[batch]'): {error}", error=e))
         return 2
     from engine.load.build import load
     try:
         on = dates.parse_date(args.on) if args.on else None
         period = dates.parse_month(args.period) if args.period else None
     except ValueError as e:
-        print(f"statute batch: {e}", file=sys.stderr)
+        i18n.say(Message("statute batch: {error}", error=e))
         return 2
     if args.chunk < 1 or args.workers < 1:
-        print("statute batch: --chunk and --workers must be 1 or more", file=sys.stderr)
+        i18n.say(Message("statute batch: --chunk and --workers must be 1 or more"))
         return 2
     try:
         rb = load(args.rulebook)
     except (ErrorList, StatuteError) as e:
-        print(str(e), file=sys.stderr)
+        i18n.say(e)
         return 1
     try:
         plan = compile_plan(rb, args.decision)
@@ -91,16 +94,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"statute batch: {e}", file=sys.stderr)
         return 2
     except ImportError as e:
-        print(f"statute batch: --dask needs the dask extra (pip install 'statute[dask]'): {e}",
-              file=sys.stderr)
+        i18n.say(Message("statute batch: --dask needs the dask extra (pip install "
+                         "'statute[dask]'): {error}", error=e))
         return 2
     except OSError as e:
         if args.dask is None:
             raise
-        print(f"statute batch: --dask {args.dask}: cannot reach the scheduler: {e}",
-              file=sys.stderr)
+        i18n.say(Message("statute batch: --dask {dask}: cannot reach the scheduler: {error}",
+                         dask=args.dask, error=e))
         return 2
-    print(f"{args.out}: {state.rows} rows, {len(state.errors)} bad", file=sys.stderr)
+    i18n.say(Message("{out}: {rows} rows, {bad} bad", out=args.out, rows=state.rows,
+                     bad=len(state.errors)))
     return 2 if state.errors else 0
 
 
@@ -113,8 +117,8 @@ def _explain(rb: Any, args: argparse.Namespace, on: Any, period: Any) -> int:
     try:
         wanted = sorted({int(x) for x in args.explain_rows.split(",") if x.strip()})
     except ValueError:
-        print(f"statute batch: --explain-rows {args.explain_rows!r}: give row numbers, "
-              "e.g. 3,17", file=sys.stderr)
+        i18n.say(Message("statute batch: --explain-rows {rows!r}: give row numbers, e.g. 3,17",
+                         rows=args.explain_rows))
         return 2
     first, found = 1, 0
     for frame in read_chunks(args.input, args.chunk):

@@ -6,18 +6,19 @@ failed, 2 invalid input (a bad case file, a bad option).
 from __future__ import annotations
 
 import argparse
-import sys
 from typing import Any
 
+from engine.cli import i18n
 from engine.errors import ErrorList, EvaluationError, StatuteError
-from engine.render.messages import default_language, translator
+from engine.render.messages import Message, default_language
 
 __all__ = ["print_errors", "load_rulebook", "exit_code", "language"]
 
 
 def print_errors(e: StatuteError) -> None:
+    """Each error on a line of stderr, in the language of this run."""
     for err in e.errors if isinstance(e, ErrorList) else [e]:
-        print(err, file=sys.stderr)
+        i18n.say(err)
 
 
 def load_rulebook(args: argparse.Namespace) -> tuple[Any, str] | None:
@@ -29,9 +30,8 @@ def load_rulebook(args: argparse.Namespace) -> tuple[Any, str] | None:
         return rb, language(args, rb)
     except StatuteError as e:
         print_errors(e)
-        _ = translator(args.lang or "en")
-        print(_("{rulebook}: the rulebook has errors; run `statute check {rulebook}`").format(
-            rulebook=args.rulebook), file=sys.stderr)
+        i18n.say(Message("{rulebook}: the rulebook has errors; run `statute check {rulebook}`",
+                         rulebook=args.rulebook))
         return None
 
 
@@ -43,7 +43,7 @@ def exit_code(e: Exception) -> int:
     if isinstance(e, StatuteError):
         print_errors(e)
     else:
-        print(f"statute: {e}", file=sys.stderr)
+        i18n.say(Message("statute: {error}", error=e))
     return 2
 
 

@@ -1,10 +1,13 @@
 """`statute timeline` and `statute diff`: what changes when, by which act."""
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 from engine import dates
 from engine.errors import StatuteError
@@ -43,8 +46,9 @@ def _load(path: str) -> Any:
         return load(path)
     except StatuteError as e:
         for err in getattr(e, "errors", [e]):
-            print(err, file=sys.stderr)
-        print(f"{path}: the rulebook has errors; run `statute check {path}`", file=sys.stderr)
+            i18n.say(err)
+        i18n.say(Message("{rulebook}: the rulebook has errors; run `statute check {rulebook}`",
+                         rulebook=path))
         return None
 
 
@@ -60,19 +64,22 @@ def _timeline(args: argparse.Namespace) -> int:
                   indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(f"{rb.id} — timeline (coverage {rb.coverage.describe()})")
+    _ = _translator()
+    print(_("{id} — timeline (coverage {coverage})").format(id=rb.id,
+                                                             coverage=rb.coverage.describe()))
     last = None
     rows = []
     for c in changes:
         head = c.date.isoformat() if c.date != last else ""
         last = c.date
-        outside = "" if c.date in rb.coverage or c.kind == "coverage" else " (outside coverage)"
-        rows.append((head, _describe(c) + outside, f"[{c.act or 'no act'}]"))
+        outside = "" if c.date in rb.coverage or c.kind == "coverage" else \
+            _(" (outside coverage)")
+        rows.append((head, _describe(c) + outside, f"[{c.act or _('no act')}]"))
     width = max(len(r[1]) for r in rows)
     for head, what, act in rows:
         print(f"{head:<10}  {what:<{width}}  {act}")
     print()
-    print("Acts:")
+    print(_("Acts:"))
     for act_id in dict.fromkeys(c.act for c in changes if c.act):
         print(f"  {act_id}: {_act(rb, act_id)}")
     return 0
@@ -87,7 +94,7 @@ def _diff(args: argparse.Namespace) -> int:
     try:
         a, b = dates.parse_date(args.start), dates.parse_date(args.end)
     except ValueError as e:
-        print(f"statute: {e}", file=sys.stderr)
+        i18n.say(Message("statute: {error}", error=e))
         return 2
     changes = diff(rb, a, b)
     if args.format == "json":
@@ -96,13 +103,15 @@ def _diff(args: argparse.Namespace) -> int:
                   ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(f"{rb.id} — in force on {a} vs {b}: {len(changes)} difference(s)")
+    _ = _translator()
+    print(_("{id} — in force on {a} vs {b}: {n} difference(s)").format(id=rb.id, a=a, b=b,
+                                                                       n=len(changes)))
     for c in changes:
         print()
         print(f"  {c.citation or c.subject} ({c.subject}, {c.kind})")
-        print(f"    before ({a}): {c.before}")
-        print(f"    after  ({b}): {c.after}")
-        print(f"    act {c.act}: {_act(rb, c.act)}")
+        print("    " + _("before ({date}): {value}").format(date=a, value=c.before))
+        print("    " + _("after  ({date}): {value}").format(date=b, value=c.after))
+        print("    " + _("act {act}: {about}").format(act=c.act, about=_act(rb, c.act)))
     return 0
 
 
@@ -116,18 +125,20 @@ def _impact(args: argparse.Namespace) -> int:
         result = impact(base, new, read_cases(args.cases))
     except ValueError as e:  # every case error; a rulebook error cannot happen here
         for err in getattr(e, "errors", [e]):
-            print(err, file=sys.stderr)
+            i18n.say(err)
         return 2
     except StatuteError as e:
-        print(e, file=sys.stderr)
+        i18n.say(e)
         return 1
     if args.format == "json":
         json.dump(result.as_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print(f"impact of {args.new} against {args.base}: {len(result.changed_cases)} of "
-          f"{result.cases} cases change ({len(result.changes)} answers)")
-    rows = [("case", "decision", "from", "before", "after", "change")]
+    _ = _translator()
+    print(_("impact of {new} against {base}: {changed} of {cases} cases change ({answers} "
+            "answers)").format(new=args.new, base=args.base, changed=len(result.changed_cases),
+                               cases=result.cases, answers=len(result.changes)))
+    rows = [(_("case"), _("decision"), _("from"), _("before"), _("after"), _("change"))]
     for c in result.changes:
         delta = c.delta
         rows.append((c.case, c.decision, str(c.applicable_date or ""), _answer(c.before),
@@ -137,9 +148,14 @@ def _impact(args: argparse.Namespace) -> int:
     for r in rows:
         print("  ".join(x.ljust(w) for x, w in zip(r, widths)).rstrip())
     print()
-    print("money answers in total, before: " + _totals(result.before))
-    print("money answers in total, after:  " + _totals(result.after))
+    print(_("money answers in total, before: {totals}").format(totals=_totals(result.before)))
+    print(_("money answers in total, after:  {totals}").format(totals=_totals(result.after)))
     return 0
+
+
+def _translator() -> Callable[[str], str]:
+    from engine.render.messages import translator
+    return translator(i18n.current())
 
 
 def _answer(t: tuple) -> str:
@@ -165,11 +181,13 @@ def _describe(c: Change) -> str:
 
 
 def _act(rb: Any, act_id: str | None) -> str:
+    _ = _translator()
     act = rb.acts.get(act_id or "")
     if act is None:
-        return "not recorded"
-    known = "" if act.known else " [the act itself is not identified]"
-    published = (f"published {act.published}" if act.published
-                 else "publication date unknown")
-    return (f"{act.title}{known} ({published}, in force {act.in_force}; "
-            f"source: {act.source})")
+        return _("not recorded")
+    known = "" if act.known else _(" [the act itself is not identified]")
+    published = (_("published {date}").format(date=act.published) if act.published
+                 else _("publication date unknown"))
+    return _("{title}{known} ({published}, in force {in_force}; source: {source})").format(
+        title=act.title, known=known, published=published, in_force=act.in_force,
+        source=act.source)

@@ -5,6 +5,9 @@ them the command says so and exits 2 instead of failing on an import.
 """
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import sys
 from typing import Any
@@ -25,7 +28,7 @@ def _lsp(args: argparse.Namespace) -> int:
     try:
         today = dates.parse_date(args.today) if args.today else None
     except ValueError as e:
-        print(f"statute: --today: {e}", file=sys.stderr)
+        i18n.say(Message("statute: --today: {error}", error=e))
         return 2
     try:
         from engine.lsp.server import serve

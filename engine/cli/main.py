@@ -2,7 +2,8 @@
 
 Exit codes: 0 success; 1 the rulebook has errors (check) or evaluation failed;
 2 invalid input (bad case file, bad option). Errors are printed as
-`file:line:col: message`, never as a traceback.
+`file:line:col: message`, never as a traceback, in the language of `--lang`, else of
+the rulebook named on the command line, else English (engine.cli.i18n).
 
 Each command imports what it needs when it runs (see tools/bench_startup.py): start-up
 is most of the time of a one-case `statute eval`.
@@ -22,13 +23,21 @@ from engine.cli import show as cli_show
 from engine.cli import lsp as cli_lsp
 from engine.cli import serve as cli_serve
 from engine.cli import letter as cli_letter
+from engine.cli import i18n
+from engine.render.messages import Message, Plural
 
 __all__ = ["main"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = _parser()
-    args = parser.parse_args(argv)
+    words = sys.argv[1:] if argv is None else list(argv)
+    lang = i18n.language(words)
+    i18n.use(lang)
+    with i18n.argparse_in(lang):
+        parser = _parser()
+        i18n.add_lang_options(parser)
+        i18n.translate_parser(parser, lang)
+        args = parser.parse_args(words)
     try:
         code = int(args.run(args))
         sys.stdout.flush()  # a full disk or a closed pipe is found here, not at exit
@@ -41,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         where = f"{e.filename}: " if e.filename else "output: "
         shown = where if len(where) <= 200 else where[:120] + "…: "
         try:
-            print(f"statute: {shown}{e.strerror or e}", file=sys.stderr)
+            i18n.say(f"statute: {shown}{e.strerror or e}")
         except OSError:
             pass
         return 2 if e.filename else 1
@@ -99,38 +108,40 @@ def _check(args: argparse.Namespace) -> int:
         elif p.is_dir():
             roots.extend(sorted(f.parent for f in p.rglob("rulebook.yaml")))
         elif p.is_file():
-            print(f"{path}: a file, not a rulebook folder; give the folder that holds "
-                  "rulebook.yaml (or a folder of rulebooks)", file=sys.stderr)
+            i18n.say(Message("{path}: a file, not a rulebook folder; give the folder that "
+                             "holds rulebook.yaml (or a folder of rulebooks)", path=path))
             return 2
         else:
-            print(f"{path}: no such folder", file=sys.stderr)
+            i18n.say(Message("{path}: no such folder", path=path))
             return 2
     if not roots:
-        print(f"{', '.join(args.paths)}: no rulebook.yaml found", file=sys.stderr)
+        i18n.say(Message("{paths}: no rulebook.yaml found", paths=", ".join(args.paths)))
         return 1
     try:
         today = _today(args)
     except ValueError as e:
-        print(f"statute: --today: {e}", file=sys.stderr)
+        i18n.say(Message("statute: --today: {error}", error=e))
         return 2
     if args.fix_modelines:
         from engine.check.modelines import fix_modelines
         for root in roots:
-            print(f"{root}: the schema modeline written in {len(fix_modelines(root))} file(s)")
+            i18n.say(Plural("{root}: the schema modeline written in {n} file",
+                            "{root}: the schema modeline written in {n} files",
+                            len(fix_modelines(root)), root=root), sys.stdout)
     failed = 0
     for root in roots:
         report = check(root, today=today)
         for err in report.errors:
-            print(err, file=sys.stderr)
+            i18n.say(err)
         if report.ok:
-            print(report.summary())
+            i18n.say(report.summary(), sys.stdout)
         else:
             failed += 1
-            print(report.summary(), file=sys.stderr)
+            i18n.say(report.summary())
         for w in report.warnings:
-            print(f"{root}: warning: {w}", file=sys.stderr)
+            i18n.say(Message("{root}: warning: {warning}", root=root, warning=w))
         for n in report.notes:
-            print(f"{root}: note: {n}")
+            i18n.say(Message("{root}: note: {note}", root=root, note=n), sys.stdout)
     return 1 if failed else 0
 
 
@@ -139,21 +150,19 @@ def _eval(args: argparse.Namespace) -> int:
 
     from engine.cli import common
     from engine.evaluate.facts import read_case
-    from engine.render.messages import translator
     from engine.render.text import render_schedule, render_text
 
     loaded = common.load_rulebook(args)
     if loaded is None:
         return 1
     rb, lang = loaded
-    _ = translator(lang)
     try:
         case = read_case(args.case)
         on = dates.parse_date(args.on) if args.on else None
         if (args.start is None) != (args.end is None):
-            raise ValueError(_("--from and --to go together"))
+            raise ValueError(Message("--from and --to go together"))
         if args.start and args.period:
-            raise ValueError(_("give either --period or --from/--to"))
+            raise ValueError(Message("give either --period or --from/--to"))
         if args.as_known_on:
             rb = rb.known_on(args.as_known_on)
         if args.start:
@@ -190,6 +199,6 @@ def _today(args: argparse.Namespace) -> "dates.Date":
 
 def _print_errors(e: StatuteError) -> None:
     for err in e.errors if isinstance(e, ErrorList) else [e]:
-        print(err, file=sys.stderr)
+        i18n.say(err)
 
 

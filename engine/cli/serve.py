@@ -1,6 +1,9 @@
 """`statute serve RULES_DIR`: the HTTP API over every rulebook under a folder."""
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import sys
 from typing import Any
@@ -43,7 +46,8 @@ def _limits(args: argparse.Namespace) -> Any:
              "max_concurrent": args.max_concurrent, "threads": args.threads}
     for name, v in given.items():
         if v is not None and v <= 0:
-            raise ValueError(f"--{name.replace('_s', '').replace('_', '-')} must be above 0")
+            raise ValueError(Message("--{option} must be above 0",
+                                     option=name.replace("_s", "").replace("_", "-")))
     return replace(Limits(), **{k: v for k, v in given.items() if v is not None})
 
 
@@ -61,20 +65,20 @@ def _serve(args: argparse.Namespace) -> int:
         app = create_app(args.rules, limits, tuple(args.cors_origin),
                          args.reload_every if args.reload_rules else None)
     except (ValueError, FileNotFoundError) as e:
-        print(f"statute: {e}", file=sys.stderr)
+        i18n.say(Message("statute: {error}", error=e))
         return 2
     health = app.app.state.registry.health()
     for f in health["failures"]:
         for err in f["errors"]:
             print(err, file=sys.stderr)
     if not health["rulebooks"]:
-        print(f"{args.rules}: no rulebook loaded", file=sys.stderr)
+        i18n.say(Message("{rules}: no rulebook loaded", rules=args.rules))
         return 1
-    print(f"statute serve: {', '.join(health['rulebooks'])} on http://{args.host}:{args.port}",
-          file=sys.stderr)
+    url = f"http://{args.host}:{args.port}"
+    i18n.say(Message("statute serve: {rulebooks} on {url}",
+                     rulebooks=", ".join(health["rulebooks"]), url=url))
     if any(getattr(r, "path", "") == "/explore" for r in app.app.routes):
-        print(f"statute serve: the web explorer on http://{args.host}:{args.port}/explore",
-              file=sys.stderr)
+        i18n.say(Message("statute serve: the web explorer on {url}/explore", url=url))
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning",
                 timeout_graceful_shutdown=5)
     return 0

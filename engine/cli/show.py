@@ -8,6 +8,9 @@ title and expression (every dated version), and the decisions it reads. With
 """
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Message
+
 import argparse
 import json
 import os
@@ -101,7 +104,7 @@ def _show(args: argparse.Namespace) -> int:
         rb = load(args.rulebook)
     except StatuteError as e:
         for err in getattr(e, "errors", [e]):
-            print(err, file=sys.stderr)
+            i18n.say(err)
         return 1
     if args.decision is None:
         for d in rb.decisions.values():
@@ -109,13 +112,14 @@ def _show(args: argparse.Namespace) -> int:
                   f"  {d.title}")
         return 0
     if args.decision not in rb.decisions:
-        print(f"statute: unknown decision {args.decision!r}; {rb.id} decides "
-              f"{', '.join(rb.decisions)}", file=sys.stderr)
+        i18n.say(Message("statute: unknown decision {decision!r}; {id} decides {decisions}",
+                         decision=args.decision, id=rb.id, decisions=", ".join(rb.decisions)))
         return 2
     if args.table:
         found = tables(rb, args.decision)
         if not found:
-            print(f"statute: {args.decision} is decided by no decision table", file=sys.stderr)
+            i18n.say(Message("statute: {decision} is decided by no decision table",
+                             decision=args.decision))
             return 2
         if args.format == "json":
             json.dump(found, sys.stdout, indent=2, ensure_ascii=False)

@@ -7,6 +7,9 @@ failed; 2 a test file (or the rulebook it tests) is invalid, every error printed
 """
 from __future__ import annotations
 
+from engine.cli import i18n
+from engine.render.messages import Plural, translator
+
 import argparse
 import sys
 from typing import Any
@@ -43,14 +46,15 @@ def run(args: argparse.Namespace) -> int:
         cases = collect(args.paths)
     except StatuteError as e:
         for err in e.errors if isinstance(e, ErrorList) else [e]:
-            print(err, file=sys.stderr)
+            i18n.say(err)
         return 2
     if args.keyword is not None:
         every = len(cases)
         cases = [c for c in cases if args.keyword.casefold() in c.name.casefold()]
         if not cases:  # a run that tests nothing is not a pass
-            print(f"no test case's name contains {args.keyword!r} (of {every} cases); "
-                  "nothing was run", file=sys.stderr)
+            i18n.say(Plural("no test case's name contains {keyword!r} (of {n} case); nothing "
+                            "was run", "no test case's name contains {keyword!r} (of {n} cases); "
+                            "nothing was run", every, keyword=args.keyword))
             print("0 passed, 0 failed")
             return 1
     outcomes = []  # every Outcome, with its Result: what a coverage report would read
@@ -62,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
     failures = [o for o in outcomes if not o.passed]
     for outcome in failures:
         print()
-        print("FAIL " + format_failure(outcome), end="")
+        print("FAIL " + format_failure(outcome, i18n.current()), end="")
     if failures or args.verbose:
         print()
     uncovered = 0
@@ -71,8 +75,10 @@ def run(args: argparse.Namespace) -> int:
         print()
     failed = len(failures) + (uncovered if args.require_coverage else 0)
     if args.require_coverage and uncovered:
-        print(f"{uncovered} uncovered boundar{'y' if uncovered == 1 else 'ies'} counted as "
-              "failed (--require-coverage)")
+        i18n.say(Plural("{n} uncovered boundary counted as failed (--require-coverage)",
+                        "{n} uncovered boundaries counted as failed (--require-coverage)",
+                        uncovered), sys.stdout)
+    # the last line is the run's result for scripts and CI: the same in every language
     print(f"{len(cases) - len(failures)} passed, {failed} failed")
     return 1 if failed else 0
 
@@ -90,25 +96,28 @@ def _coverage(outcomes: list) -> int:
             entry[1].append((f"{o.case.file}:{o.case.line}", o.result,
                              set(o.case.data.get("expect", {}))))
     uncovered = 0
+    _ = translator(i18n.current())
     for rb, results in by_rulebook.values():
         found = measure(rb, results)
         missing = [b for b in found if not b.covered]
         uncovered += len(missing)
-        print(f"amendment coverage of {rb.id}: {len(found) - len(missing)} of {len(found)} "
-              "boundaries tested on both sides")
+        print(_("amendment coverage of {id}: {tested} of {n} boundaries tested on both "
+                "sides").format(id=rb.id, tested=len(found) - len(missing), n=len(found)))
         for b in found:
             mark = "ok  " if b.covered else "MISS"
             if not b.reachable:
-                print(f"  --   {b.date}  {b.what}  [{b.act or 'no act'}]  (unreachable: no "
-                      "decision reads it; not required)")
+                print(f"  --   {b.date}  {b.what}  [{b.act or _('no act')}]  " + _(
+                    "(unreachable: no decision reads it; not required)"))
                 continue
-            sides = f"before {len(b.tests_before)}, after {len(b.tests_after)}"
-            print(f"  {mark} {b.date}  {b.what}  [{b.act or 'no act'}]  ({sides})")
+            sides = _("before {before}, after {after}").format(before=len(b.tests_before),
+                                                              after=len(b.tests_after))
+            print(f"  {mark} {b.date}  {b.what}  [{b.act or _('no act')}]  ({sides})")
             if not b.covered:
                 side = "before" if not b.tests_before else "after"
                 lo, hi = getattr(b, side)
-                print(f"       no passing test of {', '.join(b.decisions)} reading a date "
-                      f"in {_span(lo, hi)} (an applicable date, a day of a sum, at())")
+                print("       " + _("no passing test of {decisions} reading a date in {span} "
+                                    "(an applicable date, a day of a sum, at())").format(
+                    decisions=", ".join(b.decisions), span=_span(lo, hi)))
     return uncovered
 
 

@@ -24,6 +24,7 @@ from engine.kinds import KINDS, VALUED
 from engine.model import Decision, Rule
 from engine.result import DecisionResult, make_result
 from engine.trace import Step, Tracer
+from engine.render.messages import Message
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -105,8 +106,8 @@ def _no_version(rule: Rule, day: _dt.date, tr: Tracer | None) -> Day:
 
 
 def _past_verified(rb: "Rulebook") -> str:
-    return (f"evaluated past {rb.verified_through}, the date through which the rulebook was "
-            "last verified")
+    return Message("evaluated past {verified}, the date through which the rulebook was last "
+                   "verified", verified=rb.verified_through)
 
 
 def _fast_ev(e: Any, F: Mapping[str, Any], P: Mapping[str, Any], S: Mapping[str, Any]) -> Any:
@@ -149,8 +150,9 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
         return Day(d.no, citations=cites)
     if len(chosen) > 1:
         raise EvaluationError(
-            f"{d.id}: value rules {', '.join(r.id for r, _ in chosen)} all apply and none "
-            f"overrides the others; add 'overrides' to say which prevails", d.position)
+            Message("{id}: value rules {items} all apply and none overrides the others; add "
+                    "'overrides' to say which prevails", id=d.id,
+                    items=', '.join(r.id for r, _ in chosen)), d.position)
     rule, version = chosen[0]
     S.pop(CITES, None)  # what cite() named while the conditions were decided is not cited
     value = ev(version.expr, F, P, S)
@@ -164,8 +166,9 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
     if kind.fields:
         nulls = [k for k, v in value.items() if v is None and k not in kind.nullable]
         if nulls:
-            raise EvaluationError(f"{d.id}: {rule.id} gives no {', '.join(nulls)}, which a "
-                                  f"{kind.name} must have", rule.position)
+            raise EvaluationError(Message("{id}: {id2} gives no {nulls}, which a {name} must have",
+                                          id=d.id, id2=rule.id, nulls=', '.join(nulls),
+                                          name=kind.name), rule.position)
     cited = [rule.cite, *S.pop(CITES, ())]  # the rule, then what its value's cite() named
     exprs = [version.expr]
     for k, (r, v) in enumerate(adjusts):
@@ -182,8 +185,8 @@ def _conclude(rb: "Rulebook", d: Decision, F: Mapping[str, Any], P: Mapping[str,
         if value != before:
             cited.extend((r.cite, *scope.get(CITES, ())))
     if d.values and value not in d.values:
-        raise EvaluationError(f"{d.id}: {value!r} is not one of its values "
-                              f"{', '.join(d.values)}", rule.position)
+        raise EvaluationError(Message("{id}: {value!r} is not one of its values {values}", id=d.id,
+                                      value=value, values=', '.join(d.values)), rule.position)
     currency = _currency(rb, d, exprs, day, F) if KINDS[d.type].money else None
     return Day(d.yes, value, currency, _unique(cited), rule=rule.id)
 
@@ -236,7 +239,8 @@ def _currency(rb: "Rulebook", d: Decision, exprs: list, day: _dt.date,
     found.update(c for e in exprs for dep in e.decisions
                  for c in (F.get("currency:" + dep),) if c)
     if len(found) > 1:
-        raise EvaluationError(f"{d.id}: the value mixes currencies {sorted(found)}",
+        raise EvaluationError(Message("{id}: the value mixes currencies {sorted}", id=d.id,
+                                      sorted=sorted(found)),
                               d.position)
     return found.pop() if found else d.currency
 
@@ -318,8 +322,10 @@ def _sum_result(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, 
                        else None)
     count = (end - start).days + 1
     if count > MAX_SUM_DAYS:
-        raise ErrorList([CaseError(f"{d.id}: the range {start}..{end} is {count} days long; "
-                                   f"the limit is {MAX_SUM_DAYS} days (100 years)", field=d.id)])
+        raise ErrorList([CaseError(Message("{id}: the range {start}..{end} is {count} days "
+                                           "long; the limit is {MAX_SUM_DAYS} days (100 years)",
+                                           id=d.id, start=start, end=end, count=count,
+                                           MAX_SUM_DAYS=MAX_SUM_DAYS), field=d.id)])
     plan = None if by_day else spec.plan
     one = _dt.timedelta(days=1)
     if plan is None:
@@ -413,8 +419,8 @@ def _sum_end(rb: "Rulebook", d: Decision, F: Mapping[str, Any], S: dict[str, Any
                              spec.each.source if spec.each else None, (), (), part,
                              note=f"{days} day(s): {part}"))
     if len(currencies) > 1:
-        raise EvaluationError(f"{d.id}: the sum mixes currencies "
-                              f"{sorted(map(str, currencies))}", d.position)
+        raise EvaluationError(Message("{id}: the sum mixes currencies {sorted}", id=d.id,
+                                      sorted=sorted(map(str, currencies))), d.position)
     if len(segments) == 1:
         cites = segments[0][2].citations
     else:

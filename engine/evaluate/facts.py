@@ -25,6 +25,7 @@ from engine.errors import CaseError, ErrorList, Position, StatuteError
 from engine.expr._check import list_type
 from engine.expr.limits import MAX_AMOUNT, MAX_CASE_BYTES, MAX_TEXT
 from engine.model import NO_DEFAULT, Constraint, Fact
+from engine.render.messages import Message, message_of
 
 __all__ = ["Case", "Vocabulary", "ListFact", "read_case", "case_from_data", "coerce_list",
            "MAX_CASE_BYTES", "STATED"]
@@ -79,8 +80,8 @@ def case_from_data(data: Any, doc: Document) -> Case:
     """A Case from parsed case data (`doc.data` unless `data` is given), checked."""
     data = doc.data if data is None else data
     if not isinstance(data, dict):
-        raise ErrorList([CaseError("a case is a mapping with 'on', optional 'period' and "
-                                   "'facts'", doc.pos())])
+        raise ErrorList([CaseError(Message("a case is a mapping with 'on', optional 'period' "
+                                           "and 'facts'"), doc.pos())])
     checked = Document(doc.file, data, doc.positions, doc.keys, doc.styles, doc.lines)
     errs: list[StatuteError] = [CaseError(e.message, e.position, e.field)
                                 for e in schema_errors(checked, "case")]
@@ -89,13 +90,13 @@ def case_from_data(data: Any, doc: Document) -> Case:
     try:
         on = _date(data["on"])
     except ValueError as e:
-        raise ErrorList([CaseError(str(e), doc.pos(("on",)), "on")]) from None
+        raise ErrorList([CaseError(message_of(e), doc.pos(("on",)), "on")]) from None
     period = None
     if data.get("period") is not None:
         try:
             period = dates.parse_month(str(data["period"]))
         except ValueError as e:
-            raise ErrorList([CaseError(str(e), doc.pos(("period",)), "period")]) from None
+            raise ErrorList([CaseError(message_of(e), doc.pos(("period",)), "period")]) from None
     facts = data.get("facts") or {}
     return Case(on, period, facts, doc)
 
@@ -140,7 +141,7 @@ class Vocabulary:
         """Flat facts with defaults applied; missing facts without a default stay absent.
         The definition of preparing a case (`prepare` is its generated twin)."""
         if type(raw) is not dict and not isinstance(raw, Mapping):
-            raise ErrorList([CaseError("facts must be a mapping", _pos(doc, ("facts",)))])
+            raise ErrorList([CaseError(Message("facts must be a mapping"), _pos(doc, ("facts",)))])
         out = dict(self.defaults)
         for name in self.on_defaults:
             out[name] = on
@@ -187,8 +188,9 @@ class Vocabulary:
             shown = "; ".join(f"{n} = {_value_text(F[n])}" for n in names)
             where = next((n for n in names if n in F[STATED]), names[0] if names else None)
             errors.append(CaseError(
-                f"{c.message} ({c.cite}): the case breaks constraint {c.id!r} "
-                f"({c.expr.source}) with {shown or 'its facts'}",
+                Message("{message} ({cite}): the case breaks constraint {id!r} ({source}) with "
+                        "{value}", message=c.message, cite=c.cite, id=c.id, source=c.expr.source,
+                        value=shown or Message("its facts")),
                 _pos(doc, ("facts", *where.split("."))) if where else _pos(doc, ("facts",)),
                 ", ".join(names) or None))
         if errors:
@@ -248,8 +250,9 @@ class Vocabulary:
         errors: list[StatuteError] = []
         _flatten(self.facts, raw, (), given, errors, doc)
         for name in given.keys() & direct:
-            errors.append(CaseError(f"{name!r} is given twice (nested and as a dotted name); "
-                                    "give it once", _pos(doc, ("facts", *name.split("."))), name))
+            errors.append(CaseError(Message("{name!r} is given twice (nested and as a dotted "
+                                            "name); give it once", name=name),
+                                    _pos(doc, ("facts", *name.split("."))), name))
         stated = []
         for name, value in given.items():
             if value is None:  # explicitly not given: the default stands
@@ -260,9 +263,10 @@ class Vocabulary:
                 stated.append(name)
             except _ItemError as e:  # names the item, and the field of a record
                 path = ("facts", *name.split("."), *e.path)
-                errors.append(CaseError(str(e), _pos(doc, path), name + e.where))
+                errors.append(CaseError(message_of(e), _pos(doc, path), name + e.where))
             except ValueError as e:
-                errors.append(CaseError(str(e), _pos(doc, ("facts", *name.split("."))), name))
+                errors.append(CaseError(message_of(e), _pos(doc, ("facts", *name.split("."))),
+                                        name))
         if errors:
             raise ErrorList(errors)
         return frozenset(stated)
@@ -290,16 +294,18 @@ def _flatten(vocab: Mapping[str, Fact], raw: Mapping[str, Any], prefix: tuple,
         name = ".".join(path)
         if name in vocab:
             if name in out:
-                errors.append(CaseError(f"{name!r} is given twice (nested and as a dotted "
-                                        "name); give it once", _pos(doc, ("facts", *path)), name))
+                errors.append(CaseError(Message("{name!r} is given twice (nested and as a "
+                                                "dotted name); give it once", name=name),
+                                        _pos(doc, ("facts", *path)), name))
             out[name] = value
         elif isinstance(value, Mapping) and any(f.startswith(name + ".") for f in vocab):
             _flatten(vocab, value, path, out, errors, doc)
         else:
             close = difflib.get_close_matches(name, list(vocab), n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else \
-                "; see the rulebook's facts.yaml for the vocabulary"
-            errors.append(CaseError(f"unknown fact {name!r}{hint}", _pos(doc, ("facts", *path)),
+            hint = Message("; did you mean {name!r}?", name=close[0]) if close else \
+                Message("; see the rulebook's facts.yaml for the vocabulary")
+            errors.append(CaseError(Message("unknown fact {name!r}{hint}", name=name, hint=hint),
+                                    _pos(doc, ("facts", *path)),
                                     name))
 
 
@@ -309,44 +315,47 @@ def _pos(doc: Document | None, path: tuple) -> Position | None:
 
 def _date(v: Any) -> _dt.date:
     if isinstance(v, _dt.datetime):
-        raise ValueError(f"{v!r} is a date-time; give a date YYYY-MM-DD")
+        raise ValueError(Message("{v!r} is a date-time; give a date YYYY-MM-DD", v=v))
     if isinstance(v, _dt.date):
         return dates.check_range(v)
     if isinstance(v, str):
         return dates.parse_date(v)
-    raise ValueError(f"{v!r} is not a date (YYYY-MM-DD)")
+    raise ValueError(Message("{v!r} is not a date (YYYY-MM-DD)", v=v))
 
 
 def _bool(v: Any, fact: Fact) -> bool:
     if isinstance(v, bool):
         return v
-    raise ValueError(f"{v!r} is not true or false" + (
-        " (YAML 1.2: only true/false are booleans)" if isinstance(v, str) else ""))
+    raise ValueError(Message("{v!r} is not true or false{hint}", v=v, hint=Message(
+        " (YAML 1.2: only true/false are booleans)") if isinstance(v, str) else ""))
 
 
 def _int(v: Any, fact: Fact) -> int:
     if isinstance(v, int) and not isinstance(v, bool):
         if not 0 <= v < _BIG:
-            raise ValueError(f"{v!r} is out of range (0 to {_BIG - 1})")
+            raise ValueError(Message("{v!r} is out of range (0 to {value})", v=v, value=_BIG - 1))
         return v
-    raise ValueError(f"{v!r} is not a whole number")
+    raise ValueError(Message("{v!r} is not a whole number", v=v))
 
 
 def _decimal(v: Any, fact: Fact) -> Decimal:
     if isinstance(v, bool) or isinstance(v, float):
-        raise ValueError(f"{v!r} is not an exact decimal" + (
-            "; pass money as a string or Decimal, never a float" if isinstance(v, float) else ""))
+        raise ValueError(Message("{v!r} is not an exact decimal{hint}", v=v, hint=Message(
+            "; pass money as a string or Decimal, never a float") if isinstance(v, float) else ""))
     if isinstance(v, (int, Decimal)):
         d = Decimal(v)
     elif isinstance(v, str) and _DECIMAL.match(v.strip()):
         d = Decimal(v.strip())
     else:
-        raise ValueError(f"{v!r} is not a {fact.type} amount (digits, e.g. 300 or 300.50)")
+        raise ValueError(Message("{v!r} is not a {type} amount (digits, e.g. 300 or 300.50)", v=v,
+                                 type=fact.type))
     # no arithmetic on it yet: an exponent past the context's (1E+1000000) would trap
     if not d.is_finite() or d.adjusted() >= _BIG_DIGITS:
-        raise ValueError(f"{_shown_number(v)} is out of range (under {_BIG})")
+        raise ValueError(Message("{shown_number} is out of range (under {BIG})",
+                                 shown_number=_shown_number(v), BIG=_BIG))
     if d < 0:
-        raise ValueError(f"{v!r} is negative; a {fact.type} fact is an amount of 0 or more")
+        raise ValueError(Message("{v!r} is negative; a {type} fact is an amount of 0 or more", v=v,
+                                 type=fact.type))
     return d
 
 
@@ -355,16 +364,18 @@ def _enum(v: Any, fact: Fact) -> str:
         return v
     values = sorted(fact.values or ())
     close = difflib.get_close_matches(v, values, n=1, cutoff=0.6) if isinstance(v, str) else []
-    hint = f"; did you mean {close[0]!r}?" if close else ""
-    raise ValueError(f"{v!r} is not one of {', '.join(values)}{hint}")
+    hint = Message("; did you mean {name!r}?", name=close[0]) if close else ""
+    raise ValueError(Message("{v!r} is not one of {values}{hint}", v=v, values=', '.join(values),
+                             hint=hint))
 
 
 def _string(v: Any, fact: Fact) -> str:
     if isinstance(v, str):
         if len(v) > MAX_TEXT:
-            raise ValueError(f"the text is {len(v)} characters long; the limit is {MAX_TEXT}")
+            raise ValueError(Message("the text is {n} characters long; the limit is {MAX_TEXT}",
+                                     n=len(v), MAX_TEXT=MAX_TEXT))
         return v
-    raise ValueError(f"{v!r} is not text")
+    raise ValueError(Message("{v!r} is not text", v=v))
 
 
 class _ItemError(ValueError):
@@ -382,41 +393,44 @@ def coerce_list(v: Any, fact: ListFact) -> tuple:
     Raise ValueError when it is not a list or is longer than `max_items`, and
     `_ItemError` naming `[i]` or `[i].field` for a bad item."""
     if not isinstance(v, (list, tuple)):
-        raise ValueError(f"{_shown(v)} is not a list (give a YAML or JSON list, e.g. [])")
+        raise ValueError(Message("{shown} is not a list (give a YAML or JSON list, e.g. [])",
+                                 shown=_shown(v)))
     if len(v) > fact.max_items:
-        raise ValueError(f"the list has {len(v)} items; {fact.name} holds at most "
-                         f"{fact.max_items} (max_items)")
+        raise ValueError(Message("the list has {n} items; {name} holds at most {max_items} "
+                                 "(max_items)", n=len(v), name=fact.name, max_items=fact.max_items))
     out: list[Any] = []
     for i, x in enumerate(v):
         if x is None:
-            raise _ItemError("null is not an item; leave the item out", (i,))
+            raise _ItemError(Message("null is not an item; leave the item out"), (i,))
         if fact.of != "record":
             item = fact.item
             assert item is not None
             try:
                 out.append(_COERCE[item.type](x, item))
             except ValueError as e:
-                raise _ItemError(str(e), (i,)) from None
+                raise _ItemError(message_of(e), (i,)) from None
             continue
         if not isinstance(x, Mapping):
-            raise _ItemError(f"{_shown(x)} is not a record; give a mapping with "
-                             f"{', '.join(n for n, _ in fact.fields)}", (i,))
+            raise _ItemError(Message("{shown} is not a record; give a mapping with {items}",
+                                     shown=_shown(x), items=', '.join(n for n, _ in fact.fields)),
+                             (i,))
         names = dict(fact.fields)
         for key in x:
             if key not in names:
                 close = difflib.get_close_matches(str(key), list(names), n=1, cutoff=0.6)
-                raise _ItemError(f"unknown field {key!r}" + (
-                    f"; did you mean {close[0]!r}?" if close else
-                    f"; the fields are {', '.join(names)}"), (i, str(key)))
+                raise _ItemError(Message("unknown field {key!r}{hint}", key=key, hint=(
+                    Message("; did you mean {name!r}?", name=close[0]) if close else
+                    Message("; the fields are {fields}", fields=", ".join(names)))),
+                    (i, str(key)))
         record: dict[str, Any] = {}
         for name, spec in fact.fields:
             if x.get(name) is None:
-                raise _ItemError("missing; every record gives each of its fields "
-                                 f"({', '.join(names)})", (i, name))
+                raise _ItemError(Message("missing; every record gives each of its fields "
+                                         "({names})", names=', '.join(names)), (i, name))
             try:
                 record[name] = _COERCE[spec.type](x[name], spec)
             except ValueError as e:
-                raise _ItemError(str(e), (i, name)) from None
+                raise _ItemError(message_of(e), (i, name)) from None
         out.append(record)
     return tuple(out)
 

@@ -12,6 +12,7 @@ from engine.errors import CaseError, ErrorList
 from engine.result import Result
 from engine.model import value_json
 from engine.kinds import DECIMAL_CONTEXT
+from engine.render.messages import Message, message_of
 
 if TYPE_CHECKING:
     from engine.rulebook import Rulebook
@@ -77,18 +78,21 @@ def make_schedule(rb: "Rulebook", facts: Mapping[str, Any], on: Any, start: Any,
                   case: Any = None) -> Schedule:
     first, last = _as_month(start, "from"), _as_month(end, "to")
     if last < first:
-        raise ErrorList([CaseError(f"--to {_month(last)} is before --from {_month(first)}",
+        raise ErrorList([CaseError(Message("--to {month} is before --from {month2}",
+                                           month=_month(last), month2=_month(first)),
                                    field="to")])
     count = (last.year - first.year) * 12 + last.month - first.month + 1
     if count > MAX_MONTHS:
-        raise ErrorList([CaseError(f"a schedule of {count} months is longer than the limit "
-                                   f"of {MAX_MONTHS}", field="to")])
+        raise ErrorList([CaseError(Message("a schedule of {count} months is longer than the "
+                                           "limit of {MAX_MONTHS}", count=count,
+                                           MAX_MONTHS=MAX_MONTHS), field="to")])
     ids = tuple(decisions) if decisions is not None else tuple(
         i for i, d in rb.decisions.items() if d.per == "month")
     once = [i for i in ids if i in rb.decisions and rb.decisions[i].per != "month"]
     if once:
-        raise ErrorList([CaseError(f"{i!r} is decided once, on its applicable date, not month "
-                                   "by month: leave it out of a schedule", field="decision")
+        raise ErrorList([CaseError(Message("{i!r} is decided once, on its applicable date, not "
+                                           "month by month: leave it out of a schedule", i=i),
+                                   field="decision")
                          for i in once])
     months, params = [], []
     month = first
@@ -119,16 +123,18 @@ def _parameters_used(rb: "Rulebook", r: Result) -> dict[str, Any]:
 
 def _as_month(v: Any, name: str) -> _dt.date:
     if isinstance(v, _dt.datetime):  # a date-time would meet dates in comparisons
-        raise ErrorList([CaseError(f"{v!r} is a date-time; give a month YYYY-MM or a date",
+        raise ErrorList([CaseError(Message("{v!r} is a date-time; give a month YYYY-MM or a date",
+                                           v=v),
                                    field=name)])
     if isinstance(v, _dt.date):
         if not dates.MIN_DATE <= v <= dates.MAX_DATE:
-            raise ErrorList([CaseError(f"{v} is outside the supported range", field=name)])
+            raise ErrorList([CaseError(Message("{v} is outside the supported range", v=v),
+                                       field=name)])
         return v.replace(day=1)
     try:
         return dates.parse_month(v)
     except ValueError as e:
-        raise ErrorList([CaseError(str(e), field=name)]) from None
+        raise ErrorList([CaseError(message_of(e), field=name)]) from None
 
 
 def _month(d: _dt.date) -> str:

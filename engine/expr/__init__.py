@@ -28,6 +28,7 @@ from engine.expr._kleene import (NOVALUE, NoValue, OutsideSeries, Unknown, dep_v
 from engine.expr.helpers import cited, div
 from engine.expr.limits import (LIMITS, MAX_DEFINITION_NESTING, MAX_DEPTH, MAX_LENGTH,
                                 MAX_NODES)
+from engine.render.messages import Message
 
 __all__ = ["Expr", "Record", "Scope", "Unknown", "Absent", "FALLBACK", "NoValue", "NOVALUE",
            "OutsideSeries",
@@ -75,7 +76,8 @@ class Expr:
 
     def _failure(self, e: Exception) -> EvaluationError:
         what = type(e).__name__ if not str(e) else f"{type(e).__name__}: {e}"
-        return EvaluationError(f"expression {self.source!r} failed: {what}", self.position)
+        return EvaluationError(Message("expression {source!r} failed: {what}", source=self.source,
+                                       what=what), self.position)
 
 
 def compile_expression(text: Any, scope: Scope, position: Position,
@@ -88,41 +90,47 @@ def compile_expression(text: Any, scope: Scope, position: Position,
     """
     where = locate or (lambda off: _at(position, 1, off + 1))
     if not isinstance(text, str):
-        raise LoadError(f"an expression must be text, got {type(text).__name__} {text!r}",
+        raise LoadError(Message("an expression must be text, got {name} {text!r}",
+                                name=type(text).__name__, text=text),
                         position)
     src = " ".join(text.split()) if "\n" in text else text.strip()
     if not src:
-        raise LoadError("empty expression", position)
+        raise LoadError(Message("empty expression"), position)
     if len(src) > MAX_LENGTH:
-        raise LoadError(f"expression is {len(src)} characters long; the limit is {MAX_LENGTH}",
+        raise LoadError(Message("expression is {n} characters long; the limit is {MAX_LENGTH}",
+                                n=len(src), MAX_LENGTH=MAX_LENGTH),
                         position)
     try:
         tree = _parse(src)
     except SyntaxError as e:
         raise LoadError(_syntax_message(src, e), where((e.offset or 1) - 1)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise LoadError("expression is nested too deeply", position) from None
+        raise LoadError(Message("expression is nested too deeply"), position) from None
     if scope.definitions:
         size = _expanded_size(tree, scope.definitions, {}, [])
         if size > MAX_NODES:  # counted before writing it out: a chain of definitions
             # each naming the previous many times would otherwise grow past any memory
-            raise LoadError(f"expression has {_about(size)} parts once its definitions are "
-                            f"written out; the limit is {MAX_NODES}", position)
+            raise LoadError(Message("expression has {about} parts once its definitions are "
+                                    "written out; the limit is {MAX_NODES}", about=_about(size),
+                                    MAX_NODES=MAX_NODES), position)
         try:
             tree = _expand(tree, scope.definitions)
         except CheckError as e:
             raise LoadError(e.message, where(getattr(e.node, "col_offset", 0) or 0)) from None
     nodes = _count(tree)
     if nodes > MAX_NODES:
-        raise LoadError(f"expression has {nodes} parts; the limit is {MAX_NODES}", position)
+        raise LoadError(Message("expression has {nodes} parts; the limit is {MAX_NODES}",
+                                nodes=nodes, MAX_NODES=MAX_NODES), position)
     if _depth(tree) > MAX_DEPTH:
-        raise LoadError(f"expression is nested more than {MAX_DEPTH} levels deep", position)
+        raise LoadError(Message("expression is nested more than {MAX_DEPTH} levels deep",
+                                MAX_DEPTH=MAX_DEPTH), position)
     try:
         checked = check(tree, src, scope)
     except CheckError as e:
         raise LoadError(e.message, where(getattr(e.node, "col_offset", 0) or 0)) from None
     if expect is not None and not _fits(checked.type, expect):
-        raise LoadError(f"expression gives {checked.type}, but {expect} is needed here: {src}",
+        raise LoadError(Message("expression gives {type}, but {expect} is needed here: {src}",
+                                type=checked.type, expect=expect, src=src),
                         position)
     names = {"_div": div, "_present": _present, "_dep": dep_value, "_param_at": param_at,
              **checked.constants}
@@ -233,7 +241,7 @@ def parse_definition(text: str, position: Position) -> ast.Expression:
     except SyntaxError as e:
         raise LoadError(_syntax_message(src, e), _at(position, 1, e.offset or 1)) from None
     except (RecursionError, MemoryError, ValueError):
-        raise LoadError("definition is nested too deeply", position) from None
+        raise LoadError(Message("definition is nested too deeply"), position) from None
 
 
 class _Expander(ast.NodeTransformer):
@@ -253,9 +261,10 @@ class _Expander(ast.NodeTransformer):
             return node
         if node.id in self.active:
             chain = " -> ".join([*self.active, node.id])
-            raise CheckError(f"definition refers to itself: {chain}", node)
+            raise CheckError(Message("definition refers to itself: {chain}", chain=chain), node)
         if len(self.active) >= MAX_DEFINITION_NESTING:
-            raise CheckError(f"definitions nest more than {MAX_DEFINITION_NESTING} levels deep",
+            raise CheckError(Message("definitions nest more than {MAX_DEFINITION_NESTING} "
+                                     "levels deep", MAX_DEFINITION_NESTING=MAX_DEFINITION_NESTING),
                              node)
         self.active.append(node.id)
         try:
@@ -320,8 +329,8 @@ def _at(position: Position, line: int, col: int) -> Position:
 
 def _syntax_message(src: str, e: SyntaxError) -> str:
     if _SINGLE_EQ.search(src):
-        return "'=' assigns; use '==' to compare"
-    return f"syntax error: {e.msg}"
+        return Message("'=' assigns; use '==' to compare")
+    return Message("syntax error: {msg}", msg=e.msg)
 
 
 def _count(tree: ast.AST) -> int:

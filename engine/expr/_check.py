@@ -18,6 +18,7 @@ from engine import dates
 from engine.expr.limits import MAX_AMOUNT, MAX_LITERAL_DIGITS, MAX_QUANTUM_PLACES
 from engine.expr.helpers import (HELPERS, SPECIAL_FORMS, cited, parse_pattern, project,
                                  sum_decimal, sum_int)
+from engine.render.messages import Message, message_of
 
 _CONST_IDS = itertools.count()
 _AMOUNT_DIGITS = len(str(MAX_AMOUNT)) - 1  # a number whose exponent reaches it is >= MAX_AMOUNT
@@ -156,15 +157,17 @@ class _Checker:
                 # the digits as written (normalize() would round them to the context's 28)
                 digits = len("".join(map(str, exact.as_tuple().digits)).strip("0"))
                 if exact and exact.adjusted() >= _AMOUNT_DIGITS:
-                    raise CheckError(f"the number {text[:30]!r} is {MAX_AMOUNT:.0e} or more; "
-                                     "amounts and counts in a rule stay below it", node)
+                    raise CheckError(Message("the number {text!r} is {MAX_AMOUNT:.0e} or more; "
+                                             "amounts and counts in a rule stay below it",
+                                             text=text[:30], MAX_AMOUNT=MAX_AMOUNT), node)
                 if digits > MAX_LITERAL_DIGITS:
-                    raise CheckError(f"the number {text[:30]!r} has {digits} significant "
-                                     f"digits; at most {MAX_LITERAL_DIGITS} (the engine "
-                                     "computes 28 exactly)", node)
+                    raise CheckError(Message("the number {text!r} has {digits} significant "
+                                             "digits; at most {MAX_LITERAL_DIGITS} (the engine "
+                                             "computes 28 exactly)", text=text[:30], digits=digits,
+                                             MAX_LITERAL_DIGITS=MAX_LITERAL_DIGITS), node)
         if v is None:
-            raise CheckError("None is only allowed in 'x is None' and 'x is not None' "
-                             "(or use given(x))", node)
+            raise CheckError(Message("None is only allowed in 'x is None' and 'x is not None' "
+                                     "(or use given(x))"), node)
         if isinstance(v, int):
             return "int", repr(v)
         if isinstance(v, float):
@@ -174,17 +177,18 @@ class _Checker:
             except InvalidOperation:
                 exact = None
             if exact is None or "e" in text.lower() or not exact.is_finite():
-                raise CheckError(f"write the number {text!r} as plain digits, e.g. 1.5", node)
+                raise CheckError(Message("write the number {text!r} as plain digits, e.g. 1.5",
+                                         text=text), node)
             node.value = exact  # type: ignore[assignment]  # the tree now holds the exact literal for every reader
             return "decimal", self.const(exact)
         if isinstance(v, str):
             return "str", repr(v)
-        raise CheckError(f"literal {v!r} is not allowed", node)
+        raise CheckError(Message("literal {v!r} is not allowed", v=v), node)
 
     def name(self, node: ast.Name) -> tuple[str, str]:
         n = node.id
         if n.startswith("_"):
-            raise CheckError(f"names starting with '_' are not allowed ({n})", node)
+            raise CheckError(Message("names starting with '_' are not allowed ({n})", n=n), node)
         if n in self.scope.params:
             _add(self.params, n)
             return self.scope.params[n], f"P[{n!r}]"
@@ -196,28 +200,33 @@ class _Checker:
             # once decided; a decision without a value raises NoValue when read
             t = self.scope.decisions[n]
             if t in ("range", "period"):
-                raise CheckError(f"decision {n!r} is a {t}; its value cannot be used in an "
-                                 f"expression (read status({n}) instead)", node)
+                raise CheckError(Message("decision {n!r} is a {t}; its value cannot be used in "
+                                         "an expression (read status({n}) instead)", n=n, t=t),
+                                 node)
             _add(self.decisions, n)
             return t, f"_dep(F[{n!r}], {n!r})"
         if n in HELPERS or n in SPECIAL_FORMS:
-            raise CheckError(f"{n} is a function: call it as {n}(...)", node)
+            raise CheckError(Message("{n} is a function: call it as {n}(...)", n=n), node)
         if n in ("true", "false", "null", "none"):
-            raise CheckError(f"unknown name {n!r}; in an expression write "
-                             f"{ {'true': 'True', 'false': 'False'}.get(n, 'None')}", node)
+            raise CheckError(Message("unknown name {n!r}; in an expression write {get}", n=n,
+                                     get={'true': 'True', 'false': 'False'}.get(n, 'None')), node)
         if n in self.scope.unreachable:
-            raise CheckError(f"{n!r} cannot be read here: {self.scope.unreachable[n]}", node)
+            raise CheckError(Message("{n!r} cannot be read here: {unreachable}", n=n,
+                                     unreachable=self.scope.unreachable[n]), node)
         known = [*self.scope.params, *self.scope.specials, *self.scope.facts,
                  *self.scope.decisions]
-        raise CheckError(f"unknown name {n!r}{_suggest(n, known)}", node)
+        raise CheckError(Message("unknown name {n!r}{suggest}", n=n, suggest=_suggest(n, known)),
+                         node)
 
     def attribute(self, node: ast.Attribute) -> tuple[str, str]:
         path = fact_path(node)
         if path is None:
-            raise CheckError("attribute access is only allowed in fact names like child.birth_date",
+            raise CheckError(Message("attribute access is only allowed in fact names like "
+                                     "child.birth_date"),
                              node)
         if "__" in path or any(p.startswith("_") for p in path.split(".")):
-            raise CheckError(f"names starting with '_' are not allowed ({path})", node)
+            raise CheckError(Message("names starting with '_' are not allowed ({path})", path=path),
+                             node)
         if path not in self.scope.facts:
             head, _, name = path.partition(".")
             if head in self.scope.params:
@@ -235,11 +244,14 @@ class _Checker:
         in force (the trace shows the whole record with its date and source)."""
         fields = param_record_fields(self.scope.params[param])
         if fields is None:
-            raise CheckError(f"parameter {param!r} is a {self.scope.params[param]}, not a "
-                             f"record: it has no field {name!r}", node)
+            raise CheckError(Message("parameter {param!r} is a {params}, not a record: it has "
+                                     "no field {name!r}", param=param,
+                                     params=self.scope.params[param], name=name), node)
         if name not in fields:
-            raise CheckError(f"parameter {param!r} has no field {name!r} (its fields are "
-                             f"{', '.join(fields)}){_suggest(name, fields)}", node)
+            raise CheckError(Message("parameter {param!r} has no field {name!r} (its fields "
+                                     "are {fields}){suggest}", param=param, name=name,
+                                     fields=', '.join(fields), suggest=_suggest(name, fields)),
+                             node)
         _add(self.params, param)
         node.statute_param_field = (param, name)  # type: ignore[attr-defined]  # for the walker
         return fields[name], f"P[{param!r}][{name!r}]"
@@ -249,26 +261,30 @@ class _Checker:
         head, _, name = path.rpartition(".")
         fields = record_fields(self.scope.facts.get(head, ""))
         if fields is None:
-            raise CheckError(f"unknown fact {path!r}{_suggest(path, self.scope.facts)}", node)
+            raise CheckError(Message("unknown fact {path!r}{suggest}", path=path,
+                                     suggest=_suggest(path, self.scope.facts)), node)
         if name not in fields:
-            raise CheckError(f"the records of {head} have no field {name!r} (their fields "
-                             f"are {', '.join(fields)}){_suggest(name, fields)}", node)
+            raise CheckError(Message("the records of {head} have no field {name!r} (their "
+                                     "fields are {fields}){suggest}", head=head, name=name,
+                                     fields=', '.join(fields), suggest=_suggest(name, fields)),
+                             node)
         _add(self.facts, head)
         node.statute_projection = (head, name)  # type: ignore[attr-defined]  # for the walker
         return f"list[{fields[name]}]", f"{self.const(project)}(F[{head!r}], {name!r})"
 
     def sequence(self, node: ast.Tuple | ast.List) -> tuple[str, str]:
         if not node.elts:
-            raise CheckError("an empty list is not allowed", node)
+            raise CheckError(Message("an empty list is not allowed"), node)
         values, types = [], set()
         for e in node.elts:
             if not isinstance(e, ast.Constant) or e.value is None:
-                raise CheckError("a list may hold only literal values, e.g. ('a', 'b')", e)
+                raise CheckError(Message("a list may hold only literal values, e.g. ('a', 'b')"),
+                                 e)
             t, _ = self.constant(e)
             types.add("number" if t in NUMBERS else t)
             values.append(e.value)
         if len(types) > 1:
-            raise CheckError(f"a list mixes types {sorted(types)}", node)
+            raise CheckError(Message("a list mixes types {sorted}", sorted=sorted(types)), node)
         elem = types.pop()
         # a literal list is a set of values for `in` only (not a list fact: never summed)
         return (f"literal[{'decimal' if elem == 'number' else elem}]",
@@ -280,7 +296,7 @@ class _Checker:
         for v in node.values:
             t, s = self.visit(v)
             if t != "bool":
-                raise CheckError(f"'and'/'or' need true/false operands, got {t}", v)
+                raise CheckError(Message("'and'/'or' need true/false operands, got {t}", t=t), v)
             parts.append(s)
         op = " and " if isinstance(node.op, ast.And) else " or "
         return "bool", "(" + op.join(parts) + ")"
@@ -289,11 +305,11 @@ class _Checker:
         t, s = self.visit(node.operand)
         if isinstance(node.op, ast.Not):
             if t != "bool":
-                raise CheckError(f"'not' needs a true/false operand, got {t}", node)
+                raise CheckError(Message("'not' needs a true/false operand, got {t}", t=t), node)
             return "bool", f"(not {s})"
         if isinstance(node.op, ast.USub):
             if t not in NUMBERS | {"money"}:
-                raise CheckError(f"cannot negate a {t}", node)
+                raise CheckError(Message("cannot negate a {t}", t=t), node)
             return t, f"(-{s})"
         raise CheckError(_refusal(node.op), node)
 
@@ -305,21 +321,23 @@ class _Checker:
         rt, rs = self.visit(node.right)
         result = _arith_type(sym, lt, rt, _is_literal(node.left), _is_literal(node.right))
         if result is None:
-            hint = " (use add_days/add_months/days_between for dates)" if "date" in (lt, rt) else ""
+            hint: str = Message(" (use add_days/add_months/days_between for dates)") \
+                if "date" in (lt, rt) else ""
             if sym in ("%", "//"):
-                hint = (f" ('{sym}' takes whole numbers; for money or decimals use "
-                        "round(x / y, 1, 'ROUND_FLOOR'))")
+                hint = Message(" ('{sym}' takes whole numbers; for money or decimals use "
+                               "round(x / y, 1, 'ROUND_FLOOR'))", sym=sym)
             elif _is_list_type(lt) or _is_list_type(rt):
-                hint = " (a list has no arithmetic: use sum(), min(), max() or len())"
-            raise CheckError(f"cannot compute {lt} {sym} {rt}{hint}", node)
+                hint = Message(" (a list has no arithmetic: use sum(), min(), max() or len())")
+            raise CheckError(Message("cannot compute {lt} {sym} {rt}{hint}", lt=lt, sym=sym, rt=rt,
+                                     hint=hint), node)
         if sym == "/":
             return result, f"_div({ls}, {rs})"
         return result, f"({ls} {sym} {rs})"
 
     def compare(self, node: ast.Compare) -> tuple[str, str]:
         if len(node.ops) > 1 and any(isinstance(o, _ABSENCE_OK) for o in node.ops):
-            raise CheckError("chain only <, <=, >, >= (e.g. a <= x < b); split other "
-                             "comparisons with 'and'", node)
+            raise CheckError(Message("chain only <, <=, >, >= (e.g. a <= x < b); split other "
+                                     "comparisons with 'and'"), node)
         raw = isinstance(node.ops[0], _ABSENCE_OK)
         lt, ls = self.operand(node.left, raw)
         out, left = [ls], node.left
@@ -329,7 +347,8 @@ class _Checker:
                 raise CheckError(_refusal(op), node)
             if sym in ("is", "is not"):
                 if not (isinstance(right, ast.Constant) and right.value is None):
-                    raise CheckError(f"'{sym}' compares only with None; use == or !=", node)
+                    raise CheckError(Message("'{sym}' compares only with None; use == or !=",
+                                             sym=sym), node)
                 out.append(f"{sym} None")
                 continue
             rt, rs = self.operand(right, raw)
@@ -351,30 +370,34 @@ class _Checker:
             literal = literal_elem(rt)
             elem = literal or list_elem(rt)
             if elem is None:
-                raise CheckError(f"'{sym}' needs a list on the right: a literal list such as "
-                                 f"('a', 'b'), or a list fact", node)
+                raise CheckError(Message("'{sym}' needs a list on the right: a literal list "
+                                         "such as ('a', 'b'), or a list fact", sym=sym), node)
             if record_fields(rt) is not None:
-                raise CheckError(f"cannot look for a {lt} in a list of records; name one "
-                                 f"field, e.g. x in {fact_path(right) or 'parts'}.field", node)
+                raise CheckError(Message("cannot look for a {lt} in a list of records; name "
+                                         "one field, e.g. x in {value}.field", lt=lt,
+                                         value=fact_path(right) or 'parts'), node)
             if not _compatible(lt, elem, _is_literal(left), literal is not None):
-                raise CheckError(f"cannot look for a {lt} in a list of {elem}", node)
+                raise CheckError(Message("cannot look for a {lt} in a list of {elem}", lt=lt,
+                                         elem=elem), node)
             self._check_enum(left, right)
             if literal is None:
                 self._check_enum(right, left)  # 'x' in an enum list fact
             return
-        hint = ""
+        hint: str = ""
         if _is_list_type(lt) or _is_list_type(rt):
-            hint = (" (a list is not a single value: compare min(xs, v), max(xs, v), sum(xs) "
-                    "or len(xs), or test 'x in xs')")
+            hint = Message(" (a list is not a single value: compare min(xs, v), max(xs, v), "
+                           "sum(xs) or len(xs), or test 'x in xs')")
         if sym in ("==", "!="):
             if not _compatible(lt, rt, _is_literal(left), _is_literal(right)) or \
                     literal_elem(lt) or literal_elem(rt):
-                raise CheckError(f"cannot compare {lt} {sym} {rt}{hint}", node)
+                raise CheckError(Message("cannot compare {lt} {sym} {rt}{hint}", lt=lt, sym=sym,
+                                         rt=rt, hint=hint), node)
             self._check_enum(left, right)
             self._check_enum(right, left)
             return
         if lt not in ORDERED or not _compatible(lt, rt, _is_literal(left), _is_literal(right)):
-            raise CheckError(f"cannot compare {lt} {sym} {rt}{hint}", node)
+            raise CheckError(Message("cannot compare {lt} {sym} {rt}{hint}", lt=lt, sym=sym, rt=rt,
+                                     hint=hint), node)
 
     def _check_enum(self, fact_node: ast.AST, value_node: ast.AST) -> None:
         path = fact_path(fact_node)
@@ -398,46 +421,53 @@ class _Checker:
         for v in values:
             if v not in allowed:
                 close = difflib.get_close_matches(str(v), sorted(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                raise CheckError(f"{v!r} is not a value of {path}; it is one of "
-                                 f"{', '.join(sorted(allowed))}{hint}", value_node)
+                hint = Message("; did you mean {name!r}?", name=close[0]) if close else ""
+                raise CheckError(Message("{v!r} is not a value of {path}; it is one of "
+                                         "{sorted}{hint}", v=v, path=path,
+                                         sorted=', '.join(sorted(allowed)), hint=hint), value_node)
 
     def ifexp(self, node: ast.IfExp) -> tuple[str, str]:
         tt, ts = self.visit(node.test)
         if tt != "bool":
-            raise CheckError(f"the condition of 'if' must be true/false, got {tt}", node.test)
+            raise CheckError(Message("the condition of 'if' must be true/false, got {tt}", tt=tt),
+                             node.test)
         nones = [_is_none(node.body), _is_none(node.orelse)]
         if any(nones):
             # `x if c else None`: where c fails the rule gives no value (the decision is
             # then not_applicable, citing the rule; a record's field is null)
             if all(nones):
-                raise CheckError("one branch of 'if' may be None, not both", node)
+                raise CheckError(Message("one branch of 'if' may be None, not both"), node)
             t, src = self.visit(node.orelse if nones[0] else node.body)
             if t == "bool":
-                raise CheckError("None cannot stand for true or false; write False", node)
+                raise CheckError(Message("None cannot stand for true or false; write False"), node)
             return t, (f"(None if {ts} else {src})" if nones[0] else f"({src} if {ts} else None)")
         at, as_ = self.visit(node.body)
         bt, bs = self.visit(node.orelse)
         unified = _unify(at, bt, _is_literal(node.body), _is_literal(node.orelse))
         if unified is None:
-            raise CheckError(f"both branches of 'if' must have one type, got {at} and {bt}", node)
+            raise CheckError(Message("both branches of 'if' must have one type, got {at} and {bt}",
+                                     at=at, bt=bt), node)
         return unified, f"({as_} if {ts} else {bs})"
 
     def call(self, node: ast.Call) -> tuple[str, str]:
         if not isinstance(node.func, ast.Name):
-            raise CheckError("only the documented helpers can be called, e.g. age(a, b)", node)
+            raise CheckError(Message("only the documented helpers can be called, e.g. age(a, b)"),
+                             node)
         fname = node.func.id
         if node.keywords:
-            raise CheckError(f"{fname}() takes positional arguments only", node)
+            raise CheckError(Message("{fname}() takes positional arguments only", fname=fname),
+                             node)
         if fname in ("given", "stated"):
             path = fact_path(node.args[0]) if len(node.args) == 1 else None
             if path is None:
-                raise CheckError(f"{fname}() takes one fact name, e.g. {fname}(child.birth_date)",
+                raise CheckError(Message("{fname}() takes one fact name, e.g. "
+                                         "{fname}(child.birth_date)", fname=fname),
                                  node)
             self.operand(node.args[0], True)
             if path not in self.scope.facts:  # a field of a list of records
-                raise CheckError(f"{fname}() takes one fact name, not a field of a list; "
-                                 f"write {fname}({path.rpartition('.')[0]})", node)
+                raise CheckError(Message("{fname}() takes one fact name, not a field of a "
+                                         "list; write {fname}({rpartition})", fname=fname,
+                                         rpartition=path.rpartition('.')[0]), node)
             if fname == "stated":
                 # the case itself wrote the fact: facts.prepare lists those under 'stated:'
                 return "bool", f"({path!r} in F.get('stated:', ()))"
@@ -445,20 +475,23 @@ class _Checker:
         if fname == "date":
             arg = node.args[0] if len(node.args) == 1 else None
             if not (isinstance(arg, ast.Constant) and isinstance(arg.value, str)):
-                raise CheckError('date() takes one literal, e.g. date("2009-01-01")', node)
+                raise CheckError(Message('date() takes one literal, e.g. date("2009-01-01")'),
+                                 node)
             try:
                 return "date", self.const(dates.parse_date(arg.value))
             except ValueError as e:
-                raise CheckError(str(e), arg) from None
+                raise CheckError(message_of(e), arg) from None
         if fname == "status":
             arg = node.args[0] if len(node.args) == 1 else None
             if not isinstance(arg, ast.Name):
-                raise CheckError("status() takes one decision id, e.g. status(some_decision)",
+                raise CheckError(Message("status() takes one decision id, e.g. "
+                                         "status(some_decision)"),
                                  node)
             if arg.id not in self.scope.decisions:
-                raise CheckError(f"unknown decision {arg.id!r}"
-                                 + _suggest(arg.id, self.scope.decisions)
-                                 + f"; the decisions are {', '.join(sorted(self.scope.decisions))}",
+                raise CheckError(Message("unknown decision {id!r}{hint}; the decisions are "
+                                         "{decisions}", id=arg.id,
+                                         hint=_suggest(arg.id, self.scope.decisions),
+                                         decisions=", ".join(sorted(self.scope.decisions))),
                                  arg)
             _add(self.decisions, arg.id)
             return "str", f"F[{'status:' + arg.id!r}]"
@@ -468,8 +501,8 @@ class _Checker:
             first = node.args[0] if len(node.args) == 2 else None
             if not (isinstance(first, ast.Constant) and isinstance(first.value, str)
                     and first.value.strip()):
-                raise CheckError("cite() takes a provision written as a literal and a value, "
-                                 "e.g. cite('§ 2(1)', x)", first or node)
+                raise CheckError(Message("cite() takes a provision written as a literal and a "
+                                         "value, e.g. cite('§ 2(1)', x)"), first or node)
             t, s = self.visit(node.args[1])
             return t, f"{self.const(cited)}(S, {first.value!r}, {s})"
         if fname == "at":
@@ -478,12 +511,13 @@ class _Checker:
             if len(node.args) != 2 or not isinstance(node.args[0], ast.Name) or \
                     node.args[0].id not in self.scope.params:
                 name = getattr(node.args[0], "id", "") if node.args else ""
-                raise CheckError("at() takes a parameter and a date, e.g. "
-                                 "at(some_parameter, make_date(year(day) - 1, 1, 1))"
-                                 + _suggest(name, self.scope.params), node)
+                raise CheckError(Message("at() takes a parameter and a date, e.g. "
+                                         "at(some_parameter, make_date(year(day) - 1, 1, 1))"
+                                         "{hint}", hint=_suggest(name, self.scope.params)), node)
             dt_type, dt_src = self.visit(node.args[1])
             if dt_type != "date":
-                raise CheckError(f"at() reads a parameter on a date, not on a {dt_type}",
+                raise CheckError(Message("at() reads a parameter on a date, not on a {dt_type}",
+                                         dt_type=dt_type),
                                  node.args[1])
             pname = node.args[0].id
             _add(self.series, pname)
@@ -493,17 +527,18 @@ class _Checker:
         if fname == "matches":
             pattern = node.args[1] if len(node.args) == 2 else None
             if not (isinstance(pattern, ast.Constant) and isinstance(pattern.value, str)):
-                raise CheckError("matches() takes a text and a literal template, e.g. "
-                                 "matches(x, '{digit:3}-{digit:3}')", pattern or node)
+                raise CheckError(Message("matches() takes a text and a literal template, e.g. "
+                                         "matches(x, '{{digit:3}}-{{digit:3}}')"), pattern or node)
             try:
                 parse_pattern(pattern.value)
             except ValueError as e:
-                raise CheckError(f"matches(): {e}", pattern) from None
+                raise CheckError(Message("matches(): {e}", e=e), pattern) from None
         helper = HELPERS.get(fname)
         if helper is None:
             names = [*HELPERS, *SPECIAL_FORMS]
-            raise CheckError(f"unknown function {fname!r}{_suggest(fname, names)}; "
-                             f"the helpers are {', '.join(sorted(names))}", node)
+            raise CheckError(Message("unknown function {fname!r}{suggest}; the helpers are "
+                                     "{sorted}", fname=fname, suggest=_suggest(fname, names),
+                                     sorted=', '.join(sorted(names))), node)
         typed = [(self.visit(a), a) for a in node.args]
         result = self._signature(helper, typed, node)
         fn = helper.fn
@@ -517,8 +552,9 @@ class _Checker:
         written into the tree, so every reader of it rounds alike."""
         args = node.args
         if not 1 <= len(args) <= 3:
-            raise CheckError("round() takes a value, and optionally a quantum and a mode: "
-                             "round(x), round(x, 0.01), round(x, 1, 'ROUND_HALF_UP')", node)
+            raise CheckError(Message("round() takes a value, and optionally a quantum and a "
+                                     "mode: round(x), round(x, 0.01), round(x, 1, "
+                                     "'ROUND_HALF_UP')"), node)
         quantum, mode = self.scope.rounding
         if len(args) >= 2:
             q = args[1]
@@ -529,18 +565,20 @@ class _Checker:
             except InvalidOperation:
                 qv = None
             if qv is None or qv <= 0 or not power_of_ten(qv):
-                raise CheckError(f"round()'s quantum must be a power of ten written as a "
-                                 f"number (1, 0.1, 0.01), not {text!r}", q)
+                raise CheckError(Message("round()'s quantum must be a power of ten written as "
+                                         "a number (1, 0.1, 0.01), not {text!r}", text=text), q)
             if -qv.normalize().as_tuple().exponent > MAX_QUANTUM_PLACES:  # type: ignore[operator]
-                raise CheckError(f"round()'s quantum {text!r} has more than "
-                                 f"{MAX_QUANTUM_PLACES} decimal places", q)
+                raise CheckError(Message("round()'s quantum {text!r} has more than "
+                                         "{MAX_QUANTUM_PLACES} decimal places", text=text,
+                                         MAX_QUANTUM_PLACES=MAX_QUANTUM_PLACES), q)
             args[1] = ast.copy_location(ast.Constant(qv.normalize()), q)  # type: ignore[arg-type]
         else:
             args.append(ast.Constant(Decimal(quantum)))  # type: ignore[arg-type]
         if len(args) == 3:
             m = args[2]
             if not (isinstance(m, ast.Constant) and m.value in _ROUNDING_MODES):
-                raise CheckError(f"round()'s mode is one of {', '.join(sorted(_ROUNDING_MODES))}",
+                raise CheckError(Message("round()'s mode is one of {sorted}",
+                                         sorted=', '.join(sorted(_ROUNDING_MODES))),
                                  m)
         else:
             args.append(ast.Constant(mode))
@@ -552,25 +590,31 @@ class _Checker:
             return self._list_extreme(helper, typed, node)
         if helper.args == ("same",):
             if len(types) < 2:
-                raise CheckError(f"{helper.name}() needs two or more arguments", node)
+                raise CheckError(Message("{name}() needs two or more arguments", name=helper.name),
+                                 node)
             t = types[0]
             for (ti, _), a in typed[1:]:
                 u = _unify(t, ti, False, _is_literal(a))
                 if u is None:
-                    raise CheckError(f"{helper.name}() arguments mix {t} and {ti}", node)
+                    raise CheckError(Message("{name}() arguments mix {t} and {ti}",
+                                             name=helper.name, t=t, ti=ti), node)
                 t = u
             if t not in ORDERED:
-                raise CheckError(f"{helper.name}() compares numbers, money or dates, not {t}", node)
+                raise CheckError(Message("{name}() compares numbers, money or dates, not {t}",
+                                         name=helper.name, t=t), node)
             return t
         if len(types) != len(helper.args):
-            raise CheckError(f"{helper.name}() takes {len(helper.args)} argument(s): {helper.doc}",
+            raise CheckError(Message("{name}() takes {n} argument(s): {doc}", name=helper.name,
+                                     n=len(helper.args), doc=helper.doc),
                              node)
         for want, ((got, _), a) in zip(helper.args, typed):
             if not _accepts(want, got):
                 if literal_elem(got):
-                    raise CheckError(f"{helper.name}() reads a list fact, not a literal list: a "
-                                     "literal list is only for 'x in (...)'", a)
-                raise CheckError(f"{helper.name}() expects {want} here, got {got}: {helper.doc}", a)
+                    raise CheckError(Message("{name}() reads a list fact, not a literal list: "
+                                             "a literal list is only for 'x in (...)'",
+                                             name=helper.name), a)
+                raise CheckError(Message("{name}() expects {want} here, got {got}: {doc}",
+                                         name=helper.name, want=want, got=got, doc=helper.doc), a)
         if helper.returns == "element":
             return list_elem(types[0]) or types[0]
         return types[0] if helper.returns == "same" else helper.returns
@@ -582,20 +626,22 @@ class _Checker:
         is always defined, and it takes part in the comparison like any item."""
         (lt, _), _ = typed[0]
         if literal_elem(lt):
-            raise CheckError(f"{helper.name}() reads a list fact, not a literal list: write "
-                             f"{helper.name}(a, b, ...) for values", node)
+            raise CheckError(Message("{name}() reads a list fact, not a literal list: write "
+                                     "{name}(a, b, ...) for values", name=helper.name), node)
         if len(typed) != 2:
-            raise CheckError(f"{helper.name}() of a list takes the list and one more value, which "
-                             f"is the answer for an empty list and is compared with the items: "
-                             f"{helper.name}(xs, v)", node)
+            raise CheckError(Message("{name}() of a list takes the list and one more value, "
+                                     "which is the answer for an empty list and is compared "
+                                     "with the items: {name}(xs, v)", name=helper.name), node)
         elem = list_elem(lt) or ""
         (vt, _), v = typed[1]
         t = _unify(elem, vt, False, _is_literal(v))
         if t is None:
-            raise CheckError(f"{helper.name}() of a list of {elem} needs a {elem} as its second "
-                             f"value, got {vt}", v)
+            raise CheckError(Message("{name}() of a list of {elem} needs a {elem} as its "
+                                     "second value, got {vt}", name=helper.name, elem=elem, vt=vt),
+                             v)
         if t not in ORDERED:
-            raise CheckError(f"{helper.name}() compares numbers, money or dates, not {elem}", node)
+            raise CheckError(Message("{name}() compares numbers, money or dates, not {elem}",
+                                     name=helper.name, elem=elem), node)
         return t
 
 
@@ -718,22 +764,22 @@ def _arith_type(sym: str, a: str, b: str, a_lit: bool, b_lit: bool) -> str | Non
 
 def _suggest(name: str, known: Any) -> str:
     close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return Message("; did you mean {name!r}?", name=close[0]) if close else ""
 
 
 _WHY = {
-    "Pow": "'**' is not allowed (unbounded work); multiply explicitly",
-    "Subscript": "indexing with [] is not allowed; name facts as child.birth_date",
-    "Lambda": "lambda is not allowed",
-    "ListComp": "comprehensions are not allowed",
-    "GeneratorExp": "comprehensions are not allowed",
-    "Dict": "dict literals are not allowed",
-    "NamedExpr": "':=' is not allowed",
-    "JoinedStr": "f-strings are not allowed",
-    "Starred": "'*' unpacking is not allowed",
+    "Pow": Message("'**' is not allowed (unbounded work); multiply explicitly"),
+    "Subscript": Message("indexing with [] is not allowed; name facts as child.birth_date"),
+    "Lambda": Message("lambda is not allowed"),
+    "ListComp": Message("comprehensions are not allowed"),
+    "GeneratorExp": Message("comprehensions are not allowed"),
+    "Dict": Message("dict literals are not allowed"),
+    "NamedExpr": Message("':=' is not allowed"),
+    "JoinedStr": Message("f-strings are not allowed"),
+    "Starred": Message("'*' unpacking is not allowed"),
 }
 
 
 def _refusal(node: ast.AST) -> str:
     kind = type(node).__name__
-    return _WHY.get(kind, f"{kind} is not allowed in a statute expression")
+    return _WHY.get(kind) or Message("{kind} is not allowed in a statute expression", kind=kind)

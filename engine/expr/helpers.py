@@ -16,6 +16,7 @@ from typing import Any, Callable
 
 from engine import dates
 from engine.expr.limits import MAX_NUMBER_DIGITS, MAX_PATTERN
+from engine.render.messages import Message
 
 __all__ = ["Helper", "HELPERS", "SPECIAL_FORMS", "CITES", "cited", "PATTERN_CLASSES",
            "parse_pattern", "project", "sum_int", "sum_decimal"]
@@ -113,8 +114,9 @@ def _digit(s: str, i: int) -> int:
     """The i-th digit (0-based) of s, counting digits only."""
     ds = _digits(s)
     if not 0 <= i < len(ds):
-        raise ValueError(f"digit(s, {i}): the text has {len(ds)} digit(s)"
-                         + (f", numbered 0 to {len(ds) - 1}" if ds else ""))
+        raise ValueError(Message("digit(s, {i}): the text has {n} digit(s){numbered}", i=i,
+                                 n=len(ds), numbered=Message(", numbered 0 to {last}",
+                                                             last=len(ds) - 1) if ds else ""))
     return ds[i]
 
 
@@ -122,8 +124,9 @@ def _number(s: str) -> int:
     """The whole number the digits of s spell (other characters skipped); 0 if none."""
     ds = "".join(c for c in s if c in _DIGITS)
     if len(ds) > MAX_NUMBER_DIGITS:
-        raise ValueError(f"number(s): the text has {len(ds)} digits; the limit is "
-                         f"{MAX_NUMBER_DIGITS}")
+        raise ValueError(Message("number(s): the text has {n} digits; the limit is "
+                                 "{MAX_NUMBER_DIGITS}", n=len(ds),
+                                 MAX_NUMBER_DIGITS=MAX_NUMBER_DIGITS))
     return int(ds) if ds else 0
 
 
@@ -155,37 +158,40 @@ def parse_pattern(pattern: str) -> tuple[Any, ...]:
             i += 2
             continue
         if c == "}":
-            raise ValueError("a '}' without its '{' (write '}}' for a literal brace)")
+            raise ValueError(Message("a '}}' without its '{{' (write '}}}}' for a literal brace)"))
         if c != "{":
             out.append(c)
             i += 1
             continue
         end = pattern.find("}", i)
         if end < 0:
-            raise ValueError("a '{' without its '}' (write '{{' for a literal brace)")
+            raise ValueError(Message("a '{{' without its '}}' (write '{{{{' for a literal brace)"))
         body = pattern[i + 1:end]
         name, _, count = body.partition(":")
         if name not in PATTERN_CLASSES:
             close = difflib.get_close_matches(name, list(PATTERN_CLASSES), n=1, cutoff=0.6)
-            raise ValueError(f"unknown class {{{name}}} in the pattern"
-                             + (f" (did you mean {{{close[0]}}}?)" if close else "")
-                             + "; the classes are "
-                             + ", ".join("{" + k + "}" for k in PATTERN_CLASSES))
+            raise ValueError(Message("unknown class {{{name}}} in the pattern{hint}; the "
+                                     "classes are {classes}", name=name, hint=Message(
+                                         " (did you mean {{{name}}}?)", name=close[0])
+                                     if close else "",
+                                     classes=", ".join("{" + k + "}" for k in PATTERN_CLASSES)))
         times = 1
         if count or body.endswith(":"):
             if not count.isdigit() or not count.isascii() or not 1 <= int(count) <= MAX_PATTERN:
-                raise ValueError(f"{{{body}}}: the count after ':' is a whole number from 1 to "
-                                 f"{MAX_PATTERN}")
+                raise ValueError(Message("{{{body}}}: the count after ':' is a whole number "
+                                         "from 1 to {MAX_PATTERN}", body=body,
+                                         MAX_PATTERN=MAX_PATTERN))
             times = int(count)
         out.extend([PATTERN_CLASSES[name]] * times)
         if len(out) > MAX_PATTERN:
             break
         i = end + 1
     if not out:
-        raise ValueError("an empty pattern matches only the empty text; compare with '' instead")
+        raise ValueError(Message("an empty pattern matches only the empty text; compare with "
+                                 "'' instead"))
     if len(out) > MAX_PATTERN:
-        raise ValueError(f"the pattern has more than {MAX_PATTERN} positions; the limit is "
-                         f"{MAX_PATTERN}")
+        raise ValueError(Message("the pattern has more than {MAX_PATTERN} positions; the limit "
+                                 "is {MAX_PATTERN}", MAX_PATTERN=MAX_PATTERN))
     return tuple(out)
 
 

@@ -35,6 +35,7 @@ from engine.compile.codegen import compile_decision
 from engine.compile.segments import plan_segments
 from engine.evaluate.decide import helpers as decide_helpers
 from engine.rulebook import Rulebook
+from engine.render.messages import Message
 
 __all__ = ["load"]
 
@@ -108,7 +109,8 @@ class _Loader:
     # -- the run ------------------------------------------------------------
     def run(self) -> Rulebook:
         if not self.source.is_folder():
-            raise ErrorList([LoadError("not a rulebook folder", Position(str(self.root)))])
+            raise ErrorList([LoadError(Message("not a rulebook folder"),
+                                       Position(str(self.root)))])
         meta = self.read("rulebook.yaml", "rulebook")
         facts_doc = self.read("facts.yaml", "facts")
         decisions_doc = self.read("decisions.yaml", "decisions")
@@ -117,7 +119,7 @@ class _Loader:
         self.money_params = {n for n, p in params.items() if p.carries_currency}
         facts = self.facts(facts_doc) if facts_doc else {}
         if meta is None or facts_doc is None or decisions_doc is None:
-            raise ErrorList(self.errors or [LoadError("rulebook is incomplete",
+            raise ErrorList(self.errors or [LoadError(Message("rulebook is incomplete"),
                                                       Position(str(self.root)))])
         coverage = self.coverage(meta)
         data = meta.data
@@ -179,12 +181,13 @@ class _Loader:
         except ArithmeticError:
             q = Decimal(0)
         if isinstance(raw, bool) or not q.is_finite() or q <= 0 or not power_of_ten(q):
-            self.error(f"the rounding quantum must be a power of ten (1, 0.1, 0.01), not "
-                       f"{str(raw)[:30]!r}", at, "quantum")
+            self.error(Message("the rounding quantum must be a power of ten (1, 0.1, 0.01), "
+                               "not {raw!r}", raw=str(raw)[:30]), at, "quantum")
             q = Decimal("0.01")
         elif -q.normalize().as_tuple().exponent > MAX_QUANTUM_PLACES:  # type: ignore[operator]
-            self.error(f"the rounding quantum {raw} has more than {MAX_QUANTUM_PLACES} decimal "
-                       "places", at, "quantum")
+            self.error(Message("the rounding quantum {raw} has more than {MAX_QUANTUM_PLACES} "
+                               "decimal places", raw=raw, MAX_QUANTUM_PLACES=MAX_QUANTUM_PLACES),
+                       at, "quantum")
             q = Decimal("0.01")
         elif q > 1:
             q = q.normalize()  # 1000 -> 1E+3: quantize() reads the exponent
@@ -198,7 +201,7 @@ class _Loader:
         for i, a in enumerate(doc.data["acts"]):
             pos = doc.pos(("acts", i))
             if a["id"] in out:
-                self.error(f"act {a['id']!r} is listed twice", pos, "id")
+                self.error(Message("act {a!r} is listed twice", a=a['id']), pos, "id")
             out[a["id"]] = Act(a["id"], " ".join(a["title"].split()), a.get("adopted"),
                                a["published"], a["in_force"], " ".join(a["source"].split()),
                                a.get("known", True), a.get("baseline", False),
@@ -208,9 +211,9 @@ class _Loader:
     def coverage(self, meta: Document) -> Coverage:
         c = meta.data["coverage"]
         if "to" in c and c["from"] > c["to"]:
-            self.error("coverage 'from' is after 'to'", meta.pos(("coverage",)))
+            self.error(Message("coverage 'from' is after 'to'"), meta.pos(("coverage",)))
         if "to" not in c and "ended_by" in c:
-            self.error("a coverage with no end has no ended_by", meta.pos(("coverage",)))
+            self.error(Message("a coverage with no end has no ended_by"), meta.pos(("coverage",)))
         return Coverage(c["from"], c.get("to", MAX_DATE), " ".join(c["assumption"].split()),
                         "to" not in c)
 
@@ -224,20 +227,23 @@ class _Loader:
                 continue
             for key in ("of", "fields", "max_items"):
                 if key in spec:
-                    self.error(f"{key} is for a list fact (type: list), not a {spec['type']}",
+                    self.error(Message("{key} is for a list fact (type: list), not a {spec}",
+                                       key=key, spec=spec['type']),
                                doc.key_pos(("facts", name, key)), name)
             values = frozenset(spec["values"]) if "values" in spec else None
             default = spec.get("default", NO_DEFAULT)
             if default is not NO_DEFAULT and default is not None:
                 ok = _FACT_TYPE_CHECK[spec["type"]](default)
                 if not ok or (values is not None and default not in values):
-                    self.error(f"default {default!r} is not a valid {spec['type']}"
-                               + (f" (one of {', '.join(sorted(values))})" if values else ""),
+                    self.error(Message("default {default!r} is not a valid {type}{values}",
+                                       default=default, type=spec["type"], values=Message(
+                                           " (one of {values})", values=", ".join(sorted(values)))
+                                       if values else ""),
                                doc.pos(("facts", name, "default")), name)
                 if spec["type"] in ("money", "decimal"):
                     default = Decimal(default)
             if default is None and spec["type"] == "bool":
-                self.error("a bool fact cannot default to null; give true or false",
+                self.error(Message("a bool fact cannot default to null; give true or false"),
                            doc.pos(("facts", name, "default")), name)
             out[name] = Fact(name, spec["type"], values, default, spec.get("default_from"),
                              spec["cite"], " ".join(spec["description"].split()), pos,
@@ -248,8 +254,9 @@ class _Loader:
         """The `unit:` declared at `at`, if it suits a value of type `kind` (else an error)."""
         unit = _get(doc.data, at).get("unit")
         if unit is not None and kind not in UNITS[unit]:
-            self.error(f"{unit} is for a {' or '.join(sorted(UNITS[unit]))} value, "
-                       f"not a {kind}", doc.pos((*at, "unit")), "unit")
+            self.error(Message("{unit} is for a value of type {kinds}, not {kind}", unit=unit,
+                               kinds=", ".join(sorted(UNITS[unit])), kind=kind),
+                       doc.pos((*at, "unit")), "unit")
             return None
         return unit
 
@@ -265,7 +272,7 @@ class _Loader:
                       unreachable={n: why for n in (*base.params, *base.decisions)})
         for i, spec in enumerate(doc.data.get("constraints", ())):
             if spec["id"] in seen:
-                self.error(f"constraint {spec['id']!r} is declared twice",
+                self.error(Message("constraint {spec!r} is declared twice", spec=spec['id']),
                            doc.pos(("constraints", i, "id")), "id")
             seen.add(spec["id"])
             expr = self.compile(doc, ("constraints", i, "expr"), scope, "bool")
@@ -287,8 +294,9 @@ class _Loader:
                  *(f.split(".")[0] for f in base.facts)}
         for name, spec in doc.data["definitions"].items():
             if name in taken:
-                self.error(f"definition {name!r} would hide a fact group, parameter, decision, "
-                           f"helper or special name of the same name; rename it", doc.key_pos(
+                self.error(Message("definition {name!r} would hide a fact group, parameter, "
+                                   "decision, helper or special name of the same name; rename it",
+                                   name=name), doc.key_pos(
                                ("definitions", name)), name)
                 continue
             try:
@@ -324,14 +332,16 @@ class _Loader:
                 continue
             d = doc.data
             if d["id"] != path.stem:
-                self.error(f"parameter id {d['id']!r} differs from its file name {path.stem!r}",
+                self.error(Message("parameter id {d!r} differs from its file name {stem!r}",
+                                   d=d['id'], stem=path.stem),
                            doc.pos(("id",)), "id")
             values: list[ParameterValue] = []
             for i, v in enumerate(d["values"]):
                 pos = doc.pos(("values", i))
                 if values and v["from"] <= values[-1].start:
-                    self.error(f"values must be in date order: {v['from']} is not after "
-                               f"{values[-1].start}", doc.pos(("values", i, "from")), "from")
+                    self.error(Message("values must be in date order: {v} is not after {start}",
+                                       v=v['from'], start=values[-1].start),
+                               doc.pos(("values", i, "from")), "from")
                 if "same_as" in v:  # resolved once every series is read
                     links.setdefault(d["id"], []).append((len(values), v, pos))
                     values.append(ParameterValue(v["from"], Decimal(0), None, "", "high", None,
@@ -339,39 +349,45 @@ class _Loader:
                     continue
                 money = d["type"] == "money" or "money" in (d.get("fields") or {}).values()
                 if money and "currency" not in v:
-                    self.error("a money value needs its currency", pos, "currency")
+                    self.error(Message("a money value needs its currency"), pos, "currency")
                 if not money and "currency" in v:
-                    self.error(f"a {d['type']} parameter has no currency", pos, "currency")
+                    self.error(Message("a {d} parameter has no currency", d=d['type']),
+                               pos, "currency")
                 if d["type"] == "record":
                     record = self.record_value(doc, i, d, v["value"])
                     if record is not None:
                         values.append(_param_value(d, v, record, pos))
                     continue
                 if d["type"] == "date" and not isinstance(v["value"], _dt.date):
-                    self.error(f"a date parameter's value is a date (YYYY-MM-DD), not "
-                               f"{v['value']!r}", doc.pos(("values", i, "value")), "value")
+                    self.error(Message("a date parameter's value is a date (YYYY-MM-DD), not "
+                                       "{v!r}", v=v['value']),
+                               doc.pos(("values", i, "value")), "value")
                     continue
                 if d["type"] != "date" and not isinstance(v["value"], (int, Decimal)) or \
                         isinstance(v["value"], bool):
-                    self.error(f"a {d['type']} parameter's value is a number, not "
-                               f"{v['value']!r}", doc.pos(("values", i, "value")), "value")
+                    self.error(Message("a {d} parameter's value is a number, not {v!r}",
+                                       d=d['type'], v=v['value']),
+                               doc.pos(("values", i, "value")), "value")
                     continue
                 if d["type"] != "date" and not abs(v["value"]) < 10 ** 15:
-                    self.error(f"value {v['value']} is out of range (under 10^15)",
+                    self.error(Message("value {v} is out of range (under 10^15)", v=v['value']),
                                doc.pos(("values", i, "value")), "value")
                 if d["type"] in ("money", "int") and v["value"] < 0:
-                    self.error(f"{v['value']} is negative; a {d['type']} parameter is an "
-                               "amount or a count of 0 or more (a rate that may fall below "
-                               "zero is a decimal)", doc.pos(("values", i, "value")), "value")
+                    self.error(Message("{v} is negative; a {d} parameter is an amount or a "
+                                       "count of 0 or more (a rate that may fall below zero is "
+                                       "a decimal)", v=v['value'], d=d['type']),
+                               doc.pos(("values", i, "value")), "value")
                 if d["type"] == "int" and not isinstance(v["value"], int):
-                    self.error(f"an int parameter's value is a whole number, not {v['value']!r}",
+                    self.error(Message("an int parameter's value is a whole number, not {v!r}",
+                                       v=v['value']),
                                doc.pos(("values", i, "value")), "value")
                     continue
                 value = v["value"] if d["type"] in ("date", "int") else Decimal(v["value"])
                 values.append(_param_value(d, v, value, pos))
             fields = d.get("fields")
             if (d["type"] == "record") != (fields is not None):
-                self.error("a record parameter declares its fields (and only a record does)",
+                self.error(Message("a record parameter declares its fields (and only a record "
+                                   "does)"),
                            doc.pos(("fields",) if fields else ("type",)), "fields")
             out[d["id"]] = Parameter(d["id"], d["title"], d["type"], d["cite"], tuple(values),
                                      doc.pos(), tuple(v.start for v in values),
@@ -397,14 +413,16 @@ class _Loader:
         at = ("values", i, "value")
         fields = d.get("fields") or {}
         if not isinstance(value, dict):
-            self.error(f"a record parameter's value is a mapping of its fields "
-                       f"({', '.join(fields)}), not {value!r}", doc.pos(at), "value")
+            self.error(Message("a record parameter's value is a mapping of its fields "
+                               "({fields}), not {value!r}", fields=', '.join(fields), value=value),
+                       doc.pos(at), "value")
             return None
         out: dict[str, Any] = {}
         for key in value:
             if key not in fields:
-                self.error(f"unknown field {key!r}; the fields of {d['id']} are "
-                           f"{', '.join(fields)}", doc.key_pos((*at, key)), "value")
+                self.error(Message("unknown field {key!r}; the fields of {d} are {fields}",
+                                   key=key, d=d['id'], fields=', '.join(fields)),
+                           doc.key_pos((*at, key)), "value")
         for name, t in fields.items():
             v = value.get(name)
             ok = {"date": lambda x: isinstance(x, _dt.date),
@@ -412,12 +430,15 @@ class _Loader:
                   "int": lambda x: isinstance(x, int) and not isinstance(x, bool)}.get(
                 t, lambda x: isinstance(x, (int, Decimal)) and not isinstance(x, bool))(v)
             if v is None:
-                self.error(f"field {name!r} is missing; every value gives each field",
+                self.error(Message("field {name!r} is missing; every value gives each field",
+                                   name=name),
                            doc.pos(at), "value")
             elif not ok or t in ("money", "decimal", "int") and not abs(v) < 10 ** 15:
-                self.error(f"field {name!r} is a {t}, not {v!r}", doc.pos((*at, name)), "value")
+                self.error(Message("field {name!r} is a {t}, not {v!r}", name=name, t=t, v=v),
+                           doc.pos((*at, name)), "value")
             elif t in ("money", "int") and v < 0:
-                self.error(f"field {name!r} is negative; a {t} is 0 or more",
+                self.error(Message("field {name!r} is negative; a {t} is 0 or more", name=name,
+                                   t=t),
                            doc.pos((*at, name)), "value")
             else:
                 out[name] = Decimal(v) if t in ("money", "decimal") else v
@@ -432,8 +453,9 @@ class _Loader:
         if pid not in links:
             return
         if pid in chain:
-            self.error(f"parameters are defined from each other in a cycle: "
-                       f"{' -> '.join(chain[chain.index(pid):] + [pid])}", out[pid].position,
+            self.error(Message("parameters are defined from each other in a cycle: {value}",
+                               value=' -> '.join(chain[chain.index(pid):] + [pid])),
+                       out[pid].position,
                        "same_as")
             links.pop(pid, None)
             return
@@ -444,24 +466,26 @@ class _Loader:
             other = out.get(v["same_as"])
             if other is None:
                 known = ", ".join(sorted(out))
-                self.error(f"same_as {v['same_as']!r}: no such parameter (the parameters are "
-                           f"{known})", pos, "same_as")
+                self.error(Message("same_as {v!r}: no such parameter (the parameters are {known})",
+                                   v=v['same_as'], known=known), pos, "same_as")
                 continue
             self.resolve_same_as(other.id, out, links, chain + [pid])
             other = out[other.id]
             if p.type == "record" or other.type == "record":
-                self.error("same_as is for a single value: a record parameter gives its own "
-                           "values", pos, "same_as")
+                self.error(Message("same_as is for a single value: a record parameter gives "
+                                   "its own values"), pos, "same_as")
                 continue
             if other.type != p.type:
-                self.error(f"same_as {other.id!r}: a {other.type} parameter cannot define a "
-                           f"{p.type} one", pos, "same_as")
+                self.error(Message("same_as {id!r}: a {type} parameter cannot define a {type2} "
+                                   "one", id=other.id, type=other.type, type2=p.type),
+                           pos, "same_as")
                 continue
             start = v["from"]
             end = vals[i + 1].start if i + 1 < len(vals) else None
             first = other.at(start)
             if first is None:
-                self.error(f"same_as {other.id!r}: it has no value in force on {start}", pos,
+                self.error(Message("same_as {id!r}: it has no value in force on {start}",
+                                   id=other.id, start=start), pos,
                            "same_as")
                 continue
             said = " ".join(v["source"].split())
@@ -491,7 +515,7 @@ class _Loader:
         folder = self.root / "articles"
         paths = sorted(self.source.glob("articles"), key=lambda r: _natural(Path(r)))
         if not paths:
-            self.error("no article files (articles/*.yaml)", Position(str(folder)))
+            self.error(Message("no article files (articles/*.yaml)"), Position(str(folder)))
         for path in paths:
             doc = self.read(path, "article")
             if doc is None:
@@ -507,7 +531,8 @@ class _Loader:
                     if rule is None:
                         continue
                     if rule.id in seen:
-                        self.error(f"rule id {rule.id!r} is already used at {seen[rule.id]}",
+                        self.error(Message("rule id {id!r} is already used at {seen}", id=rule.id,
+                                           seen=seen[rule.id]),
                                    rule.position, "id")
                     seen[rule.id] = rule.position
                     rules.append(rule)
@@ -519,21 +544,23 @@ class _Loader:
         pos = doc.pos(at)
         cite = spec["cite"]
         if not cites_within(cite, citation):
-            self.error(f"citation {cite!r} is not within this file's {citation!r}",
+            self.error(Message("citation {cite!r} is not within this file's {citation!r}",
+                               cite=cite, citation=citation),
                        doc.pos(at + ("cite",)), "cite")
         decisions = (spec["decision"],) if isinstance(spec["decision"], str) else tuple(
             spec["decision"])
         for d in decisions:
             if d not in types:
-                self.error(f"unknown decision {d!r}; decisions.yaml declares "
-                           f"{', '.join(sorted(types))}", doc.pos(at + ("decision",)), "decision")
+                self.error(Message("unknown decision {d!r}; decisions.yaml declares {sorted}", d=d,
+                                   sorted=', '.join(sorted(types))),
+                           doc.pos(at + ("decision",)), "decision")
                 return None
         role = next((r for r in ROLES if r in spec), None)
         if role is None:  # versions carry the role
             roles = {r for v in spec["versions"] for r in ROLES if r in v}
             if len(roles) != 1:
-                self.error("every version of a rule needs the same one of "
-                           "requires, unless, value, adjust", doc.pos(at + ("versions",)))
+                self.error(Message("every version of a rule needs the same one of requires, "
+                                   "unless, value, adjust"), doc.pos(at + ("versions",)))
                 return None
             role = roles.pop()
         expect = {"applicable_date": "date", "requires": "bool", "unless": "bool"}.get(role)
@@ -541,17 +568,19 @@ class _Loader:
         if expect is None:
             kinds = {types[d] for d in decisions}
             if len(kinds) != 1 or len({self.finding_values[d] for d in decisions}) != 1:
-                self.error(f"a {role} rule serves decisions of one kind only (here "
-                           f"{', '.join(sorted(kinds))})", pos, "decision")
+                self.error(Message("a {role} rule serves decisions of one kind only (here "
+                                   "{sorted})", role=role, sorted=', '.join(sorted(kinds))),
+                           pos, "decision")
                 return None
             kind = KINDS[kinds.pop()]
             expect = kind.expr_type
             if role == "adjust" and kind.fields:
-                self.error(f"a {kind.name} value cannot be adjusted; write its value rules "
-                           "instead", pos, "adjust")
+                self.error(Message("a {name} value cannot be adjusted; write its value rules "
+                                   "instead", name=kind.name), pos, "adjust")
                 return None
         if "order" in spec and role != "adjust":
-            self.error("'order' belongs to adjust rules only", doc.pos(at + ("order",)), "order")
+            self.error(Message("'order' belongs to adjust rules only"),
+                       doc.pos(at + ("order",)), "order")
         # `applicable_date` is the date that selects versions and values; `day` is each day
         # of a summed decision; `period_start` the first day of the month asked about (a
         # per-month decision); `value` the value an adjustment starts from
@@ -566,7 +595,8 @@ class _Loader:
             specials["value"] = expect
         scope = base.with_specials(specials)
         if role == "applicable_date" and ("versions" in spec or "when" in spec):
-            self.error("an applicable_date rule has no versions and no 'when': it selects them",
+            self.error(Message("an applicable_date rule has no versions and no 'when': it "
+                               "selects them"),
                        pos)
             return None
         if role == "value" and kind is not None and kind.fields:
@@ -575,8 +605,9 @@ class _Loader:
         if versions is None:
             return None
         if role == "applicable_date" and versions[0].expr is not None and versions[0].expr.params:
-            self.error(f"an applicable date cannot read parameters "
-                       f"({', '.join(versions[0].expr.params)}): it is what selects their values",
+            self.error(Message("an applicable date cannot read parameters ({params}): it is "
+                               "what selects their values",
+                               params=', '.join(versions[0].expr.params)),
                        doc.pos(at + ("applicable_date",)), "applicable_date")
         if role == "value" and kind is not None and kind.declares_values and \
                 self.finding_values[decisions[0]]:
@@ -601,14 +632,16 @@ class _Loader:
             spec["decision"])
         unknown = [d for d in decisions if d not in types]
         if unknown:
-            self.error(f"unknown decision {unknown[0]!r}; decisions.yaml declares "
-                       f"{', '.join(sorted(types))}", doc.pos(at + ("decision",)), "decision")
+            self.error(Message("unknown decision {unknown!r}; decisions.yaml declares {sorted}",
+                               unknown=unknown[0], sorted=', '.join(sorted(types))),
+                       doc.pos(at + ("decision",)), "decision")
             return []
         allowed = base.enums.get(key)
         if key not in base.facts or not allowed:
-            self.error(f"a table is keyed by an enum fact; {key!r} is "
-                       + (f"a {base.facts[key]}" if key in base.facts
-                          else "no fact" + _suggest_fact(key, base.facts)),
+            self.error(Message("a table is keyed by an enum fact; {key!r} is a {type}",
+                               key=key, type=base.facts[key]) if key in base.facts else
+                       Message("a table is keyed by an enum fact; {key!r} is no fact{hint}",
+                               key=key, hint=_suggest_fact(key, base.facts)),
                        doc.pos(at + ("table", "key")), "key")
             self.incomplete = True  # its decisions' own checks would only echo this
             return []
@@ -635,18 +668,21 @@ class _Loader:
             k = row["key"]
             if k not in allowed:
                 close = _close_matches(str(k), sorted(allowed), n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
-                self.error(f"{k!r} is not a value of {key}{hint}", doc.pos(rpath + ("key",)),
+                hint = Message("; did you mean {name!r}?", name=close[0]) if close else ""
+                self.error(Message("{k!r} is not a value of {key}{hint}", k=k, key=key, hint=hint),
+                           doc.pos(rpath + ("key",)),
                            "key")
                 continue
             if k in rows:
-                self.error(f"a second row for {k!r} (the first is at line {rows[k].line}); the "
-                           "hit policy is unique: one row per value", doc.pos(rpath + ("key",)),
+                self.error(Message("a second row for {k!r} (the first is at line {line}); the "
+                                   "hit policy is unique: one row per value", k=k,
+                                   line=rows[k].line), doc.pos(rpath + ("key",)),
                            "key")
                 continue
             rows[k] = rpos
             if not cites_within(row["cite"], citation):
-                self.error(f"citation {row['cite']!r} is not within this file's {citation!r}",
+                self.error(Message("citation {row!r} is not within this file's {citation!r}",
+                                   row=row['cite'], citation=citation),
                            doc.pos(rpath + ("cite",)), "cite")
             variables = {}
             for name, cell in row.items():
@@ -671,8 +707,9 @@ class _Loader:
             when = whens[guard] if guard in whens else next(iter(whens.values()))
             for dcol in decisions:
                 if dcol not in row:
-                    self.error(f"the row for {k!r} gives no {dcol} (write {dcol}: null for "
-                               "none: the decision is then not applicable, citing the row)",
+                    self.error(Message("the row for {k!r} gives no {dcol} (write {dcol}: null "
+                                       "for none: the decision is then not applicable, citing "
+                                       "the row)", k=k, dcol=dcol),
                                rpos, dcol)
                     continue
                 rid = f"{spec['id']}[{k}]" + (f".{dcol}" if len(decisions) > 1 else "")
@@ -704,8 +741,9 @@ class _Loader:
         if tab.get("complete", True):
             missing = sorted(set(allowed) - set(rows))
             if missing:
-                self.error(f"the table has no row for {', '.join(map(repr, missing))} of {key} "
-                           "(give one, or complete: false to leave them with no value)",
+                self.error(Message("the table has no row for {map} of {key} (give one, or "
+                                   "complete: false to leave them with no value)",
+                                   map=', '.join(map(repr, missing)), key=key),
                            doc.pos(at + ("table",)), "table")
         return out
 
@@ -723,8 +761,9 @@ class _Loader:
             vpath = at + ("versions", j)
             extra = sorted(set(v) - {"from", "to", "in_force", "amended_by", "note", "when"})
             if extra:
-                self.error(f"a table's version says when the table is in force; its cells are "
-                           f"in the rows, not {', '.join(extra)}", doc.pos(vpath), extra[0])
+                self.error(Message("a table's version says when the table is in force; its "
+                                   "cells are in the rows, not {extra}", extra=', '.join(extra)),
+                           doc.pos(vpath), extra[0])
                 return None
             end = v["to"] if "to" in v else (raw[j + 1]["from"] - _ONE_DAY if j + 1 < len(raw)
                                              else coverage.end)
@@ -749,18 +788,20 @@ class _Loader:
 
         for leaf in leaves(expr.tree.body):
             if not (isinstance(leaf, ast.Constant) and isinstance(leaf.value, str)):
-                self.error("a finding's value is one of its values, written as a quoted "
-                           f"literal (or 'a' if c else 'b'): {expr.source}", expr.position,
+                self.error(Message("a finding's value is one of its values, written as a "
+                                   "quoted literal (or 'a' if c else 'b'): {source}",
+                                   source=expr.source), expr.position,
                            "value")
             elif leaf.value not in values:
                 close = _close_matches(leaf.value, values, n=1, cutoff=0.6)
-                hint = f"; did you mean {close[0]!r}?" if close else ""
+                hint = Message("; did you mean {name!r}?", name=close[0]) if close else ""
                 at_leaf = expr.position
                 if isinstance(_get(doc.data, at).get(column), str):  # where the literal is
                     at_leaf = doc.locate(at + (column,), expr.source)(
                         leaf.col_offset)  # type: ignore[attr-defined]
-                self.error(f"{leaf.value!r} is not a value of this finding; it is one of "
-                           f"{', '.join(values)}{hint}", at_leaf, "value")
+                self.error(Message("{value!r} is not a value of this finding; it is one of "
+                                   "{values}{hint}", value=leaf.value, values=', '.join(values),
+                                   hint=hint), at_leaf, "value")
 
     def compile_value(self, doc: Document, path: tuple, scope: Scope, expect: str) -> Any:
         """A rule's value: an expression, or for a record kind one expression per field."""
@@ -770,16 +811,18 @@ class _Loader:
         body = _get(doc.data, path)
         pos = doc.pos(path)
         if not isinstance(body, dict):
-            self.error(f"a {kind.name} value gives each of its fields: "
-                       f"{', '.join(kind.fields)}", pos, "value")
+            self.error(Message("a {name} value gives each of its fields: {fields}", name=kind.name,
+                               fields=', '.join(kind.fields)), pos, "value")
             return None
         missing = [f for f in kind.fields if f not in body]
         extra = [f for f in body if f not in kind.fields]
         if missing or extra:
-            what = (f"missing {', '.join(missing)}" if missing else "") + \
-                ("; " if missing and extra else "") + \
-                (f"unknown {', '.join(extra)}" if extra else "")
-            self.error(f"a {kind.name} value has the fields {', '.join(kind.fields)} ({what})",
+            what = Message("missing {missing}; unknown {extra}", missing=", ".join(missing),
+                           extra=", ".join(extra)) if missing and extra else \
+                Message("missing {missing}", missing=", ".join(missing)) if missing else \
+                Message("unknown {extra}", extra=", ".join(extra))
+            self.error(Message("a {name} value has the fields {fields} ({what})", name=kind.name,
+                               fields=', '.join(kind.fields), what=what),
                        pos, "value")
             return None
         fields: list[tuple[str, Any]] = []
@@ -789,14 +832,15 @@ class _Loader:
             fpath = path + (name,)
             if raw is None:
                 if name not in kind.nullable:
-                    self.error(f"{name} cannot be null", doc.pos(fpath), name)
+                    self.error(Message("{name} cannot be null", name=name), doc.pos(fpath), name)
                     ok = False
                 fields.append((name, None))
                 continue
             if ftype.startswith("list["):
                 elem = ftype[5:-1]
                 if not isinstance(raw, list) or len(raw) != 2:
-                    self.error(f"{name} is null or a list of two {elem} expressions [min, max]",
+                    self.error(Message("{name} is null or a list of two {elem} expressions "
+                                       "[min, max]", name=name, elem=elem),
                                doc.pos(fpath), name)
                     ok = False
                     continue
@@ -821,8 +865,9 @@ class _Loader:
             raw = repr(raw)
         elif enum is not None and isinstance(raw, str) and raw.isidentifier():
             close = _close_matches(raw, enum, n=1, cutoff=0.6)
-            hint = f"; did you mean {close[0]!r}?" if close else ""
-            self.error(f"{raw!r} is not one of {', '.join(enum)}{hint}", doc.pos(path),
+            hint = Message("; did you mean {name!r}?", name=close[0]) if close else ""
+            self.error(Message("{raw!r} is not one of {enum}{hint}", raw=raw, enum=', '.join(enum),
+                               hint=hint), doc.pos(path),
                        str(path[-1]))
             return None
         if isinstance(raw, bool):
@@ -830,7 +875,8 @@ class _Loader:
         elif isinstance(raw, (int, Decimal)):
             raw = str(raw)
         if not isinstance(raw, str):
-            self.error(f"expected an expression, got {raw!r}", doc.pos(path), str(path[-1]))
+            self.error(Message("expected an expression, got {raw!r}", raw=raw),
+                       doc.pos(path), str(path[-1]))
             return None
         locate = doc.locate(path, " ".join(raw.split()))
         try:
@@ -858,7 +904,8 @@ class _Loader:
             return (Version(coverage.start, coverage.end, expr, when, None, None, True,
                             doc.pos(at)),)
         if role in spec:
-            self.error(f"give '{role}' either on the rule or in its versions, not both",
+            self.error(Message("give '{role}' either on the rule or in its versions, not both",
+                               role=role),
                        doc.pos(at + (role,)))
             return None
         raw = spec["versions"]
@@ -876,7 +923,7 @@ class _Loader:
                 end = coverage.end
             in_force = v.get("in_force", True)
             if in_force and role not in v:
-                self.error(f"version needs '{role}' (or in_force: false)", vpos)
+                self.error(Message("version needs '{role}' (or in_force: false)", role=role), vpos)
             spans.append(Span(start, end, vpos, doc.pos(vpath + ("from",))))
             expr, when = compile_body(v, vpath) if in_force else (None, None)
             out.append(Version(start, end, expr, when, v.get("note"), v.get("text"), False, vpos,
@@ -896,38 +943,45 @@ class _Loader:
             body = [r for r in mine if r.role not in ("applicable_date", "adjust")]
             adjusts = [r for r in mine if r.role == "adjust"]
             if len(dates) != 1 and not (self.incomplete and not dates):
-                where = ", ".join(str(r.position) for r in dates) or "none found"
-                self.error(f"decision {did!r} needs exactly one applicable_date rule ({where})",
+                where = ", ".join(str(r.position) for r in dates) or Message("none found")
+                self.error(Message("decision {did!r} needs exactly one applicable_date rule "
+                                   "({where})", did=did, where=where),
                            pos)
             if not any(r.role == "value" for r in body) and not self.incomplete:
-                self.error(f"decision {did!r} has no value rule", pos)
+                self.error(Message("decision {did!r} has no value rule", did=did), pos)
             value_ids = {r.id for r in body if r.role == "value"}
             for r in mine:
                 for o in r.overrides:
                     if r.role != "value" or o not in value_ids:
-                        self.error(f"overrides {o!r}: not a value rule of {did!r}",
+                        self.error(Message("overrides {o!r}: not a value rule of {did!r}", o=o,
+                                           did=did),
                                    r.position, "overrides")
             if len(adjusts) > 1:
                 orders = [r.order for r in adjusts]
                 if None in orders or len(set(orders)) != len(orders):
-                    self.error(f"decision {did!r} has {len(adjusts)} adjust rules "
-                               f"({', '.join(r.id for r in adjusts)}): give each a distinct "
-                               "'order' (1, 2, ...) saying which applies first", pos)
+                    self.error(Message("decision {did!r} has {n} adjust rules ({items}): give "
+                                       "each a distinct 'order' (1, 2, ...) saying which "
+                                       "applies first", did=did, n=len(adjusts),
+                                       items=', '.join(r.id for r in adjusts)), pos)
                 adjusts.sort(key=lambda r: r.order or 0)
             body.extend(adjusts)
             if kind.declares_values != ("values" in spec):
-                self.error(f"a {kind.name} decision {'needs' if kind.declares_values else 'has no'}"
-                           " 'values'", pos, "values")
+                self.error(Message("a {name} decision {value} 'values'", name=kind.name,
+                                   value='needs' if kind.declares_values else 'has no'),
+                           pos, "values")
             if "sum" in spec and spec["type"] not in _SUMMABLE:
-                self.error(f"a sum over days adds {', '.join(_SUMMABLE)}; {did!r} is a "
-                           f"{spec['type']}", doc.pos(("decisions", did, "sum")), "sum")
+                self.error(Message("a sum over days adds {SUMMABLE}; {did!r} is a {spec}",
+                                   SUMMABLE=', '.join(_SUMMABLE), did=did, spec=spec['type']),
+                           doc.pos(("decisions", did, "sum")), "sum")
             if "currency" in spec and not kind.money:
-                self.error(f"a {kind.name} decision has no currency", pos, "currency")
+                self.error(Message("a {name} decision has no currency", name=kind.name),
+                           pos, "currency")
             applies = self.compile(doc, ("decisions", did, "applies_if", "expr"), scope, "bool")
             if applies is not None and applies.params:
-                self.error(f"applies_if cannot read parameters ({', '.join(applies.params)}): "
-                           "their value depends on the applicable date, which is decided after "
-                           "it", doc.pos(("decisions", did, "applies_if", "expr")), "applies_if")
+                self.error(Message("applies_if cannot read parameters ({params}): their value "
+                                   "depends on the applicable date, which is decided after it",
+                                   params=', '.join(applies.params)),
+                           doc.pos(("decisions", did, "applies_if", "expr")), "applies_if")
             if not dates or applies is None:
                 continue
             params: list[str] = []
@@ -961,9 +1015,10 @@ class _Loader:
                             p in self.money_params for e in exprs for p in e.params) \
                             and not any(dep in money_decisions for e in exprs
                                         for dep in e.decisions):
-                        self.error(f"money decision {did!r}: value rule {r.id!r} reads no money "
-                                   "parameter, so its currency is unknown; declare currency: in "
-                                   "rulebook.yaml or on the decision", r.position, "currency")
+                        self.error(Message("money decision {did!r}: value rule {id!r} reads no "
+                                           "money parameter, so its currency is unknown; "
+                                           "declare currency: in rulebook.yaml or on the decision",
+                                           did=did, id=r.id), r.position, "currency")
             out[did] = Decision(did, spec["title"], spec["type"], spec["per"], applies,
                                 " ".join(spec["applies_if"]["reading"].split()), dates[0],
                                 tuple(body), tuple(params), pos,
@@ -996,9 +1051,10 @@ class _Loader:
             return None
         for e, key in ((start, "from"), (end, "to")):
             if e.params or e.series:
-                self.error(f"a sum's '{key}' cannot read parameters "
-                           f"({', '.join((*e.params, *e.series))}): their values depend on the "
-                           "days summed, which it decides", doc.pos(at + (key,)), key)
+                self.error(Message("a sum's '{key}' cannot read parameters ({value}): their "
+                                   "values depend on the days summed, which it decides", key=key,
+                                   value=', '.join((*e.params, *e.series))),
+                           doc.pos(at + (key,)), key)
                 return None
         selector = date_rule.versions[0].expr
         trees = [e.tree for r in body for v in r.versions for e in (v.expr, v.when)
@@ -1015,7 +1071,8 @@ class _Loader:
         empty_date = self.compile(doc, at + ("empty", "applicable_date"), scope, "date") \
             if "applicable_date" in empty else None
         if empty and kind.name not in _SUMMABLE:
-            self.error(f"'empty' gives a zero; a {kind.name} has none", doc.pos(at + ("empty",)))
+            self.error(Message("'empty' gives a zero; a {name} has none", name=kind.name),
+                       doc.pos(at + ("empty",)))
         return Sum(start, end, each, sp["cite"], " ".join(sp["text"].split()) if "text" in sp
                    else None, " ".join(sp["reading"].split()) if "reading" in sp else None,
                    doc.pos(at), plan, empty.get("cite"), empty_date,
@@ -1033,9 +1090,10 @@ def _param_value(d: Mapping[str, Any], v: Mapping[str, Any], value: Any,
     note = " ".join(v["note"].split()) if "note" in v else None
     source = " ".join(v["source"].split())
     shown = value_text(value) if isinstance(value, dict) else v["value"]
-    warning = None if v["confidence"] == "high" else (
-        f"{d['id']} = {shown} {v.get('currency') or ''} from {v['from']} has "
-        f"confidence '{v['confidence']}': {note or source}")
+    warning = None if v["confidence"] == "high" else Message(
+        "{id} = {value} {currency} from {start} has confidence '{confidence}': {note}",
+        id=d["id"], value=shown, currency=v.get("currency") or "", start=v["from"],
+        confidence=v["confidence"], note=note or source)
     return ParameterValue(v["from"], value, v.get("currency"), source, v["confidence"], note,
                           pos, warning, v.get("amended_by"))
 
@@ -1048,7 +1106,7 @@ def _close_matches(word: str, options: Any, n: int, cutoff: float) -> list[str]:
 
 def _suggest_fact(name: str, facts: Any) -> str:
     close = _close_matches(name, list(facts), n=1, cutoff=0.6)
-    return f"; did you mean {close[0]!r}?" if close else ""
+    return Message("; did you mean {name!r}?", name=close[0]) if close else ""
 
 
 def _field_source(v: Any) -> str:
@@ -1086,26 +1144,29 @@ def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
 
     cite, description = spec["cite"], " ".join(spec["description"].split())
     if spec["max_items"] > MAX_LIST_ITEMS:
-        error(f"max_items {spec['max_items']} is over the engine's ceiling of {MAX_LIST_ITEMS}",
+        error(Message("max_items {spec} is over the engine's ceiling of {MAX_LIST_ITEMS}",
+                      spec=spec['max_items'], MAX_LIST_ITEMS=MAX_LIST_ITEMS),
               at("max_items"), name)
     of = spec["of"]
     item: Fact | None = None
     fields: list[tuple[str, Fact]] = []
     if of == "record":
         if len(spec["fields"]) > MAX_RECORD_FIELDS:
-            error(f"a record has at most {MAX_RECORD_FIELDS} fields, not {len(spec['fields'])}",
+            error(Message("a record has at most {MAX_RECORD_FIELDS} fields, not {n}",
+                          MAX_RECORD_FIELDS=MAX_RECORD_FIELDS, n=len(spec['fields'])),
                   at("fields"), name)
         for fname, fspec in spec["fields"].items():
             if (fspec["type"] == "enum") != ("values" in fspec):
-                error("an enum field needs its values" if fspec["type"] == "enum" else
-                      f"values are for an enum field, not a {fspec['type']}",
+                error(Message("an enum field needs its values") if fspec["type"] == "enum"
+                      else Message("values are for an enum field, not a {type}",
+                                   type=fspec["type"]),
                       at("fields", fname), name)
             fields.append((fname, Fact(f"{name}.{fname}", fspec["type"],
                                        frozenset(fspec.get("values", ())) or None, NO_DEFAULT,
                                        None, cite, description, pos)))
     else:
         if "fields" in spec:
-            error("fields are for a list of records (of: record)", doc.key_pos(
+            error(Message("fields are for a list of records (of: record)"), doc.key_pos(
                 ("facts", name, "fields")), name)
         item = Fact(f"{name}[]", of, frozenset(spec["values"]) if "values" in spec else None,
                     NO_DEFAULT, None, cite, description, pos)
@@ -1113,18 +1174,19 @@ def _list_fact(doc: Document, name: str, spec: Mapping[str, Any], pos: Position,
                     cite, description, pos, _label(spec), None, of,
                     max(1, min(spec["max_items"], MAX_LIST_ITEMS)), item, tuple(fields))
     if "default_from" in spec:
-        error("a list fact cannot default to the evaluation date; give default: [] or a list",
+        error(Message("a list fact cannot default to the evaluation date; give default: [] or "
+                      "a list"),
               at("default_from"), name)
     if "default" not in spec:
         return fact
     if spec["default"] is None:
-        error("a list fact cannot default to null; give default: [] (no items) or a list",
+        error(Message("a list fact cannot default to null; give default: [] (no items) or a list"),
               at("default"), name)
         return fact
     try:
         default = coerce_list(spec["default"], fact)
     except ValueError as e:
         where = getattr(e, "where", "")
-        error(f"default{where}: {e}", at("default"), name)
+        error(Message("default{where}: {e}", where=where, e=e), at("default"), name)
         return fact
     return replace(fact, default=default)

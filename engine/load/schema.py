@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 from engine.load.yaml import Document
 from engine.errors import LoadError
+from engine.render.messages import Message, Plural
 from engine.load import quickschema
 
 __all__ = ["schema_errors", "load_schema", "SCHEMA_NAMES"]
@@ -113,19 +114,25 @@ def _message(err: Any) -> str:  # a jsonschema.ValidationError
     if v == "additionalProperties":
         extra = sorted(set(err.instance) - set(err.schema.get("properties", {})))
         known = ", ".join(sorted(err.schema.get("properties", {})))
-        return f"unknown key(s) {', '.join(map(repr, extra))}; allowed here: {known}"
+        return Plural("unknown key(s) {keys}; allowed here: {known}",  # English has one form
+                      "unknown key(s) {keys}; allowed here: {known}", len(extra),
+                      keys=", ".join(map(repr, extra)), known=known)
     if v == "required":
-        return err.message.replace("is a required property", "is required here")
+        return Message("{name} is required here",
+                       name=err.message.replace(" is a required property", ""))
     if v == "type":
         want = err.validator_value
-        return f"{_show(err.instance)} is not of type {want}" + _type_hint(err.instance, want)
+        return Message("{value} is not of type {want}{hint}", value=_show(err.instance),
+                       want=want, hint=_type_hint(err.instance, want))
     if v == "enum":
-        return f"{_show(err.instance)} is not one of {', '.join(map(str, err.validator_value))}"
+        return Message("{value} is not one of {values}", value=_show(err.instance),
+                       values=", ".join(map(str, err.validator_value)))
     if v == "oneOf" and isinstance(err.instance, dict) and "decision" in err.instance:
-        return ("a rule needs exactly one of applicable_date, requires, unless, value, adjust "
-                "or versions (or a table, which may have versions)")
+        return Message("a rule needs exactly one of applicable_date, requires, unless, value, "
+                       "adjust or versions (or a table, which may have versions)")
     if v == "format":
-        return f"{_show(err.instance)} is not a valid {err.validator_value} (YYYY-MM-DD)"
+        return Message("{value} is not a valid {format} (YYYY-MM-DD)", value=_show(err.instance),
+                       format=err.validator_value)
     return err.message
 
 
@@ -139,7 +146,7 @@ def _show(v: Any) -> str:
 
 def _type_hint(v: Any, want: Any) -> str:
     if isinstance(v, str) and "boolean" in str(want):
-        return " (only true and false are booleans; yes/no/on/off are text)"
+        return Message(" (only true and false are booleans; yes/no/on/off are text)")
     if isinstance(v, str) and v[:1] == "0" and v.isdigit():
-        return " (write numbers without leading zeros)"
+        return Message(" (write numbers without leading zeros)")
     return ""

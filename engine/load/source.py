@@ -16,6 +16,7 @@ from typing import Any, Callable, Mapping
 
 from engine.errors import LoadError, Position
 from engine.load.yaml import MAX_FILE_BYTES, Document, parse_bytes, parse_yaml, read_bounded
+from engine.render.messages import Message
 
 __all__ = ["Source"]
 
@@ -66,7 +67,8 @@ class Source:
             text = self.files[key]
             data = text.encode("utf-8")
             if len(data) > MAX_FILE_BYTES:
-                raise LoadError(f"file is {len(data)} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                raise LoadError(Message("file is {n} bytes; the limit is {MAX_FILE_BYTES} bytes",
+                                        n=len(data), MAX_FILE_BYTES=MAX_FILE_BYTES),
                                 Position(name))
             self.read_files[key] = data
             return parse_yaml(text, name)
@@ -75,8 +77,9 @@ class Source:
         if target != inside and inside not in target.parents:
             # a link out of the folder: a rulebook is its own files (and an error must
             # never show another file's content)
-            raise LoadError("a symbolic link to a file outside the rulebook folder; statute "
-                            "reads only the rulebook's own files (copy the file in)",
+            raise LoadError(Message("a symbolic link to a file outside the rulebook folder; "
+                                    "statute reads only the rulebook's own files (copy the "
+                                    "file in)"),
                             Position(name))
         raw = read_bounded(self.root / rel)  # read once: what is parsed is what is hashed
         self.read_files[key] = raw

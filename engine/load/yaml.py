@@ -19,6 +19,7 @@ from typing import Any, Callable
 import yaml
 
 from engine.errors import LoadError, Position
+from engine.render.messages import Message
 
 try:  # the C parser is several times faster; positions are the same
     from yaml import CSafeLoader as _Loader
@@ -112,22 +113,27 @@ def read_bounded(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
     p = Path(path)
     name = str(path)
     if not p.is_file():
-        what = "a folder" if p.is_dir() else "not a regular file" if p.exists() else "no such file"
-        raise LoadError(f"cannot read file: {what}", Position(name))
+        what = Message("a folder") if p.is_dir() else Message("not a regular file") \
+            if p.exists() else Message("no such file")
+        raise LoadError(Message("cannot read file: {what}", what=what), Position(name))
     try:
         size = p.stat().st_size
     except OSError as e:
-        raise LoadError(f"cannot read file: {e.strerror}", Position(name)) from None
+        raise LoadError(Message("cannot read file: {strerror}", strerror=e.strerror),
+                        Position(name)) from None
     if size > max_bytes:  # refused before reading any of it
-        raise LoadError(f"file is {size} bytes; the limit is {max_bytes} bytes", Position(name))
+        raise LoadError(Message("file is {size} bytes; the limit is {max_bytes} bytes", size=size,
+                                max_bytes=max_bytes), Position(name))
     try:
         with p.open("rb") as fh:
             raw = fh.read(max_bytes + 1)  # bounded, should the file grow meanwhile
     except OSError as e:
-        raise LoadError(f"cannot read file: {e.strerror}", Position(name)) from None
+        raise LoadError(Message("cannot read file: {strerror}", strerror=e.strerror),
+                        Position(name)) from None
     if len(raw) > max_bytes:
         size = p.stat().st_size
-        raise LoadError(f"file is {max(size, len(raw))} bytes; the limit is {max_bytes} bytes",
+        raise LoadError(Message("file is {max} bytes; the limit is {max_bytes} bytes",
+                                max=max(size, len(raw)), max_bytes=max_bytes),
                         Position(name))
     return raw
 
@@ -137,7 +143,8 @@ def parse_bytes(raw: bytes, name: str) -> Document:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as e:
-        raise LoadError(f"not UTF-8 text ({e.reason} at byte {e.start})", Position(name)) from None
+        raise LoadError(Message("not UTF-8 text ({reason} at byte {start})", reason=e.reason,
+                                start=e.start), Position(name)) from None
     return parse_yaml(text, name)
 
 
@@ -156,9 +163,9 @@ def parse_yaml(text: str, file: str = "<string>") -> Document:
         mark = e.problem_mark or e.context_mark
         pos = Position(file, mark.line + 1, mark.column + 1) if mark else Position(file)
         what = e.problem or e.context or "malformed YAML"
-        raise LoadError(f"malformed YAML: {what}", pos) from None
+        raise LoadError(Message("malformed YAML: {what}", what=what), pos) from None
     except yaml.YAMLError as e:
-        raise LoadError(f"malformed YAML: {e}", Position(file)) from None
+        raise LoadError(Message("malformed YAML: {e}", e=e), Position(file)) from None
     return Document(file, b.root, b.positions, b.keys, b.styles, text.splitlines())
 
 
@@ -181,20 +188,20 @@ class _Builder:
         if kind is yaml.DocumentStartEvent:
             self.documents += 1
             if self.documents > 1:
-                raise LoadError("a statute file holds one YAML document; remove the '---'",
+                raise LoadError(Message("a statute file holds one YAML document; remove the '---'"),
                                 self.pos(event))
             return
         if kind in _IGNORED:
             return
         if kind is yaml.AliasEvent:
-            raise LoadError("YAML aliases (*name) are not allowed in statute files; "
-                            "write the value out", self.pos(event))
+            raise LoadError(Message("YAML aliases (*name) are not allowed in statute files; "
+                                    "write the value out"), self.pos(event))
         if kind in (yaml.MappingEndEvent, yaml.SequenceEndEvent):
             self.stack.pop()
             return
         if event.tag is not None and event.tag != "!":  # type: ignore[attr-defined]
-            raise LoadError(f"YAML tags ({event.tag}) are not allowed; quote the value "  # type: ignore[attr-defined]
-                            "to make it text", self.pos(event))
+            raise LoadError(Message("YAML tags ({tag}) are not allowed; quote the value to "
+                                    "make it text", tag=event.tag), self.pos(event))
         if self.stack and isinstance(self.stack[-1][0], dict) and self.stack[-1][2] is None:
             self.key(event)
             return
@@ -209,14 +216,15 @@ class _Builder:
 
     def key(self, event: yaml.Event) -> None:
         if type(event) is not yaml.ScalarEvent:
-            raise LoadError("mapping keys must be plain strings", self.pos(event))
+            raise LoadError(Message("mapping keys must be plain strings"), self.pos(event))
         frame = self.stack[-1]
         key = event.value  # type: ignore[attr-defined]
         if key == "<<" and not event.style:  # type: ignore[attr-defined]
-            raise LoadError("YAML merge keys (<<) are not allowed", self.pos(event))
+            raise LoadError(Message("YAML merge keys (<<) are not allowed"), self.pos(event))
         if key in frame[0]:
             first = self.keys[frame[1] + (key,)]
-            raise LoadError(f"duplicate key {key!r} (first at line {first.line})",
+            raise LoadError(Message("duplicate key {key!r} (first at line {line})", key=key,
+                                    line=first.line),
                             self.pos(event), field=key)
         frame[2] = key
         self.keys[frame[1] + (key,)] = self.pos(event)
@@ -247,7 +255,8 @@ class _Builder:
 
     def open(self, event: yaml.Event, container: Any) -> None:
         if len(self.stack) >= MAX_DEPTH:
-            raise LoadError(f"nested more than {MAX_DEPTH} levels deep", self.pos(event))
+            raise LoadError(Message("nested more than {MAX_DEPTH} levels deep",
+                                    MAX_DEPTH=MAX_DEPTH), self.pos(event))
         path = self.place(event, container)
         self.stack.append([container, path, None])
 
@@ -263,12 +272,14 @@ class _Builder:
             return False
         if _INT.match(text):
             if len(text) > 30:
-                raise LoadError(f"number {text[:12]}... has {len(text)} digits; too large",
+                raise LoadError(Message("number {text}... has {n} digits; too large",
+                                        text=text[:12], n=len(text)),
                                 self.pos(event))
             return int(text)
         if _DEC.match(text):
             if len(text) > 60:
-                raise LoadError(f"number {text[:12]}... has {len(text)} digits; too large",
+                raise LoadError(Message("number {text}... has {n} digits; too large",
+                                        text=text[:12], n=len(text)),
                                 self.pos(event))
             return Decimal(text)
         if _DATE.match(text):
@@ -276,7 +287,8 @@ class _Builder:
                 return _dt.date.fromisoformat(text)
             except ValueError:
                 key = self.where()
-                raise LoadError(f"{text!r} is not a valid calendar date", self.pos(event),
+                raise LoadError(Message("{text!r} is not a valid calendar date", text=text),
+                                self.pos(event),
                                 field=key or None) from None
         return text
 

@@ -19,7 +19,7 @@ from engine.errors import printable
 from engine.evaluate.schedule import Schedule
 from engine.render.concise import Decisive, decisive
 from engine.render.explain import Explainer, substitute
-from engine.render.messages import N_, check_language, default_language
+from engine.render.messages import N_, check_language, default_language, in_language
 from engine.result import DecisionResult, Result, Step
 
 __all__ = ["render_result", "render_text", "render_schedule", "headline", "trace_lines",
@@ -62,7 +62,7 @@ def render_result(result: Result, lang: str | None = None, trace: bool = False,
         out.append("")
     if result.warnings:
         out.append(_("Warnings:"))
-        out.extend(f"  ! {w}" for w in result.warnings)
+        out.extend(f"  ! {in_language(w, ex.lang)}" for w in result.warnings)
     return printable("\n".join(out).rstrip()) + "\n"
 
 
@@ -348,5 +348,5 @@ def render_schedule(schedule: Schedule, trace: bool = False, lang: str | None = 
     if warnings:
         out.append("")
         out.append(_("Warnings:"))
-        out.extend(f"  ! {w}" for w in warnings)
+        out.extend(f"  ! {in_language(w, ex.lang)}" for w in warnings)
     return "\n".join(out) + "\n"

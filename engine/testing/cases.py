@@ -40,6 +40,7 @@ from engine.kinds import json_value
 from engine.render.text import headline, trace_lines
 from engine.result import DecisionResult, Result
 from engine.rulebook import Rulebook
+from engine.render.messages import Message, message_of, translator
 
 __all__ = ["FIELDS", "Mismatch", "Outcome", "TestCase", "collect", "find_test_files",
            "format_failure", "is_test_file", "read_test_file", "run_case"]
@@ -90,6 +91,7 @@ class Outcome:
     mismatches: tuple[Mismatch, ...] = ()
     result: Result | None = None
     errors: tuple[str, ...] = ()  # positioned messages: bad facts, an evaluation failure
+    problems: tuple[StatuteError, ...] = ()  # the same errors, to show in another language
 
 
 # -- finding and reading test files ----------------------------------------------------------
@@ -100,8 +102,8 @@ def is_test_file(path: Path) -> bool:
             and (path.parent.parent / "rulebook.yaml").is_file())
 
 
-_NOT_A_TEST_FILE = ("not a test file: test files are *.yaml files in the tests/ folder of a "
-                    "rulebook (beside rulebook.yaml)")
+_NOT_A_TEST_FILE = Message("not a test file: test files are *.yaml files in the tests/ folder "
+                           "of a rulebook (beside rulebook.yaml)")
 
 
 def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
@@ -117,7 +119,7 @@ def find_test_files(paths: Iterable[str | Path]) -> list[Path]:
             else:
                 errors.append(LoadError(_NOT_A_TEST_FILE, Position(str(p))))
         else:
-            errors.append(LoadError("no such file or folder", Position(str(p))))
+            errors.append(LoadError(Message("no such file or folder"), Position(str(p))))
     if errors:
         raise ErrorList(errors)
     return list(dict.fromkeys(found))
@@ -154,7 +156,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     except LoadError as e:
         raise ErrorList([e]) from None
     if not isinstance(doc.data, dict):
-        raise ErrorList([LoadError("a test file is a mapping with 'cases', a list of cases",
+        raise ErrorList([LoadError(Message("a test file is a mapping with 'cases', a list of "
+                                           "cases"),
                                    doc.pos())])
     errors: list[StatuteError] = list(schema_errors(_dates_as_text(doc), "test"))
     raw = doc.data.get("cases")
@@ -164,7 +167,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     rb = _rulebook(root, rulebooks if rulebooks is not None else {})
     if isinstance(rb, StatuteError):
         errors.extend(rb.errors if isinstance(rb, ErrorList) else [rb])
-        errors.append(LoadError(f"the rulebook {root} has errors; run `statute check {root}`",
+        errors.append(LoadError(Message("the rulebook {root} has errors; run `statute check "
+                                        "{root}`", root=root),
                                 Position(file)))
     else:
         errors.extend(e for i, c in entries for e in _case_errors(doc, i, c, rb))
@@ -172,7 +176,8 @@ def read_test_file(path: str | Path, rulebooks: Rulebooks | None = None) -> list
     for i, c in entries:
         name = c.get("name")
         if isinstance(name, str) and name in first:
-            errors.append(LoadError(f"duplicate case name {name!r} (first at line {first[name]})",
+            errors.append(LoadError(Message("duplicate case name {name!r} (first at line {first})",
+                                            name=name, first=first[name]),
                                     doc.pos(("cases", i, "name")), field=f"cases.{i}.name"))
         elif isinstance(name, str):
             first[name] = doc.pos(("cases", i)).line
@@ -200,15 +205,16 @@ def _case_errors(doc: Document, i: int, data: Mapping[str, Any], rb: Rulebook) -
         try:
             dates.parse_month(data["period"])
         except ValueError as e:
-            errors.append(LoadError(str(e), doc.pos(("cases", i, "period")),
+            errors.append(LoadError(message_of(e), doc.pos(("cases", i, "period")),
                                     field=f"cases.{i}.period"))
     expect = data.get("expect")
     for decision in expect if isinstance(expect, dict) else ():
         if decision not in rb.decisions:
             close = difflib.get_close_matches(decision, list(rb.decisions), n=1)
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            errors.append(LoadError(f"unknown decision {decision!r}{hint}; {rb.id} decides "
-                                    f"{', '.join(rb.decisions)}",
+            hint = Message(" (did you mean {name!r}?)", name=close[0]) if close else ""
+            errors.append(LoadError(Message("unknown decision {decision!r}{hint}; {id} decides "
+                                            "{decisions}", decision=decision, hint=hint, id=rb.id,
+                                            decisions=', '.join(rb.decisions)),
                                     doc.key_pos(("cases", i, "expect", decision)),
                                     field=f"cases.{i}.expect.{decision}"))
     return errors
@@ -301,9 +307,10 @@ def run_case(tc: TestCase) -> Outcome:
                                       trace=True, **extra)
     except ErrorList as e:
         placed = sorted((_place(tc, x) for x in e.errors), key=_where)
-        return Outcome(tc, False, errors=tuple(map(str, placed)))
+        return Outcome(tc, False, errors=tuple(map(str, placed)), problems=tuple(placed))
     except StatuteError as e:
-        return Outcome(tc, False, errors=(str(_place(tc, e)),))
+        one = _place(tc, e)
+        return Outcome(tc, False, errors=(str(one),), problems=(one,))
     except Exception as e:  # noqa: BLE001 - an engine defect: report it with its traceback
         return Outcome(tc, False, errors=(
             f"{tc.position}: the engine failed on this case:\n"
@@ -350,36 +357,42 @@ def _key_path(facts: Any, name: str) -> tuple[str, ...]:
 
 # -- reporting -------------------------------------------------------------------------------
 
-def format_failure(outcome: Outcome) -> str:
-    """A failed case: where and what it checks, expected beside actual, each failing trace."""
+def format_failure(outcome: Outcome, lang: str = "en") -> str:
+    """A failed case: where and what it checks, expected beside actual, each failing trace
+    (the engine's phrases in `lang`; `cite:`, `why:`, `on` and `period` are the test
+    file's own keys)."""
+    _ = translator(lang)
     tc = outcome.case
     head = [f"{tc.position}: {tc.name}", f"  cite: {tc.data['cite']}",
             f"  why:  {' '.join(str(tc.data['why']).split())}",
             f"  on {_show(tc.data['on'])}" + (f", period {tc.data['period']}"
                                                 if "period" in tc.data else "")
-            + (f", as known on {_show(tc.data['as_known_on'])}"
+            + (_(", as known on {date}").format(date=_show(tc.data["as_known_on"]))
                if "as_known_on" in tc.data else "")]
-    out = head + [f"  {e}" for e in "\n".join(outcome.errors).splitlines()]
+    errors = [p.text(lang) for p in outcome.problems] if outcome.problems and lang != "en" \
+        else outcome.errors
+    out = head + [f"  {e}" for e in "\n".join(errors).splitlines()]
     by_decision: dict[str, list[Mismatch]] = {}
     for m in outcome.mismatches:
         by_decision.setdefault(m.decision, []).append(m)
     for decision, ms in by_decision.items():
-        rows = [(decision, "expected", "actual")] + [
+        rows = [(decision, _("expected"), _("actual"))] + [
             (f"  {m.field}", _show(m.expected, m.field), _show(m.actual, m.field)) for m in ms]
         widths = [max(len(r[k]) for r in rows) for k in range(3)]
         out.append("")
         out.extend("  " + "  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip()
                    for r in rows)
-        out.extend(f"    not among the actual citations: {c}" for m in ms
+        out.extend("    " + _("not among the actual citations: {cite}").format(cite=c) for m in ms
                    if m.field == "citations" for c in m.expected if c not in m.actual)
         assert outcome.result is not None
         out.append("")
-        out.extend(_trace_lines(outcome.result[decision]))
+        out.extend(_trace_lines(outcome.result[decision], lang))
     return "\n".join(out) + "\n"
 
 
-def _trace_lines(r: DecisionResult) -> list[str]:
-    return [f"  trace of {r.id}:", f"  {headline(r)}", *(f"  {line}" for line in trace_lines(r))]
+def _trace_lines(r: DecisionResult, lang: str = "en") -> list[str]:
+    return ["  " + translator(lang)("trace of {id}:").format(id=r.id), f"  {headline(r, lang)}",
+            *(f"  {line}" for line in trace_lines(r, lang))]
 
 
 def _show(v: Any, field: str | None = None) -> str:

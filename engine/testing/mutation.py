@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from engine.testing.cases import collect, run_case
+from engine.render.messages import Message
 
 __all__ = ["Mutant", "killed_by", "failing_cases"]
 
@@ -42,7 +43,8 @@ def killed_by(rulebook: str | Path, mutant: Mutant, workdir: str | Path) -> list
     target = copy / mutant.file
     text = target.read_text(encoding="utf-8")
     if text.count(mutant.old) != 1:
-        raise ValueError(f"{mutant.name}: the text to change occurs {text.count(mutant.old)} "
-                         f"times in {mutant.file}, not once")
+        raise ValueError(Message("{name}: the text to change occurs {count} times in {file}, "
+                                 "not once", name=mutant.name, count=text.count(mutant.old),
+                                 file=mutant.file))
     target.write_text(text.replace(mutant.old, mutant.new), encoding="utf-8")
     return failing_cases(copy)

@@ -213,6 +213,18 @@ def test_bad_facts_fail_the_case_with_positions(tmp_path):
         (f"{case.file}:8:36: household.income_per_person: 'abc' is not a money amount "
          "(digits, e.g. 300 or 300.50)"))
     assert outcome.errors[0] in format_failure(outcome)
+    # the report in another language: the same positions, the engine's phrases translated
+    # (engine/render/locale/ru: "unknown fact" is "неизвестный факт")
+    ru = format_failure(outcome, "ru")
+    assert f"{case.file}:7:26: child.birth_dat: неизвестный факт 'child.birth_dat'; " in ru
+
+
+def test_a_failure_report_in_russian(tmp_path):
+    outcome = run_case(only_case(tmp_path, "cases:\n" + WRONG))
+    lines = format_failure(outcome, "ru").splitlines()
+    header = next(i for i, x in enumerate(lines) if x.startswith("  lump_sum_child_benefit"))
+    assert lines[header].split() == ["lump_sum_child_benefit", "ожидалось", "фактически"]
+    assert "    нет среди фактических ссылок: Art. 99" in lines
 
 
 @pytest.mark.parametrize("line, passed", [("", {}), ("    as_known_on: 2011-01-01\n",

@@ -182,9 +182,9 @@ def test_a_value_that_is_a_name_on_its_own_is_shown_by_its_label_and_value(rb):
     ("facts.yaml", "borrower.waiver: {type: bool,", "borrower.waiver: {type: bool, label: '  ',",
      "does not match"),  # a label of spaces names nothing
     ("parameters/daily_fine.yaml", "type: money", "type: money\nunit: percent",
-     "unit: percent is for a decimal or int value, not a money"),
+     "unit: percent is for a value of type decimal, int, not money"),
     ("decisions.yaml", "    type: money", "    type: money\n    unit: percent",
-     "unit: percent is for a decimal or int value, not a money"),
+     "unit: percent is for a value of type decimal, int, not money"),
 ])
 def test_check_refuses_a_blank_label_and_a_percent_that_is_not_a_number(
         tmp_path, rel, old, new, message):

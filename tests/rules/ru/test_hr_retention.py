@@ -209,8 +209,10 @@ BAD = [
 def test_bad_input_is_refused_naming_the_fact(tmp_path, name, body, names):
     case = tmp_path / "case.yaml"
     case.write_text('"on": 2024-03-01\nfacts:\n  document:\n' + body, encoding="utf-8")
-    out = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(RULEBOOK), str(case)],
-                         capture_output=True, text=True)
+    # the messages are compared in English (the rulebook's own language, Russian, is the
+    # default; tests/engine/test_messages_in_language.py checks that)
+    out = subprocess.run([sys.executable, "-m", "engine.cli", "eval", str(RULEBOOK), str(case),
+                          "--lang", "en"], capture_output=True, text=True)
     assert out.returncode == 2, out.stdout + out.stderr
     assert not out.stdout
     for n in names:
