@@ -47,6 +47,7 @@ from engine.expr import Unknown
 from engine.expr.helpers import CITES, div
 from engine.kinds import KINDS
 from engine.model import Decision, Rule, Version
+from engine.render.messages import Message
 from engine.result import DecisionResult, make_result
 from engine.trace import Tracer
 
@@ -541,7 +542,7 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
     top_assumed = [False]
     for r in d.rules:
         _rule(w, r, cov.start, cov.end, top_assumed)
-    w.g["ASSUMPTION"] = f"assumption: {cov.assumption}"
+    w.g["ASSUMPTION"] = Message("assumption: {text}", text=cov.assumption)  # the law's words
     w.line(1, "if A:")
     w.line(2, "W.add(ASSUMPTION)")
     if d.type in _PLAIN_KINDS:
