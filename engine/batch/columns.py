@@ -25,8 +25,8 @@ import polars as pl
 
 from engine.expr._kleene import _path  # a dotted fact name, as the walker reads it
 
-__all__ = ["SCALE", "DEC", "Unsupported", "Col", "Env", "column", "ROUND_MODES", "dec_lit",
-           "POLARS_TYPES"]
+__all__ = ["SCALE", "DEC", "Unsupported", "Col", "Dep", "Env", "column", "ROUND_MODES",
+           "dec_lit", "POLARS_TYPES", "first_nv", "known", "cite_calls", "cite_flags"]
 
 SCALE = 20
 DEC = pl.Decimal(38, SCALE)
@@ -54,6 +54,22 @@ class Col:
     t: str
     absent: Any = None  # for a nullable fact: the expression "it is absent (None)"
     items: tuple = ()  # a literal tuple's values (`x in ('a', 'b')`)
+    # where evaluating the node reads a decision that has no value (the walker raises
+    # NoValue there): the id of the first such decision read, else null; None: never
+    nv: Any = None
+
+
+@dataclass(frozen=True)
+class Dep:
+    """An earlier decision as a later one reads it: its value (null unless it has one),
+    its status (null while undetermined: unknown to a reader, as per case) and whether
+    it has no value (refused, not applicable, not covered: reading it raises NoValue)."""
+
+    value: Any
+    status: Any
+    novalue: Any
+    t: str
+    currency: Any = None
 
 
 @dataclass(frozen=True)
@@ -68,6 +84,20 @@ class Env:
     # rows where the per-case path would raise (a division by zero, an invalid date):
     # filled while compiling; the plan reports those rows as errors, never answers them
     guards: list = field(default_factory=list)
+    deps: Mapping[str, Dep] = field(default_factory=dict)  # earlier decisions read here
+
+
+def first_nv(*nvs: Any) -> Any:
+    """The first of several NoValue marks evaluated in order (None: none can raise)."""
+    live = [n for n in nvs if n is not None]
+    if not live:
+        return None
+    return live[0] if len(live) == 1 else pl.coalesce(live)
+
+
+def known(c: Col) -> Any:
+    """`c`'s value where reading it raised no NoValue (unknown there, as `maybe` makes it)."""
+    return c.e if c.nv is None else pl.when(c.nv.is_null()).then(c.e)
 
 
 def dec_lit(v: Any) -> Any:
@@ -133,6 +163,9 @@ def _name(node: ast.Name, env: Env) -> Col:
     if node.id in env.facts:  # a one-part fact name
         return Col(pl.col(node.id), _tag(env.facts[node.id]),
                    pl.col(node.id).is_null() if node.id in env.nullable else None)
+    dep = env.deps.get(node.id)
+    if dep is not None:  # another decision's value (decided earlier in the plan)
+        return Col(dep.value, dep.t, nv=pl.when(dep.novalue).then(pl.lit(node.id)))
     raise Unsupported(f"reading another decision ({node.id})")
 
 
@@ -146,19 +179,29 @@ def _sequence(node: ast.Tuple | ast.List, env: Env) -> Col:
 
 
 def _boolop(node: ast.BoolOp, env: Env) -> Col:
-    parts = [_node(v, env).e for v in node.values]
+    """Kleene `and`/`or`; a part after an unknown one is read as the walker's `maybe`
+    reads it (a decision with no value there is unknown), a part before as `value`."""
+    stop = isinstance(node.op, ast.Or)
+    cols = [_node(v, env) for v in node.values]
+    nvs, going = [], pl.lit(True)  # going: every earlier part known and not deciding
+    for c in cols:
+        if c.nv is not None:
+            nvs.append(pl.when(going).then(c.nv))
+        going = going & (c.e != stop).fill_null(False) & \
+            (c.nv.is_null() if c.nv is not None else pl.lit(True))
+    parts = [known(c) for c in cols]
     out = parts[0]
     for p in parts[1:]:
-        out = (out | p) if isinstance(node.op, ast.Or) else (out & p)
-    return Col(out, "bool")
+        out = (out | p) if stop else (out & p)
+    return Col(out, "bool", nv=first_nv(*nvs))
 
 
 def _unaryop(node: ast.UnaryOp, env: Env) -> Col:
     c = _node(node.operand, env)
     if isinstance(node.op, ast.Not):
-        return Col(~c.e, "bool")
+        return Col(~c.e, "bool", nv=c.nv)
     if isinstance(node.op, ast.USub):
-        return Col(-c.e, c.t)
+        return Col(-c.e, c.t, nv=c.nv)
     if isinstance(node.op, ast.UAdd):
         return c
     raise Unsupported(f"the operator {type(node.op).__name__}")
@@ -173,7 +216,11 @@ def _safe_divisor(b: Any, zero: Any, env: Env) -> Any:
 
 def _binop(node: ast.BinOp, env: Env) -> Col:
     a, b = _node(node.left, env), _node(node.right, env)
-    op = node.op
+    out = _arith(node.op, a, b, env)
+    return Col(out.e, out.t, nv=first_nv(a.nv, b.nv))
+
+
+def _arith(op: ast.operator, a: Col, b: Col, env: Env) -> Col:
     if isinstance(op, ast.Div):  # helpers.div: exact decimal division, whatever the types
         x, y = _num(a, "dec"), _num(b, "dec")
         return Col(x / _safe_divisor(y, dec_lit(0), env), "dec")
@@ -246,16 +293,19 @@ def _compare(node: ast.Compare, env: Env) -> Col:
         b = b if ok_b else Col(b.e, b.t)
         p = _pair(op, a, b)
         out = p if out is None else out & p  # a known False decides: Kleene `and`
-    return Col(out, "bool")
+    return Col(out, "bool", nv=first_nv(*(c.nv for c in cols)))
 
 
 def _ifexp(node: ast.IfExp, env: Env) -> Col:
     t, a, b = _node(node.test, env), _node(node.body, env), _node(node.orelse, env)
     typ = "dec" if "dec" in (a.t, b.t) else a.t
     x, y = _num(a, typ), _num(b, typ)
+    kx, ky = _num(Col(known(a), a.t), typ), _num(Col(known(b), b.t), typ)
+    nv = first_nv(t.nv, None if a.nv is None else pl.when(t.e.fill_null(False)).then(a.nv),
+                  None if b.nv is None else pl.when((~t.e).fill_null(False)).then(b.nv))
     # the test unknown: known only when both branches are known and equal
-    return Col(pl.when(t.e.is_null()).then(pl.when(x == y).then(x).otherwise(None))
-               .when(t.e).then(x).otherwise(y), typ)
+    return Col(pl.when(t.e.is_null()).then(pl.when(kx == ky).then(kx).otherwise(None))
+               .when(t.e).then(x).otherwise(y), typ, nv=nv)
 
 
 def _call(node: ast.Call, env: Env) -> Col:
@@ -266,6 +316,13 @@ def _call(node: ast.Call, env: Env) -> Col:
         if path is None or path not in env.facts:
             raise Unsupported(f"given() of {ast.unparse(arg)}")
         return Col(pl.col(path).is_not_null(), "bool")
+    if name == "status":  # another decision's status: unknown while it is undetermined
+        dep = env.deps.get(node.args[0].id)  # type: ignore[attr-defined]
+        if dep is None:
+            raise Unsupported(f"status() of {ast.unparse(node.args[0])}")
+        return Col(dep.status, "str")
+    if name == "cite":  # the value; which provisions it names is cite_flags' business
+        return _node(node.args[1], env)
     if name == "date":
         return Col(pl.lit(_dt.date.fromisoformat(node.args[0].value)), "date")  # type: ignore[attr-defined]
     fn = _HELPERS.get(name)
@@ -274,11 +331,56 @@ def _call(node: ast.Call, env: Env) -> Col:
     if name == "round":
         x = _node(node.args[0], env)
         q, mode = node.args[1].value, node.args[2].value  # type: ignore[attr-defined]
-        return _round(x, q, mode)
+        r = _round(x, q, mode)
+        return Col(r.e, r.t, nv=x.nv)
     args = [_node(a, env) for a in node.args]
-    if name == "make_date":
-        return _make_date(env, *args)
-    return fn(*args)
+    out = _make_date(env, *args) if name == "make_date" else fn(*args)
+    return Col(out.e, out.t, nv=first_nv(*(a.nv for a in args)))
+
+
+def cite_calls(tree: ast.AST) -> list[str]:
+    """The provisions `cite()` calls in `tree` name, in the order the walker records
+    them (an inner call before the one around it, left before right), each once."""
+    out: list[str] = []
+
+    def visit(n: ast.AST) -> None:
+        for ch in ast.iter_child_nodes(n):
+            visit(ch)
+        if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "cite":
+            out.append(n.args[0].value)  # type: ignore[attr-defined]
+    visit(tree)
+    return list(dict.fromkeys(out))
+
+
+def cite_flags(tree: ast.AST, env: Env, reach: Any = None) -> list[tuple[str, Any]]:
+    """Each `cite()` of `tree` with where it names its provision: where the walker
+    evaluates the call and its value is known (a branch not taken, a part after a deciding
+    one, is not evaluated; both branches of an unknown test are)."""
+    reach = pl.lit(True) if reach is None else reach
+    if not any(isinstance(n, ast.Call) and getattr(n.func, "id", None) == "cite"
+               for n in ast.walk(tree)):
+        return []
+    if isinstance(tree, ast.Call) and getattr(tree.func, "id", None) == "cite":
+        v = _node(tree.args[1], env)
+        ok = reach & known(v).is_not_null()
+        return cite_flags(tree.args[1], env, reach) + [(tree.args[0].value, ok)]  # type: ignore[attr-defined]
+    if isinstance(tree, ast.IfExp):
+        c = _node(tree.test, env)
+        return (cite_flags(tree.test, env, reach)
+                + cite_flags(tree.body, env, reach & c.e.fill_null(True))
+                + cite_flags(tree.orelse, env, reach & (~c.e).fill_null(True)))
+    if isinstance(tree, ast.BoolOp):
+        stop = isinstance(tree.op, ast.Or)
+        out: list[tuple[str, Any]] = []
+        going = reach
+        for part in tree.values:
+            out += cite_flags(part, env, going)
+            going = going & ~(_node(part, env).e == stop).fill_null(False)
+        return out
+    out = []
+    for ch in ast.iter_child_nodes(tree):
+        out += cite_flags(ch, env, reach)
+    return out
 
 
 def _round(x: Col, quantum: Decimal, mode: str) -> Col:

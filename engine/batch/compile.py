@@ -19,7 +19,7 @@ import polars as pl
 
 from engine import dates
 from engine.batch.columns import DEC, POLARS_TYPES, Col, Env, Unsupported, column
-from engine.batch.decisions import ON, PERIOD, ROW, event_columns, sum_columns
+from engine.batch.decisions import FROM, ON, PERIOD, ROW, event_columns, sum_columns
 from engine.batch.plan import PlanError, f
 from engine.expr.limits import MAX_AMOUNT
 from engine.model import NO_DEFAULT
@@ -68,7 +68,10 @@ class Plan:
         keep = [ROW] + (["name"] if "name" in raw.columns else [])
         outs = [c for i in self.ids for c in _columns(self.rb, i)]
         errs = [f"{i}.@error" for i in self.order]
-        result = frame.select(*keep, *outs, *errs).collect(engine=ENGINE)
+        # what a no-value answer cites: the citations of the decision it read
+        extra = [c for i in self.order for c in (f"{i}.citations", f"{i}.{FROM}")
+                 if c not in outs]
+        result = frame.select(*keep, *outs, *extra, *errs).collect(engine=ENGINE)
         flagged = result.filter(pl.any_horizontal(errs)) if errs else result.head(0)
         for row in flagged.iter_rows(named=True):
             for i in self.order:
@@ -77,7 +80,8 @@ class Plan:
                                            "evaluation error here; run it with --explain-rows "
                                            f"{row[ROW]} to see it"))
         bad = {e.row for e in errors}
-        result = _decode_citations(self.rb, self.ids, result.drop(errs))
+        result = _decode_citations(self.rb, self.order, result.drop(errs))
+        result = result.select(*keep, *outs)
         if bad:  # a row refused per case has no answers here either
             result = result.with_columns(
                 [pl.when(pl.col(ROW).is_in(sorted(bad))).then(None).otherwise(pl.col(c))
@@ -163,11 +167,6 @@ def compile_plan(rb: "Rulebook", decisions: Iterable[str] | None = None) -> Plan
     nullable = frozenset(n for n, fa in rb.facts.items()
                          if fa.default is None and fa.default_from is None)
     plan = Plan(rb, ids, order, facts, nullable)
-    for i in order:  # compile on an empty frame now: a refusal is a compile-time error
-        d = rb.decisions[i]
-        if d.depends:
-            raise PlanError(f"{i}: it reads the decisions {', '.join(d.depends)}; the batch "
-                            "decides decisions on their own facts only, yet")
     probe = pl.DataFrame({"on": pl.Series([], dtype=pl.Date)})
     plan.run(probe, 1, None, _dt.date(2000, 1, 1))
     return plan
@@ -199,6 +198,12 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
         decoded = pl.DataFrame({"@key": key}).join(lookup, on="@key", how="left",
                                                    maintain_order="left", nulls_equal=True)
         result = result.with_columns(decoded[name])
+        src = pl.col(f"{i}.{FROM}")
+        if rb.decisions[i].depends and result[f"{i}.{FROM}"].is_not_null().any():
+            cites: Any = pl.col(name)
+            for j in rb.decisions[i].depends:
+                cites = pl.when(src == j).then(pl.col(f"{j}.citations")).otherwise(cites)
+            result = result.with_columns(cites.alias(name))
     return result
 
 

@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from engine.batch.columns import (DEC, ROUND_MODES, Col, Env, Unsupported, column, dec_lit)
+from engine.batch.columns import (DEC, ROUND_MODES, Col, Dep, Env, Unsupported, cite_calls,
+                                  cite_flags, column, dec_lit, first_nv)
 from engine.kinds import KINDS
 from engine.model import Decision, Rule
 
@@ -46,8 +47,18 @@ class CiteTable:
     value rule, the sum's provision, the empty range's)."""
 
     def __init__(self, d: Decision):
-        self.entries: list[tuple[str, ...]] = [(r.cite,) for r in d.rules]
-        self.rules = {r.id: k for k, r in enumerate(d.rules)}
+        self.entries: list[tuple[str, ...]] = []
+        self.rules: dict[str, int] = {}
+        self.calls: dict[tuple[str, int, str], int] = {}  # (rule, version, provision)
+        for r in d.rules:  # a rule, then what its value's cite() calls name (cited after it)
+            self.rules[r.id] = len(self.entries)
+            self.entries.append((r.cite,))
+            if r.role not in ("value", "adjust"):
+                continue
+            for k, v in enumerate(r.versions):
+                for c in (cite_calls(v.expr.tree) if hasattr(v.expr, "tree") else ()):
+                    self.calls[(r.id, k, c)] = len(self.entries)
+                    self.entries.append((c,))
         fixed = {"date": (d.applicable_date.cite,),
                  "values": tuple(dict.fromkeys(r.cite for r in d.rules if r.role == "value")),
                  "sum": (d.sum.cite,) if d.sum else (),
@@ -62,6 +73,9 @@ class CiteTable:
 
     def rule(self, r: Rule) -> int:
         return 1 << self.rules[r.id]
+
+    def call(self, r: Rule, version: int, provision: str) -> int:
+        return 1 << self.calls[(r.id, version, provision)]
 
     def lit(self, key: str) -> Any:
         return pl.lit(1 << self.fixed[key], dtype=pl.Int64)
@@ -113,6 +127,7 @@ class Outcome:
     rule: Any
     error: Any
     stages: list = field(default_factory=list)  # [{column: expr}], to add in order first
+    nv: Any = None  # the first decision with no value the rules read (NoValue), or null
 
     def apply(self, frame: Any) -> Any:
         """`frame` with the intermediate columns the outcome's expressions read."""
@@ -160,7 +175,8 @@ def _compile(rule: Rule, what: str, tree: Any, env: Env, d: Decision) -> Col:
 
 
 def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
-             nullable: frozenset[str], specials: dict[str, Col], table: CiteTable) -> Outcome:
+             nullable: frozenset[str], specials: dict[str, Col], table: CiteTable,
+             deps: dict[str, Dep] | None = None) -> Outcome:
     """The rules of `d` on the selecting date `day` (a date column), concluded:
     codegen's `_rules_on` + decide's `_conclude`, for every row at once."""
     pvals, pcur, pmissing = param_env(rb, d, day)
@@ -180,7 +196,10 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     pvals = {k: Col(mat(v.e, 0), v.t) for k, v in pvals.items()}
     pcur = {k: (mat(v, 0) if v is not None else None) for k, v in pcur.items()}
     pmissing = {k: mat(v, 0) for k, v in pmissing.items()}
-    env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")})
+    env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")},
+              deps=deps or {})
+    nvs: list[Any] = []  # where the conditions read a decision with no value, in order
+    calls: list[tuple[Rule, Any, Any, int]] = []  # a value's cite(): rule, version, flag, bit
     not_covered: list[Any] = []
     refused: list[tuple[Any, int]] = []
     unknown: list[Any] = []
@@ -205,28 +224,31 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 for p in v.when.params:
                     if p in late:
                         not_covered.append(sel & pmissing[p])
-                w = mat(_compile(r, "when", v.when.tree, env, d).e, 1)
+                wc = _compile(r, "when", v.when.tree, env, d)
+                if wc.nv is not None:
+                    nvs.append(pl.when(sel & ~any_of(not_covered)).then(wc.nv))
+                w = mat(wc.e, 1)
                 w_true, w_open = t(w), ~f(w)
             else:
                 w_true = w_open = pl.lit(True)
             for p in v.expr.params:
                 if p in late:
                     not_covered.append(sel & w_open & pmissing[p])
-            if v.expr.cites:
-                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) calls cite(); the batch "
-                                "does not gather cite() citations yet")
-            if v.expr.decisions or v.expr.series:
-                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) reads "
-                                f"{'another decision' if v.expr.decisions else 'at()'}; the "
-                                "batch decides decisions on their own facts only, yet")
+            if v.expr.series:
+                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) reads at(); the batch "
+                                "has no column form for it yet")
             live = sel & w_open
+            if r.role in ("requires", "unless"):
+                vc = _compile(r, r.role, v.expr.tree, env, d)
+                if vc.nv is not None:
+                    nvs.append(pl.when(live & ~any_of(not_covered)).then(vc.nv))
             if r.role == "requires":
-                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
+                val = mat(vc.e, 1)
                 ref = live & f(val) & w_true
                 r_ref.append(ref)
                 r_unk.append(live & ~t(val) & ~ref)
             elif r.role == "unless":
-                val = mat(_compile(r, r.role, v.expr.tree, env, d).e, 1)
+                val = mat(vc.e, 1)
                 ref = live & t(val) & w_true
                 r_ref.append(ref)
                 r_unk.append(live & ~ref & ~f(val))
@@ -234,7 +256,11 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 r_cand.append(sel & w_true)
                 r_open.append(live & ~w_true)
                 vc = _value_col(r, v, env, d)
-                r_vals.append((sel, Col(mat(vc.e, 1), vc.t), v))
+                r_vals.append((sel, Col(mat(vc.e, 1), vc.t,
+                                        nv=None if vc.nv is None else mat(vc.nv, 1)), v))
+                k = r.versions.index(v)
+                for c, flag in cite_flags(v.expr.tree, env):
+                    calls.append((r, sel, flag, table.call(r, k, c)))
             elif r.role == "adjust":
                 r_adj.append(sel & w_true)
                 r_unk.append(live & ~w_true)
@@ -273,13 +299,20 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     rule_id = pl.lit(None, dtype=pl.Utf8)
     cur = pl.lit(None, dtype=pl.Utf8)
     kind = KINDS[d.type]
+    # the chosen value is computed (CONCLUDE) only past the refusals and the unknowns,
+    # with one rule chosen: there it may read a decision with no value
+    computed = ~ref_any & ~(unknown2 & (any_chosen | any_open)) & any_chosen & (n_chosen == 1)
+    value_nv: list[Any] = []
     for (r, _, vals), ch in zip(cands, chosen):
         for sel, col, v in vals:
             hit = ch & sel
             value = col.e if value is None else pl.when(hit).then(col.e).otherwise(value)
             rule_id = pl.when(hit).then(pl.lit(r.id)).otherwise(rule_id)
+            if col.nv is not None:
+                value_nv.append(pl.when(hit & computed).then(col.nv))
             if kind.money:
-                cur = pl.when(hit).then(_currency(rb, d, v.expr, pcur)).otherwise(cur)
+                cur = pl.when(hit).then(_currency(rb, d, v.expr, pcur, env, errors)) \
+                    .otherwise(cur)
     if value is None:
         value = pl.lit(None)
     value_tag = _tag(d)
@@ -291,18 +324,32 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         new = before
         for hit, v in vs:
             aenv = Env(env.facts, env.nullable, env.params,
-                       {**env.specials, "value": Col(before, value_tag)}, env.guards)
-            new = pl.when(hit).then(_compile(r, "adjustment", v.expr.tree, aenv, d).e
-                                    .cast(_dtype(value_tag))).otherwise(new)
+                       {**env.specials, "value": Col(before, value_tag)}, env.guards,
+                       env.deps)
+            ac = _compile(r, "adjustment", v.expr.tree, aenv, d)
+            if ac.nv is not None:
+                value_nv.append(pl.when(hit & computed & before.is_not_null()).then(ac.nv))
+            new = pl.when(hit).then(ac.e.cast(_dtype(value_tag))).otherwise(new)
             if kind.money:  # an adjustment reading another money parameter: one currency
-                other = _currency(rb, d, v.expr, pcur)
+                other = _currency(rb, d, v.expr, pcur, env, errors)
                 errors.append(t(hit & other.is_not_null() & cur.is_not_null() & (other != cur)))
         adj_unknown.append(t(applies) & new.is_null())
-        adj_cites.append((t(applies) & (new != before).fill_null(False), table.rule(r)))
+        changed = t(applies) & (new != before).fill_null(False)
+        adj_cites.append((changed, table.rule(r)))
+        for hit, v in vs:
+            aenv = Env(env.facts, env.nullable, env.params,
+                       {**env.specials, "value": Col(before, value_tag)}, env.guards,
+                       env.deps)
+            k = r.versions.index(v)
+            adj_cites.extend((changed & t(hit) & t(flag), table.call(r, k, c))
+                             for c, flag in cite_flags(v.expr.tree, aenv))
         value = new
     if kind.money:
         cur = pl.when(cur.is_null()).then(pl.lit(d.currency, dtype=pl.Utf8)).otherwise(cur)
+    chosen_of = {r.id: ch for (r, _, _), ch in zip(cands, chosen)}
     yes_cites = unique_cites([(ch, table.rule(r)) for (r, _, _), ch in zip(cands, chosen)]
+                             + [(chosen_of[r.id] & sel & t(flag), bit)
+                                for r, sel, flag, bit in calls]
                              + adj_cites)
     if d.values:
         errors.append(t(~value.is_in(list(d.values))) & any_chosen)
@@ -321,8 +368,11 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
              .when(undet_value).then(NO_CITES)
              .otherwise(yes_cites))
     errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
+    pre = first_nv(*nvs)  # a NoValue in the conditions ends the decision before CONCLUDE
+    error = any_of(errors) if pre is None else any_of(errors) & pre.is_null()
+    nv = first_nv(pre, pl.when(~nc).then(first_nv(*value_nv)) if value_nv else None)
     return Outcome(status, value, cur if kind.money else pl.lit(None, dtype=pl.Utf8), cites,
-                   rule_id, any_of(errors), stages)
+                   rule_id, error, stages, nv)
 
 
 def _tag(d: Decision) -> str:
@@ -347,16 +397,19 @@ def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
     return Col(col.e.cast(_dtype(tag)), tag)
 
 
-def _currency(rb: "Rulebook", d: Decision, expr: Any, pcur: dict[str, Any]) -> Any:
+def _currency(rb: "Rulebook", d: Decision, expr: Any, pcur: dict[str, Any], env: Env,
+              errors: list[Any]) -> Any:
     """The currency a value computed by `expr` carries (decide._currency): that of the
-    money parameter it reads; several must agree (checked where they are read)."""
+    money parameters and money decisions it reads, which must agree (else the per-case
+    path raises: an error row), or the decision's."""
     money = [pcur[p] for p in expr.params if pcur.get(p) is not None]
+    money += [env.deps[i].currency for i in expr.decisions
+              if i in env.deps and env.deps[i].currency is not None]
     if not money:
         return pl.lit(d.currency, dtype=pl.Utf8)
-    if len(money) > 1:
-        raise PlanError(f"{d.id}: a value reading several money parameters "
-                        f"({', '.join(expr.params)}) has no column form in the batch yet")
-    return money[0]
+    for a, b in zip(money, money[1:]):
+        errors.append(t(a.is_not_null() & b.is_not_null() & (a != b)))
+    return pl.coalesce(money)
 
 
 def round_money(rb: "Rulebook", value: Any) -> Any:

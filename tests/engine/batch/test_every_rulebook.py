@@ -33,7 +33,7 @@ COMPILES = {
         "targeted_guardianship_supplement"},
     "rules/ru/annual-leave": set(),
     "rules/ru/hr-retention": set(),
-    "rules/ru/sick-leave": {"benefit_percentage", "employer_days"},
+    "rules/ru/sick-leave": {"benefit_percentage", "employer_days", "fund_days"},
 }
 """The decisions of each shipped rulebook the batch compiles today (the others are
 refused at compile time, naming the construct)."""
