@@ -325,6 +325,21 @@ def _call(node: ast.Call, env: Env) -> Col:
         return _node(node.args[1], env)
     if name == "date":
         return Col(pl.lit(_dt.date.fromisoformat(node.args[0].value)), "date")  # type: ignore[attr-defined]
+    if name == "matches":
+        return _matches(_node(node.args[0], env), node.args[1].value)  # type: ignore[attr-defined]
+    if name in ("number", "digit"):
+        args = [_node(x, env) for x in node.args]
+        digits = args[0].e.str.replace_all("[^0-9]", "")
+        if name == "number":  # past Int64's digits the per-case int would be exact: guarded
+            env.guards.append((digits.str.len_chars() > 18).fill_null(False))
+            safe = pl.when(digits.str.len_chars() <= 18).then(digits)
+            out = pl.when(digits == "").then(pl.lit(0, dtype=pl.Int64)) \
+                .otherwise(safe.cast(pl.Int64, strict=False))
+        else:  # the i-th digit; one the text lacks raises per case: guarded
+            i = args[1].e
+            env.guards.append(((i < 0) | (i >= digits.str.len_chars())).fill_null(False))
+            out = digits.str.slice(i.clip(0), 1).cast(pl.Int64, strict=False)
+        return Col(out, "int", nv=first_nv(*(x.nv for x in args)))
     fn = _HELPERS.get(name)
     if fn is None:
         raise Unsupported(f"the function {name}()")
@@ -334,8 +349,8 @@ def _call(node: ast.Call, env: Env) -> Col:
         r = _round(x, q, mode)
         return Col(r.e, r.t, nv=x.nv)
     args = [_node(a, env) for a in node.args]
-    out = _make_date(env, *args) if name == "make_date" else fn(*args)
-    return Col(out.e, out.t, nv=first_nv(*(a.nv for a in args)))
+    res = _make_date(env, *args) if name == "make_date" else fn(*args)
+    return Col(res.e, res.t, nv=first_nv(*(a.nv for a in args)))
 
 
 def cite_calls(tree: ast.AST) -> list[str]:
@@ -381,6 +396,30 @@ def cite_flags(tree: ast.AST, env: Env, reach: Any = None) -> list[tuple[str, An
     for ch in ast.iter_child_nodes(tree):
         out += cite_flags(ch, env, reach)
     return out
+
+
+_REGEX_META = set("\\.+*?()|[]{}^$#&-~")
+
+
+def _matches(x: Col, pattern: str) -> Col:
+    """helpers.matches: exactly the template's length, each position its character or
+    class. Only classes whose column test is exactly Python's are compiled (`digit`:
+    ASCII 0-9, `any`); `letter`, `upper`, `lower` follow Python's Unicode tables."""
+    from engine.expr.helpers import PATTERN_CLASSES, parse_pattern
+    tests = parse_pattern(pattern)
+    names = {v: k for k, v in PATTERN_CLASSES.items()}
+    e = x.e.str.len_chars() == len(tests)
+    regex = []
+    for t_ in tests:
+        if isinstance(t_, str):
+            regex.append("\\" + t_ if t_ in _REGEX_META else t_)
+        elif names.get(t_) == "digit":
+            regex.append("[0-9]")
+        elif names.get(t_) == "any":
+            regex.append("(?s:.)")
+        else:
+            raise Unsupported(f"matches() with the class {{{names.get(t_)}}}")
+    return Col(e & x.e.str.contains("^" + "".join(regex) + "$"), "bool", nv=x.nv)
 
 
 def _round(x: Col, quantum: Decimal, mode: str) -> Col:

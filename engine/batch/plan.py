@@ -56,7 +56,8 @@ class CiteTable:
             if r.role not in ("value", "adjust"):
                 continue
             for k, v in enumerate(r.versions):
-                for c in (cite_calls(v.expr.tree) if hasattr(v.expr, "tree") else ()):
+                tree = getattr(v.expr, "tree", None)  # a record's value has fields, no tree
+                for c in (cite_calls(tree) if tree is not None else ()):
                     self.calls[(r.id, k, c)] = len(self.entries)
                     self.entries.append((c,))
         fixed = {"date": (d.applicable_date.cite,),

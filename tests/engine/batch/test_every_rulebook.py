@@ -33,7 +33,7 @@ COMPILES = {
         "targeted_guardianship_supplement"},
     "rules/ru/annual-leave": set(),
     "rules/ru/hr-retention": set(),
-    "rules/ru/sick-leave": {"benefit_percentage", "employer_days", "fund_days"},
+    "rules/ru/sick-leave": {"benefit_percentage", "employer_days", "fund_days", "snils_valid"},
 }
 """The decisions of each shipped rulebook the batch compiles today (the others are
 refused at compile time, naming the construct)."""
@@ -125,3 +125,18 @@ def test_generated_population_matches_per_case(root):
         rows = [{k: v for k, v in r.items() if not isinstance(v, list)} for r in rows]
         agree(rb, plan, ids, rows)
     check()
+
+
+def test_snils_forms_and_check_numbers_match_per_case():
+    """matches() templates as columns: both written forms, a wrong form, a wrong check
+    number, the unchecked low serials; and fund_days, which reads employer_days."""
+    rb, ids, plan = _plan("rules/ru/sick-leave")
+    base = {"on": "2024-03-01", "illness.start_date": "2024-02-01",
+            "illness.end_date": "2024-02-10", "insurance_record.years": "6"}
+    rows = [{**base, "employee.snils": s} for s in (
+        "11223344595", "112-233-445 95", "112-233-445 96", "112233445 95", "1122334459",
+        "001-001-998 00", "abc", "112-233-445-95")]
+    rows.append({**base, "illness.end_date": None})
+    assert agree(rb, plan, ids, rows) == len(rows)
+    out, _ = plan.run(_frame(rows))
+    assert len(set(out["snils_valid.value"].to_list())) > 1
