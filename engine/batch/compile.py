@@ -182,16 +182,15 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
         table = CiteTable(rb.decisions[i])
         masks = result[name]
         longest: Any = masks.list.len().max() if masks.len() else 0
-        if masks.len() and (longest or 0) <= 1:  # one mask a row: an event
+        if masks.len() and (longest or 0) <= 1 and table.width == 1:  # an event's one mask
             key = masks.list.first()
             distinct = key.unique().to_list()
             lists = [table.decode([k]) if k is not None else None for k in distinct]
             dtype: Any = pl.Int64
         else:
-            key = masks.list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+            key = pl.select(table.key(pl.lit(masks))).to_series()
             distinct = key.unique().to_list()
-            lists = [table.decode([int(x) for x in k.split(",") if x]) if k is not None
-                     else None for k in distinct]
+            lists = [table.decode_key(k) if k is not None else None for k in distinct]
             dtype = pl.Utf8
         lookup = pl.DataFrame({"@key": pl.Series(distinct, dtype=dtype),
                                name: pl.Series(lists, dtype=pl.List(pl.Utf8))})

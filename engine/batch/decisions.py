@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import polars as pl
 
 from engine.batch.columns import DEC, Col, Dep, Env, Unsupported, column, first_nv
-from engine.batch.plan import (NO_CITES, CiteTable, PlanError, _tag, f, in_coverage,
+from engine.batch.plan import (CiteTable, PlanError, _tag, f, in_coverage,
                                round_money, rules_on, t)
 from engine.evaluate.decide import MAX_SUM_DAYS
 from engine.kinds import KINDS, VALUED
@@ -96,9 +96,10 @@ def event_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[
     out = rules_on(rb, d, pl.col(day), facts, nullable, dict(env.specials), table, deps)
     frame = out.apply(frame)
     A, D = pl.col(a), pl.col(day)
-    gate = [(f(A), "not_applicable", NO_CITES), (A.is_null(), "undetermined", NO_CITES),
+    none = table.none
+    gate = [(f(A), "not_applicable", none), (A.is_null(), "undetermined", none),
             (D.is_null(), "undetermined", table.lit("date")),
-            (~in_coverage(rb, D), "not_covered", NO_CITES)]
+            (~in_coverage(rb, D), "not_covered", none)]
     status: Any = pl.when(gate[0][0]).then(pl.lit(gate[0][1]))
     cites: Any = pl.when(gate[0][0]).then(gate[0][2])
     for cond, s, c in gate[1:]:
@@ -187,7 +188,7 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
                .when(~in_coverage(rb, SEL)).then(pl.lit("not_covered"))
                .otherwise(out.status))
     dcites = (pl.when(SEL.is_null()).then(table.lit("date"))
-              .when(~in_coverage(rb, SEL)).then(NO_CITES).otherwise(out.cites))
+              .when(~in_coverage(rb, SEL)).then(table.none).otherwise(out.cites))
     reached = SEL.is_not_null() & in_coverage(rb, SEL)
     days = days.with_columns(dstatus.alias("@st"), dcites.alias("@ci"),
                              pl.when(reached & (out.status == pl.lit(d.yes))).then(out.value)
@@ -238,7 +239,7 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     end_unknown = t(A) & S.is_not_null() & E.is_null()
     zero_status = d.yes if spec.empty_cite else d.no
     zero_cites = pl.concat_list([table.lit("empty" if spec.empty_cite else "sum")])
-    ONE = pl.concat_list([NO_CITES])
+    ONE = pl.concat_list([table.none])
     branches = [
         (f(A), "not_applicable", ONE), (A.is_null(), "undetermined", ONE),
         (S.is_null(), "undetermined", pl.concat_list([table.lit("sum")])),

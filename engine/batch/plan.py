@@ -33,7 +33,8 @@ __all__ = ["Outcome", "PlanError", "rules_on", "CiteTable", "NO_CITES", "param_e
 NO_CITES = pl.lit(0, dtype=pl.Int64)
 """Citations travel as a bit mask per row (a bit per rule, and one per fixed list of
 citations a branch gives); the lists are written out once per distinct mask
-(`CiteTable.decode`), not built per row."""
+(`CiteTable.decode`), not built per row. A decision with more entries than one Int64
+holds has a mask of several words (a struct of Int64 fields, `CiteTable.WORD` bits each)."""
 
 
 class PlanError(Unsupported):
@@ -68,18 +69,64 @@ class CiteTable:
         for key, cites in fixed.items():
             self.fixed[key] = len(self.entries)
             self.entries.append(cites)
-        if len(self.entries) > 62:
-            raise PlanError(f"{d.id}: {len(d.rules)} rules; the batch cites at most "
-                            f"{62 - len(fixed)} rules of one decision, yet")
+        self.width = -(-len(self.entries) // self.WORD)  # words of a mask
+
+    WORD = 62
+    """Bits of one word of a mask (an Int64, its sign bit never set)."""
 
     def rule(self, r: Rule) -> int:
-        return 1 << self.rules[r.id]
+        """The entry (bit number) of rule `r`."""
+        return self.rules[r.id]
 
     def call(self, r: Rule, version: int, provision: str) -> int:
-        return 1 << self.calls[(r.id, version, provision)]
+        return self.calls[(r.id, version, provision)]
+
+    def _words(self, entries: list[tuple[Any, int]]) -> Any:
+        """The mask whose bit k is set where k's flag holds (a flag of True: always)."""
+        words = []
+        for w in range(self.width):
+            parts = [(flag, 1 << (k - w * self.WORD)) for flag, k in entries
+                     if w * self.WORD <= k < (w + 1) * self.WORD]
+            if not parts:
+                words.append(NO_CITES)
+            elif all(flag is True for flag, _ in parts):
+                words.append(pl.lit(sum(b for _, b in parts), dtype=pl.Int64))
+            else:
+                words.append(pl.sum_horizontal([
+                    pl.lit(b, dtype=pl.Int64) if flag is True else
+                    pl.when(flag).then(pl.lit(b, dtype=pl.Int64)).otherwise(NO_CITES)
+                    for flag, b in parts]))
+        if self.width == 1:
+            return words[0]
+        return pl.struct([x.alias(f"w{k}") for k, x in enumerate(words)])
+
+    def mask(self, parts: list[tuple[Any, int]]) -> Any:
+        """The mask of the parts whose flag holds (each part an entry of its own)."""
+        return self._words(parts)
 
     def lit(self, key: str) -> Any:
-        return pl.lit(1 << self.fixed[key], dtype=pl.Int64)
+        return self._words([(True, self.fixed[key])])
+
+    @property
+    def none(self) -> Any:
+        return self._words([])
+
+    def key(self, masks: Any) -> Any:
+        """A list of masks as text ("w0:w1,w0:w1"): a join key for decoding them."""
+        if self.width == 1:
+            return masks.list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+        return masks.list.eval(pl.concat_str(
+            [pl.element().struct.field(f"w{k}").cast(pl.Utf8) for k in range(self.width)],
+            separator=":")).list.join(",")
+
+    def decode_key(self, key: str) -> list[str]:
+        masks = []
+        for part in (x for x in key.split(",") if x):
+            m = 0
+            for k, word in enumerate(part.split(":")):
+                m |= int(word) << (k * self.WORD)
+            masks.append(m)
+        return self.decode(masks)
 
     def decode(self, masks: list[int]) -> list[str]:
         """The citations of a row: each mask's entries in bit order, masks in order,
@@ -107,14 +154,6 @@ def f(x: Any) -> Any:
 
 def any_of(xs: list) -> Any:
     return pl.any_horizontal(xs) if xs else pl.lit(False)
-
-
-def unique_cites(parts: list[tuple[Any, int]]) -> Any:
-    """The mask of the parts whose flag holds (each part one bit of its own)."""
-    if not parts:
-        return NO_CITES
-    return pl.sum_horizontal([pl.when(flag).then(pl.lit(bit, dtype=pl.Int64))
-                              .otherwise(NO_CITES) for flag, bit in parts])
 
 
 @dataclass
@@ -152,10 +191,13 @@ def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], di
         kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date"}.get(p.type)
         if kind is None:
             raise PlanError(f"{d.id}: parameter {name} of type {p.type}")
-        v: Any = pl.lit(None, dtype=DEC if kind == "dec" else pl.Date)
+        if p.type == "int" and all(type(pv.value) is int for pv in p.values):
+            kind = "int"  # a whole number stays one (a count of years to add, say)
+        v: Any = pl.lit(None, dtype={"dec": DEC, "int": pl.Int64}.get(kind, pl.Date))
         c: Any = pl.lit(None, dtype=pl.Utf8)
         for pv in p.values:  # the last value starting on or before the day (Parameter.at)
-            lit = dec_lit(pv.value) if kind == "dec" else pl.lit(pv.value)
+            lit = dec_lit(pv.value) if kind == "dec" else \
+                pl.lit(pv.value, dtype=pl.Int64) if kind == "int" else pl.lit(pv.value)
             v = pl.when(day >= pl.lit(pv.start)).then(lit).otherwise(v)
             c = pl.when(day >= pl.lit(pv.start)).then(pl.lit(pv.currency, dtype=pl.Utf8)) \
                 .otherwise(c)
@@ -348,7 +390,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     if kind.money:
         cur = pl.when(cur.is_null()).then(pl.lit(d.currency, dtype=pl.Utf8)).otherwise(cur)
     chosen_of = {r.id: ch for (r, _, _), ch in zip(cands, chosen)}
-    yes_cites = unique_cites([(ch, table.rule(r)) for (r, _, _), ch in zip(cands, chosen)]
+    yes_cites = table.mask([(ch, table.rule(r)) for (r, _, _), ch in zip(cands, chosen)]
                              + [(chosen_of[r.id] & sel & t(flag), bit)
                                 for r, sel, flag, bit in calls]
                              + adj_cites)
@@ -362,11 +404,12 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
               .when(~any_chosen).then(pl.lit(d.no))
               .when(undet_value).then(pl.lit("undetermined"))
               .otherwise(pl.lit(d.yes)))
-    cites = (pl.when(nc).then(NO_CITES)
-             .when(ref_any).then(unique_cites(refused))
-             .when(unknown2 & (any_chosen | any_open)).then(NO_CITES)
+    none = table.none
+    cites = (pl.when(nc).then(none)
+             .when(ref_any).then(table.mask(refused))
+             .when(unknown2 & (any_chosen | any_open)).then(none)
              .when(~any_chosen).then(table.lit("values"))
-             .when(undet_value).then(NO_CITES)
+             .when(undet_value).then(none)
              .otherwise(yes_cites))
     errors.append(~nc & ~ref_any & ~(unknown2 & (any_chosen | any_open)) & (n_chosen > 1))
     pre = first_nv(*nvs)  # a NoValue in the conditions ends the decision before CONCLUDE
@@ -391,8 +434,8 @@ def _dtype(tag: str) -> Any:
 
 
 def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
+    tag = _tag(d)  # a record's answer is refused here, before its fields are read
     col = _compile(r, "value", v.expr.tree, env, d)
-    tag = _tag(d)
     if tag == "dec" and col.t == "int":
         return Col(col.e.cast(DEC), "dec")
     return Col(col.e.cast(_dtype(tag)), tag)

@@ -32,7 +32,7 @@ COMPILES = {
         "child_benefit", "serviceman_child_benefit", "guardianship_benefit",
         "targeted_guardianship_supplement"},
     "rules/ru/annual-leave": set(),
-    "rules/ru/hr-retention": set(),
+    "rules/ru/hr-retention": {"destroy_not_before", "retention_status"},
     "rules/ru/sick-leave": {"benefit_percentage", "employer_days", "fund_days", "snils_valid"},
 }
 """The decisions of each shipped rulebook the batch compiles today (the others are
