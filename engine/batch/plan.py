@@ -193,7 +193,8 @@ def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], di
             raise PlanError(f"{d.id}: parameter {name} of type {p.type}")
         if p.type == "int" and all(type(pv.value) is int for pv in p.values):
             kind = "int"  # a whole number stays one (a count of years to add, say)
-        v: Any = pl.lit(None, dtype={"dec": DEC, "int": pl.Int64}.get(kind, pl.Date))
+        types: dict[str, Any] = {"dec": DEC, "int": pl.Int64, "date": pl.Date}
+        v: Any = pl.lit(None, dtype=types[kind])
         c: Any = pl.lit(None, dtype=pl.Utf8)
         for pv in p.values:  # the last value starting on or before the day (Parameter.at)
             lit = dec_lit(pv.value) if kind == "dec" else \
