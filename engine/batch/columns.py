@@ -26,7 +26,7 @@ import polars as pl
 from engine.expr._kleene import _path  # a dotted fact name, as the walker reads it
 
 __all__ = ["SCALE", "DEC", "Unsupported", "Col", "Dep", "Env", "column", "ROUND_MODES",
-           "dec_lit", "POLARS_TYPES", "first_nv", "known", "cite_calls", "cite_flags"]
+           "dec_lit", "POLARS_TYPES", "first_nv", "known", "cite_calls", "cite_flags", "OUTSIDE"]
 
 SCALE = 20
 DEC = pl.Decimal(38, SCALE)
@@ -85,6 +85,12 @@ class Env:
     # filled while compiling; the plan reports those rows as errors, never answers them
     guards: list = field(default_factory=list)
     deps: Mapping[str, Dep] = field(default_factory=dict)  # earlier decisions read here
+    series: Mapping[str, Any] = field(default_factory=dict)  # parameters read by at()
+    # where set, large parts (a conditional, at(), make_date) are computed once as a
+    # column of their own, and a subtree written twice (a definition used twice) once:
+    # the expression would otherwise grow with every copy
+    mat: Callable[[Any], Any] | None = None
+    memo: dict = field(default_factory=dict)
 
 
 def first_nv(*nvs: Any) -> Any:
@@ -93,6 +99,16 @@ def first_nv(*nvs: Any) -> Any:
     if not live:
         return None
     return live[0] if len(live) == 1 else pl.coalesce(live)
+
+
+OUTSIDE = "@outside"
+"""The NoValue mark of at() on a date no value of its parameter covers: per case an
+OutsideSeries, which the walker's `maybe` does not catch (the decision is not_covered)."""
+
+
+def _maybe(nv: Any) -> Any:
+    """What of a part's raising survives the walker's `maybe`: an OutsideSeries."""
+    return None if nv is None else pl.when(nv == OUTSIDE).then(nv)
 
 
 def known(c: Col) -> Any:
@@ -109,7 +125,26 @@ def column(tree: ast.AST, env: Env) -> Col:
     return _node(tree, env)
 
 
+_SHARED = (ast.IfExp, ast.Call, ast.BinOp, ast.BoolOp, ast.Compare)
+
+
 def _node(node: ast.AST, env: Env) -> Col:
+    if env.mat is None or not isinstance(node, _SHARED):
+        return _plain(node, env)
+    key = ast.dump(node)
+    got = env.memo.get(key)
+    if got is not None:  # its guards hold wherever it is read again
+        env.guards.extend(got[1])
+        return got[0]  # type: ignore[no-any-return]
+    g0 = len(env.guards)
+    c = _plain(node, env)
+    if isinstance(node, (ast.IfExp, ast.Call)) and not c.items:
+        c = Col(env.mat(c.e), c.t, c.absent, c.items, None if c.nv is None else env.mat(c.nv))
+    env.memo[key] = (c, env.guards[g0:])
+    return c
+
+
+def _plain(node: ast.AST, env: Env) -> Col:
     path = _path(node)
     if path is not None:
         if getattr(node, "statute_param_field", None) is not None:
@@ -184,11 +219,13 @@ def _boolop(node: ast.BoolOp, env: Env) -> Col:
     stop = isinstance(node.op, ast.Or)
     cols = [_node(v, env) for v in node.values]
     nvs, going = [], pl.lit(True)  # going: every earlier part known and not deciding
+    reached = pl.lit(True)  # every earlier part not deciding (known or not)
     for c in cols:
         if c.nv is not None:
-            nvs.append(pl.when(going).then(c.nv))
+            nvs.append(pl.when(going).then(c.nv).when(reached).then(_maybe(c.nv)))
         going = going & (c.e != stop).fill_null(False) & \
             (c.nv.is_null() if c.nv is not None else pl.lit(True))
+        reached = reached & ~(c.e == stop).fill_null(False)
     parts = [known(c) for c in cols]
     out = parts[0]
     for p in parts[1:]:
@@ -301,8 +338,12 @@ def _ifexp(node: ast.IfExp, env: Env) -> Col:
     typ = "dec" if "dec" in (a.t, b.t) else a.t
     x, y = _num(a, typ), _num(b, typ)
     kx, ky = _num(Col(known(a), a.t), typ), _num(Col(known(b), b.t), typ)
-    nv = first_nv(t.nv, None if a.nv is None else pl.when(t.e.fill_null(False)).then(a.nv),
-                  None if b.nv is None else pl.when((~t.e).fill_null(False)).then(b.nv))
+    nv = first_nv(t.nv, None if a.nv is None else
+                  pl.when(t.e.fill_null(False)).then(a.nv)
+                  .when(t.e.is_null()).then(_maybe(a.nv)),
+                  None if b.nv is None else
+                  pl.when((~t.e).fill_null(False)).then(b.nv)
+                  .when(t.e.is_null()).then(_maybe(b.nv)))
     # the test unknown: known only when both branches are known and equal
     return Col(pl.when(t.e.is_null()).then(pl.when(kx == ky).then(kx).otherwise(None))
                .when(t.e).then(x).otherwise(y), typ, nv=nv)
@@ -323,6 +364,8 @@ def _call(node: ast.Call, env: Env) -> Col:
         return Col(dep.status, "str")
     if name == "cite":  # the value; which provisions it names is cite_flags' business
         return _node(node.args[1], env)
+    if name == "at":
+        return _at(env, node.args[0].id, _node(node.args[1], env))  # type: ignore[attr-defined]
     if name == "date":
         return Col(pl.lit(_dt.date.fromisoformat(node.args[0].value)), "date")  # type: ignore[attr-defined]
     if name == "matches":
@@ -420,6 +463,27 @@ def _matches(x: Col, pattern: str) -> Col:
         else:
             raise Unsupported(f"matches() with the class {{{names.get(t_)}}}")
     return Col(e & x.e.str.contains("^" + "".join(regex) + "$"), "bool", nv=x.nv)
+
+
+def _at(env: Env, name: str, day: Col) -> Col:
+    """at(parameter, day): the value starting last on or before `day` (Parameter.at);
+    a known day before its first value raises OutsideSeries per case (marked here)."""
+    p = env.series.get(name)
+    if p is None or p.fields is not None:
+        raise Unsupported(f"at() of the parameter {name}")
+    whole = p.type == "int" and all(type(pv.value) is int for pv in p.values)
+    kind = "int" if whole else {"money": "dec", "decimal": "dec", "int": "dec",
+                                "date": "date"}.get(p.type)
+    if kind is None:
+        raise Unsupported(f"at() of the {p.type} parameter {name}")
+    dtype = {"int": pl.Int64, "dec": DEC, "date": pl.Date}[kind]
+    v: Any = pl.lit(None, dtype=dtype)
+    for pv in p.values:
+        lit = dec_lit(pv.value) if kind == "dec" else pl.lit(pv.value, dtype=dtype)
+        v = pl.when(day.e >= pl.lit(pv.start)).then(lit).otherwise(v)
+    before = (day.e < pl.lit(p.values[0].start)) if p.values else day.e.is_not_null()
+    return Col(v, kind, nv=first_nv(day.nv, pl.when(before.fill_null(False))
+                                    .then(pl.lit(OUTSIDE))))
 
 
 def _round(x: Col, quantum: Decimal, mode: str) -> Col:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 import polars as pl
 
 from engine import dates
-from engine.batch.columns import DEC, POLARS_TYPES, Col, Env, Unsupported, column
+from engine.batch.columns import DEC, OUTSIDE, POLARS_TYPES, Col, Env, Unsupported, column
 from engine.batch.decisions import FROM, ON, PERIOD, ROW, event_columns, sum_columns
 from engine.batch.plan import PlanError, f
 from engine.expr.limits import MAX_AMOUNT
@@ -198,8 +198,9 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
                                                    maintain_order="left", nulls_equal=True)
         result = result.with_columns(decoded[name])
         src = pl.col(f"{i}.{FROM}")
-        if rb.decisions[i].depends and result[f"{i}.{FROM}"].is_not_null().any():
-            cites: Any = pl.col(name)
+        if result[f"{i}.{FROM}"].is_not_null().any():  # outside a series: no citations
+            cites: Any = pl.when(src == OUTSIDE).then(pl.lit([], dtype=pl.List(pl.Utf8))) \
+                .otherwise(pl.col(name))
             for j in rb.decisions[i].depends:
                 cites = pl.when(src == j).then(pl.col(f"{j}.citations")).otherwise(cites)
             result = result.with_columns(cites.alias(name))

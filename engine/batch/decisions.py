@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from engine.batch.columns import DEC, Col, Dep, Env, Unsupported, column, first_nv
+from engine.batch.columns import DEC, OUTSIDE, Col, Dep, Env, Unsupported, column, first_nv
 from engine.batch.plan import (CiteTable, PlanError, _tag, f, in_coverage,
                                round_money, rules_on, t)
 from engine.evaluate.decide import MAX_SUM_DAYS
@@ -125,7 +125,8 @@ def _no_value(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, nv: Any) -> pl.L
         return frame.with_columns(pl.lit(None, dtype=pl.Utf8).alias(f"{d.id}.{FROM}"))
     frame = frame.with_columns(nv.alias(f"{d.id}.{FROM}"))
     src = pl.col(f"{d.id}.{FROM}")
-    status: Any = pl.lit(d.no_value)
+    status: Any = pl.when(src == OUTSIDE).then(pl.lit("not_covered")) \
+        .otherwise(pl.lit(d.no_value))
     for j in d.depends:
         status = pl.when((src == j) & (pl.col(f"{j}.status") == "not_covered")) \
             .then(pl.lit("not_covered")).otherwise(status)

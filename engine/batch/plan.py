@@ -101,8 +101,13 @@ class CiteTable:
         return pl.struct([x.alias(f"w{k}") for k, x in enumerate(words)])
 
     def mask(self, parts: list[tuple[Any, int]]) -> Any:
-        """The mask of the parts whose flag holds (each part an entry of its own)."""
-        return self._words(parts)
+        """The mask of the entries whose flag holds (an entry named by several parts, as
+        two cite() of one provision, is set where any of them holds: bits never add up)."""
+        flags: dict[int, list[Any]] = {}
+        for flag, k in parts:
+            flags.setdefault(k, []).append(flag)
+        return self._words([(fs[0] if len(fs) == 1 else pl.any_horizontal(fs), k)
+                            for k, fs in flags.items()])
 
     def lit(self, key: str) -> Any:
         return self._words([(True, self.fixed[key])])
@@ -167,13 +172,17 @@ class Outcome:
     rule: Any
     error: Any
     stages: list = field(default_factory=list)  # [{column: expr}], to add in order first
+    shared: list = field(default_factory=list)  # [(column, expr)] after stages[0], in order
     nv: Any = None  # the first decision with no value the rules read (NoValue), or null
 
     def apply(self, frame: Any) -> Any:
         """`frame` with the intermediate columns the outcome's expressions read."""
-        for stage in self.stages:
+        for k, stage in enumerate(self.stages):
             if stage:
                 frame = frame.with_columns(**stage)
+            if k == 0:
+                for name, expr in self.shared:
+                    frame = frame.with_columns(expr.alias(name))
         return frame
 
 
@@ -240,8 +249,15 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     pvals = {k: Col(mat(v.e, 0), v.t) for k, v in pvals.items()}
     pcur = {k: (mat(v, 0) if v is not None else None) for k, v in pcur.items()}
     pmissing = {k: mat(v, 0) for k, v in pmissing.items()}
+    shared: list[tuple[str, Any]] = []
+
+    def share(expr: Any) -> Any:
+        counter[0] += 1
+        name = f"@{d.id}:{counter[0]}"
+        shared.append((name, expr))
+        return pl.col(name)
     env = Env(facts, nullable, pvals, {**specials, "applicable_date": Col(day, "date")},
-              deps=deps or {})
+              deps=deps or {}, series={n: rb.parameters[n] for n in d.series}, mat=share)
     nvs: list[Any] = []  # where the conditions read a decision with no value, in order
     calls: list[tuple[Rule, Any, Any, int]] = []  # a value's cite(): rule, version, flag, bit
     not_covered: list[Any] = []
@@ -278,9 +294,6 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
             for p in v.expr.params:
                 if p in late:
                     not_covered.append(sel & w_open & pmissing[p])
-            if v.expr.series:
-                raise PlanError(f"{d.id}: rule {r.id} ({r.cite}) reads at(); the batch "
-                                "has no column form for it yet")
             live = sel & w_open
             if r.role in ("requires", "unless"):
                 vc = _compile(r, r.role, v.expr.tree, env, d)
@@ -369,7 +382,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         for hit, v in vs:
             aenv = Env(env.facts, env.nullable, env.params,
                        {**env.specials, "value": Col(before, value_tag)}, env.guards,
-                       env.deps)
+                       env.deps, env.series)
             ac = _compile(r, "adjustment", v.expr.tree, aenv, d)
             if ac.nv is not None:
                 value_nv.append(pl.when(hit & computed & before.is_not_null()).then(ac.nv))
@@ -383,7 +396,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
         for hit, v in vs:
             aenv = Env(env.facts, env.nullable, env.params,
                        {**env.specials, "value": Col(before, value_tag)}, env.guards,
-                       env.deps)
+                       env.deps, env.series)
             k = r.versions.index(v)
             adj_cites.extend((changed & t(hit) & t(flag), table.call(r, k, c))
                              for c, flag in cite_flags(v.expr.tree, aenv))
@@ -417,7 +430,7 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
     error = any_of(errors) if pre is None else any_of(errors) & pre.is_null()
     nv = first_nv(pre, pl.when(~nc).then(first_nv(*value_nv)) if value_nv else None)
     return Outcome(status, value, cur if kind.money else pl.lit(None, dtype=pl.Utf8), cites,
-                   rule_id, error, stages, nv)
+                   rule_id, error, stages, shared, nv)
 
 
 def _tag(d: Decision) -> str:
