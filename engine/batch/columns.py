@@ -476,7 +476,7 @@ def _at(env: Env, name: str, day: Col) -> Col:
                                 "date": "date"}.get(p.type)
     if kind is None:
         raise Unsupported(f"at() of the {p.type} parameter {name}")
-    dtype = {"int": pl.Int64, "dec": DEC, "date": pl.Date}[kind]
+    dtype: Any = {"int": pl.Int64, "dec": DEC, "date": pl.Date}[kind]
     v: Any = pl.lit(None, dtype=dtype)
     for pv in p.values:
         lit = dec_lit(pv.value) if kind == "dec" else pl.lit(pv.value, dtype=dtype)
