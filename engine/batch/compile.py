@@ -127,6 +127,8 @@ class Plan:
         else:
             cols[PERIOD] = on_s.dt.month_start().alias(PERIOD)
         for name, fact in self.rb.facts.items():
+            if fact.type not in POLARS_TYPES and name not in raw.columns:
+                continue  # a list or record fact no decision asked reads (else refused)
             s = _typed(raw, name, fact, errors, cols[ROW])
             if fact.default_from == "on":
                 s = s.fill_null(on_s)

@@ -451,8 +451,8 @@ def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
     tag = _tag(d)  # a record's answer is refused here, before its fields are read
     col = _compile(r, "value", v.expr.tree, env, d)
     if tag == "dec" and col.t == "int":
-        return Col(col.e.cast(DEC), "dec")
-    return Col(col.e.cast(_dtype(tag)), tag)
+        return Col(col.e.cast(DEC), "dec", nv=col.nv)
+    return Col(col.e.cast(_dtype(tag)), tag, nv=col.nv)
 
 
 def _currency(rb: "Rulebook", d: Decision, expr: Any, pcur: dict[str, Any], env: Env,

@@ -139,6 +139,44 @@ def test_snils_forms_and_check_numbers_match_per_case():
         "11223344595", "112-233-445 95", "112-233-445 96", "112233445 95", "1122334459",
         "001-001-998 00", "abc", "112-233-445-95")]
     rows.append({**base, "illness.end_date": None})
+    rows += [{**base, "earnings.year_minus_2": "500000", "earnings.year_minus_1": "3000000"},
+             {**base, "earnings.year_minus_2": "0", "earnings.year_minus_1": "0"},
+             {**base, "on": "2010-02-01", "illness.start_date": "2010-01-01",
+              "illness.end_date": "2010-01-05"}]
     assert agree(rb, plan, ids, rows) == len(rows)
     out, _ = plan.run(_frame(rows))
     assert len(set(out["snils_valid.value"].to_list())) > 1
+
+
+FIXTURES = sorted(os.path.dirname(p) for p in
+                  glob.glob("tests/fixtures/rulebooks/good/*/rulebook.yaml"))
+
+
+@pytest.mark.parametrize("root", FIXTURES)
+def test_fixture_rulebooks_match_per_case(root):
+    """The synthetic rulebooks of the engine's own tests (every kind of answer, decisions
+    reading decisions, sums by day): what compiles agrees with the per-case path too."""
+    rb, ids, plan = _plan(root)
+    if plan is None:
+        pytest.skip("no decision of this rulebook compiles yet")
+
+    @settings(deadline=None, max_examples=min(settings().max_examples, 20))
+    @given(population(rb, root, max_size=20), st.just(None))
+    def check(rows, _):
+        agree(rb, plan, ids, [{k: v for k, v in r.items() if not isinstance(v, list)}
+                              for r in rows])
+    check()
+
+
+def test_reading_a_decision_with_no_value_takes_the_declared_status():
+    """hazard_allowance's value reads weekly_wage; where weekly_wage is not applicable the
+    walker raises NoValue and hazard_allowance takes its `no_value` status (per case and
+    here), where weekly_wage is undetermined hazard_allowance is too."""
+    root = "tests/fixtures/rulebooks/good/kinds"
+    rb, ids, plan = _plan(root)
+    rows = [{"on": "2020-01-01", "job.hazard": "high"},
+            {"on": "2020-01-01", "job.hazard": "none"},
+            {"on": "2020-01-01", "job.hazard": "high", "worker.apprentice": "true"}]
+    assert agree(rb, plan, ids, rows) == 3
+    out, _ = plan.run(_frame(rows))
+    assert out["hazard_allowance.status"][0] == rb.decisions["hazard_allowance"].no_value
