@@ -26,7 +26,8 @@ import polars as pl
 from engine.expr._kleene import _path  # a dotted fact name, as the walker reads it
 
 __all__ = ["SCALE", "DEC", "Unsupported", "Col", "Dep", "Env", "column", "ROUND_MODES",
-           "dec_lit", "POLARS_TYPES", "first_nv", "known", "cite_calls", "cite_flags", "OUTSIDE"]
+           "dec_lit", "POLARS_TYPES", "first_nv", "known", "cite_calls", "cite_flags",
+           "OUTSIDE", "LIST_TYPES", "STATED", "stated_facts"]
 
 SCALE = 20
 DEC = pl.Decimal(38, SCALE)
@@ -155,13 +156,22 @@ def _plain(node: ast.AST, env: Env) -> Col:
         if t is None:
             raise Unsupported(f"the name {path}")
         if t.startswith("list") or t.startswith("record"):
-            raise Unsupported(f"a list fact ({path})")
+            if t not in LIST_TYPES:
+                raise Unsupported(f"a list fact of {t} ({path})")
+            return Col(pl.col(path), t)
         c = pl.col(path)
         return Col(c, _tag(t), c.is_null() if path in env.nullable else None)
     handler = _HANDLERS.get(type(node))
     if handler is None:
         raise Unsupported(f"the construct {type(node).__name__}")
     return handler(node, env)
+
+
+STATED = "@stated:"
+"""Prefix of the column telling whether the input gave a fact (before its default)."""
+
+LIST_TYPES = {"list[int]": pl.List(pl.Int64), "list[bool]": pl.List(pl.Boolean)}
+"""The list facts with a column form: a Polars list column of their items."""
 
 
 def _tag(t: str) -> str:
@@ -357,6 +367,11 @@ def _call(node: ast.Call, env: Env) -> Col:
         if path is None or path not in env.facts:
             raise Unsupported(f"given() of {ast.unparse(arg)}")
         return Col(pl.col(path).is_not_null(), "bool")
+    if name == "stated":  # never unknown: the case wrote the fact, or it did not
+        path = _path(node.args[0]) or getattr(node.args[0], "id", None)
+        if path is None or path not in env.facts:
+            raise Unsupported(f"stated() of {ast.unparse(node.args[0])}")
+        return Col(pl.col(STATED + path), "bool")
     if name == "status":  # another decision's status: unknown while it is undetermined
         dep = env.deps.get(node.args[0].id)  # type: ignore[attr-defined]
         if dep is None:
@@ -519,6 +534,25 @@ def _dim(y: Any, m: Any) -> Any:
         .when(m.is_in([4, 6, 9, 11])).then(30).otherwise(31).cast(pl.Int64)
 
 
+def stated_facts(trees: Any) -> set[str]:
+    """The facts `stated()` reads in `trees`: the batch keeps whether the input gave them."""
+    out: set[str] = set()
+    for tree in trees:
+        for n in ast.walk(tree):
+            if isinstance(n, ast.Call) and getattr(n.func, "id", None) == "stated":
+                arg = n.args[0]
+                out.add(_path(arg) or str(getattr(arg, "id", "")))
+    return out
+
+
+def _list_only(xs: Col, name: str, out: Col) -> Col:
+    """`out`, when `xs` is a list of what `name` takes (sum of ints, any/all of bools)."""
+    want = "list[int]" if name == "sum" else "list[bool]"
+    if xs.t != want:
+        raise Unsupported(f"{name}() of a {xs.t}")
+    return out
+
+
 def _constant_int(c: Col) -> int | None:
     """The value of a column that reads no column (`12`, `-70`), else None."""
     if c.t != "int" or c.e.meta.root_names():
@@ -554,6 +588,11 @@ def _age(birth: Col, on: Col) -> Col:
 
 def _minmax(pick: Callable[..., Any]) -> Callable[..., Col]:
     def fn(*xs: Col) -> Col:
+        if xs and xs[0].t.startswith("list["):  # min(list, v): the items and v
+            items, v = xs
+            least = items.e.list.min() if pick is pl.min_horizontal else items.e.list.max()
+            return Col(pl.when(items.e.is_null() | v.e.is_null()).then(None)
+                       .otherwise(pick([least, v.e])), v.t)
         t = "dec" if any(x.t == "dec" for x in xs) else xs[0].t
         es = [_num(x, t) for x in xs]
         anynull = pl.any_horizontal([e.is_null() for e in es])
@@ -577,6 +616,12 @@ _HELPERS: dict[str, Callable[..., Col]] = {
     "min": _minmax(pl.min_horizontal),
     "max": _minmax(pl.max_horizontal),
     "abs": lambda x: Col(x.e.abs(), x.t),
+    "count": lambda xs: Col(xs.e.list.len().cast(pl.Int64), "int"),
+    "len": lambda x: Col((x.e.list.len() if x.t.startswith("list[") else x.e.str.len_chars())
+                         .cast(pl.Int64), "int"),
+    "sum": lambda xs: _list_only(xs, "sum", Col(xs.e.list.sum().cast(pl.Int64), "int")),
+    "any": lambda xs: _list_only(xs, "any", Col(xs.e.list.any(), "bool")),
+    "all": lambda xs: _list_only(xs, "all", Col(xs.e.list.all(), "bool")),
     "round": lambda *a: a[0],  # handled in _call
 }
 

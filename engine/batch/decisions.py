@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
-from engine.batch.columns import DEC, OUTSIDE, Col, Dep, Env, Unsupported, column, first_nv
+from engine.batch.columns import (DEC, OUTSIDE, STATED, Col, Dep, Env, Unsupported, column,
+                                  first_nv, stated_facts)
 from engine.batch.plan import (CiteTable, PlanError, _tag, f, in_coverage,
                                round_money, rules_on, t)
 from engine.evaluate.decide import MAX_SUM_DAYS
@@ -167,7 +168,8 @@ def sum_columns(rb: "Rulebook", d: Decision, frame: pl.LazyFrame, facts: dict[st
     last = pl.when(E.is_null()).then(S).otherwise(E)
     too_long = t(A) & S.is_not_null() & E.is_not_null() & \
         ((E - S).dt.total_days() + 1 > MAX_SUM_DAYS)
-    carry = [pl.col(c) for c in sorted(_reads(d) | {ON, PERIOD} | _dep_columns(rb, d))]
+    carry = [pl.col(c) for c in sorted(_reads(d) | {ON, PERIOD} | _dep_columns(rb, d)
+                                       | {STATED + x for x in stated_facts(_trees(d))})]
     todo = frame.filter(go & ~too_long).select(ROW, S, last.alias("@last"), *carry) \
         .collect(engine="in-memory").lazy()
     firsts = _firsts(rb, d, todo, S, pl.col("@last"), env)
@@ -296,6 +298,17 @@ def _share(d: Decision, spec: Any, value: Any, n: Any, first: Any, facts: dict[s
     env = _env(facts, nullable, value=Col(value, tag), days=Col(n, "int"),
                day=Col(first, "date"))
     return _top(d, "share of the days", spec.each.tree, env).cast(DEC)
+
+
+def _trees(d: Decision) -> list[Any]:
+    """Every expression tree of `d` (its rules' versions, its sum)."""
+    exprs: list[Any] = [d.applies_if]
+    for r in (d.applicable_date, *d.rules):
+        for v in r.versions:
+            exprs.extend((v.expr, v.when))
+    if d.sum is not None:
+        exprs.extend((d.sum.start, d.sum.end, d.sum.each, d.sum.empty_date))
+    return [e.tree for e in exprs if getattr(e, "tree", None) is not None]
 
 
 def _reads(d: Decision) -> set[str]:

@@ -239,5 +239,10 @@ def row_facts(facts: Any, row: dict[str, Any]) -> dict[str, Any]:
             v = v == "true"
         elif isinstance(v, str) and kind == "int" and v.strip().isdigit():
             v = int(v.strip())
+        elif isinstance(v, str) and kind == "list":  # a JSON array, as the batch reads it
+            try:
+                v = json.loads(v)
+            except json.JSONDecodeError:
+                pass
         out[name] = v
     return out

@@ -195,8 +195,8 @@ def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], di
     for name in d.params:
         p = rb.parameters[name]
         if p.fields is not None:
-            raise PlanError(f"{d.id}: parameter {name} is a record; the batch reads "
-                            "record parameters per case only")
+            raise PlanError(f"{d.id}: parameter {name} is a record; a record parameter "
+                            "has no column form in the batch yet")
         kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date"}.get(p.type)
         if kind is None:
             raise PlanError(f"{d.id}: parameter {name} of type {p.type}")

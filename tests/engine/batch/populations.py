@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import glob
+import json
 import os
 from decimal import Decimal
 from typing import Any
@@ -24,8 +25,10 @@ from engine import dates
 
 __all__ = ["population", "case", "examples", "landmarks", "BATCH_TYPES"]
 
-BATCH_TYPES = ("date", "bool", "int", "money", "decimal", "enum", "string")
-"""Fact types an input column of the batch carries."""
+BATCH_TYPES = ("date", "bool", "int", "money", "decimal", "enum", "string", "list")
+"""Fact types an input column of the batch carries (lists: of whole numbers or true/false,
+as a JSON array in a text cell)."""
+LISTS = ("list[int]", "list[bool]")
 
 
 def examples(root: str) -> list[dict[str, str]]:
@@ -49,7 +52,7 @@ def _text(v: Any) -> Any:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, list):
-        return v
+        return json.dumps(v)
     return None if v is None else str(v)
 
 
@@ -105,8 +108,13 @@ def _values(rb: Any, shipped: list[dict[str, Any]], name: str, fact: Any,
             marks: list[_dt.date]) -> st.SearchStrategy[Any]:
     """The text cells of one fact: values of its type, and those the examples give."""
     seen = sorted({r[name] for r in shipped if isinstance(r.get(name), str)})
+    if fact.type == "list":
+        item = st.integers(0, 40) if fact.expr_type == "list[int]" else st.booleans()
+        gen: st.SearchStrategy[Any] = st.lists(item, max_size=min(fact.max_items, 8)) \
+            .map(json.dumps)
+        return st.one_of(gen, st.sampled_from(seen)) if seen else gen
     if fact.type == "date":
-        gen: st.SearchStrategy[Any] = _near(marks).map(str)
+        gen = _near(marks).map(str)
     elif fact.type == "bool":
         gen = st.sampled_from(["true", "false"])
     elif fact.type == "int":
@@ -139,7 +147,8 @@ def case(rb: Any, root: str) -> st.SearchStrategy[dict[str, Any]]:
     """One row: a shipped example perturbed, or a case drawn fact by fact."""
     shipped = examples(root)
     marks = landmarks(rb, shipped)
-    names = [n for n, fa in rb.facts.items() if fa.type in BATCH_TYPES]
+    names = [n for n, fa in rb.facts.items() if fa.type in BATCH_TYPES
+             and (fa.type != "list" or fa.expr_type in LISTS)]
     values = {n: _values(rb, shipped, n, rb.facts[n], marks) for n in names}
 
     @st.composite

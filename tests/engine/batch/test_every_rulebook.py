@@ -31,7 +31,10 @@ COMPILES = {
         "lump_sum_child_benefit", "lump_sum_settlement_benefit", "pregnant_woman_benefit",
         "child_benefit", "serviceman_child_benefit", "guardianship_benefit",
         "targeted_guardianship_supplement"},
-    "rules/ru/annual-leave": set(),
+    "rules/ru/annual-leave": {
+        "annual_leave_days", "first_leave_available_from", "leave_split", "leave_not_granted",
+        "compensation_allowed_days", "vacation_pay_deadline", "vacation_pay_timely",
+        "late_payment_interest"},
     "rules/ru/hr-retention": {"destroy_not_before", "retention_status"},
     "rules/ru/sick-leave": {
         "snils_valid", "benefit_percentage", "average_daily_earnings", "daily_benefit",
@@ -180,3 +183,27 @@ def test_reading_a_decision_with_no_value_takes_the_declared_status():
     assert agree(rb, plan, ids, rows) == 3
     out, _ = plan.run(_frame(rows))
     assert out["hazard_allowance.status"][0] == rb.decisions["hazard_allowance"].no_value
+
+
+def test_list_facts_and_stated_match_per_case():
+    """A list fact as a JSON array in a text cell (as JSONL gives it) or a Parquet list
+    column: count, sum, min and max of it; bad lists are row errors both ways; stated()
+    tells a fact the case wrote from its default."""
+    rb, ids, plan = _plan("rules/ru/annual-leave")
+    base = {"on": "2024-09-01", "employee.birth_date": "1988-11-02",
+            "employment.start_date": "2020-03-02", "leave.additional_other_days": "3"}
+    parts = ["[7, 7, 7, 7, 3]", "[14, 14]", "[]", "[28]", "[7, 0]", "[7, -1]", "abc",
+             "[1.5]", " [ 20 ,8 ] ", "[" + ", ".join(["1"] * 61) + "]"]
+    rows = [{**base, "leave.parts": p} for p in parts]
+    rows += [{**base, "leave.additional_other_days": "0"}, {**base, "employment.kind": "standard"}]
+    assert agree(rb, plan, ids, rows) >= 6
+    out, errors = plan.run(_frame(rows))
+    assert {e.row for e in errors if e.column == "leave.parts"} >= {6, 7, 8, 10}
+    typed = pl.DataFrame({"on": ["2024-09-01"] * 2, "employee.birth_date": ["1988-11-02"] * 2,
+                          "leave.parts": pl.Series([[7, 7, 7, 7, 3], [14, 14]],
+                                                   dtype=pl.List(pl.Int64))})
+    listed, errs = plan.run(typed)
+    assert not errs
+    text, _ = plan.run(_frame([{k: typed[k][n] if k != "leave.parts" else str(
+        typed[k][n].to_list()) for k in typed.columns} for n in range(2)]))
+    assert listed.drop("row").equals(text.drop("row"))
