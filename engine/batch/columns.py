@@ -197,6 +197,8 @@ def _constant(node: ast.Constant, env: Env) -> Col:
         return Col(dec_lit(v), "dec")
     if isinstance(v, str):
         return Col(pl.lit(v), "str")
+    if v is None:  # a known None (`None if c else x`): null, marked absent
+        return Col(pl.lit(None), "none", absent=pl.lit(True))
     raise Unsupported(f"the constant {v!r}")
 
 
@@ -345,7 +347,12 @@ def _compare(node: ast.Compare, env: Env) -> Col:
 
 def _ifexp(node: ast.IfExp, env: Env) -> Col:
     t, a, b = _node(node.test, env), _node(node.body, env), _node(node.orelse, env)
-    typ = "dec" if "dec" in (a.t, b.t) else a.t
+    typ = "dec" if "dec" in (a.t, b.t) else (b.t if a.t == "none" else a.t)
+    absent = None
+    if a.absent is not None or b.absent is not None:  # which branch gives a None
+        fa = a.absent if a.absent is not None else pl.lit(False)
+        fb = b.absent if b.absent is not None else pl.lit(False)
+        absent = pl.when(t.e.is_null()).then(fa & fb).when(t.e).then(fa).otherwise(fb)
     x, y = _num(a, typ), _num(b, typ)
     kx, ky = _num(Col(known(a), a.t), typ), _num(Col(known(b), b.t), typ)
     nv = first_nv(t.nv, None if a.nv is None else
@@ -356,7 +363,7 @@ def _ifexp(node: ast.IfExp, env: Env) -> Col:
                   .when(t.e.is_null()).then(_maybe(b.nv)))
     # the test unknown: known only when both branches are known and equal
     return Col(pl.when(t.e.is_null()).then(pl.when(kx == ky).then(kx).otherwise(None))
-               .when(t.e).then(x).otherwise(y), typ, nv=nv)
+               .when(t.e).then(x).otherwise(y), typ, absent, nv=nv)
 
 
 def _call(node: ast.Call, env: Env) -> Col:

@@ -228,8 +228,9 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
 def _columns(rb: "Rulebook", i: str) -> list[str]:
     from engine.kinds import KINDS
     out = [f"{i}.status", f"{i}.value"]
-    if KINDS[rb.decisions[i].type].money:
-        out.extend((f"{i}.amount", f"{i}.currency"))
+    kind = KINDS[rb.decisions[i].type]
+    if kind.money:
+        out.extend((f"{i}.amount", f"{i}.currency") if not kind.fields else (f"{i}.currency",))
     return out + [f"{i}.citations"]
 
 

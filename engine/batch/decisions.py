@@ -79,6 +79,10 @@ def _top_col(d: Decision, what: str, tree: Any, env: Env) -> Col:
 
 def _finish(rb: "Rulebook", d: Decision, status: Any, value: Any) -> Any:
     yes = status == pl.lit(d.yes)
+    if KINDS[d.type].money and KINDS[d.type].fields:  # a range: its min and max rounded
+        return pl.when(yes).then(value.struct.with_fields(
+            [round_money(rb, pl.field(n)).alias(n)
+             for n, t in KINDS[d.type].fields.items() if t == "money"]))
     if KINDS[d.type].money:
         return pl.when(yes).then(round_money(rb, value))
     return pl.when(yes).then(value)
@@ -142,7 +146,8 @@ def _outputs(rb: "Rulebook", d: Decision, frame: pl.LazyFrame) -> pl.LazyFrame:
     st = pl.col(f"{d.id}.status")
     cols = [_finish(rb, d, st, pl.col(f"@v:{d.id}")).alias(f"{d.id}.value")]
     if KINDS[d.type].money:  # the result contract's amount and currency, beside the value
-        cols.append(_finish(rb, d, st, pl.col(f"@v:{d.id}")).alias(f"{d.id}.amount"))
+        if not KINDS[d.type].fields:  # (a range has no amount, as per case)
+            cols.append(_finish(rb, d, st, pl.col(f"@v:{d.id}")).alias(f"{d.id}.amount"))
         cols.append(pl.when(st == pl.lit(d.yes)).then(pl.col(f"@c:{d.id}"))
                     .alias(f"{d.id}.currency"))
     return frame.with_columns(cols).drop(f"@v:{d.id}", f"@c:{d.id}", f"@a:{d.id}",

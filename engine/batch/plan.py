@@ -57,8 +57,8 @@ class CiteTable:
             if r.role not in ("value", "adjust"):
                 continue
             for k, v in enumerate(r.versions):
-                tree = getattr(v.expr, "tree", None)  # a record's value has fields, no tree
-                for c in (cite_calls(tree) if tree is not None else ()):
+                found = [c for tree in value_trees(v.expr) for c in cite_calls(tree)]
+                for c in dict.fromkeys(found):
                     self.calls[(r.id, k, c)] = len(self.entries)
                     self.entries.append((c,))
         fixed = {"date": (d.applicable_date.cite,),
@@ -316,9 +316,13 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                 r_vals.append((sel, Col(mat(vc.e, 1), vc.t,
                                         nv=None if vc.nv is None else mat(vc.nv, 1)), v))
                 k = r.versions.index(v)
-                for c, flag in cite_flags(v.expr.tree, env):
-                    calls.append((r, sel, flag, table.call(r, k, c)))
+                for tree in value_trees(v.expr):
+                    for c, flag in cite_flags(tree, env):
+                        calls.append((r, sel, flag, table.call(r, k, c)))
             elif r.role == "adjust":
+                if KINDS[d.type].fields:
+                    raise PlanError(f"{d.id}: rule {r.id} adjusts a record; that has no "
+                                    "column form in the batch yet")
                 r_adj.append(sel & w_true)
                 r_unk.append(live & ~w_true)
                 r_adjv.append((sel & w_true, v))
@@ -433,11 +437,43 @@ def rules_on(rb: "Rulebook", d: Decision, day: Any, facts: dict[str, str],
                    rule_id, error, stages, shared, nv)
 
 
+FIELD_TYPES: dict[str, Any] = {"money": DEC, "decimal": DEC, "int": pl.Int64,
+                               "bool": pl.Boolean, "str": pl.Utf8, "date": pl.Date,
+                               "list[int]": pl.List(pl.Int64)}
+"""A record answer's field types as the fields of its struct column."""
+
+
+def value_trees(expr: Any) -> list[Any]:
+    """The trees a value evaluates, in order: its own, or a record's fields' (each item
+    of a list field in turn), as Record.evaluate reads them."""
+    if expr is None:
+        return []
+    tree = getattr(expr, "tree", None)
+    if tree is not None:
+        return [tree]
+    out = []
+    for _, e in getattr(expr, "fields", ()):
+        for x in (e if isinstance(e, tuple) else (e,)):
+            if x is not None:
+                out.append(x.tree)
+    return out
+
+
+def record_dtype(d: Decision) -> Any:
+    """The struct column of a record answer (a range, a period): a field per field."""
+    k = KINDS[d.type]
+    missing = [t for t in k.fields.values() if t not in FIELD_TYPES]
+    if missing:
+        raise PlanError(f"{d.id}: a {d.type} answer with a {missing[0]} field has no column "
+                        "form in the batch yet")
+    return pl.Struct({n: FIELD_TYPES[t] for n, t in k.fields.items()})
+
+
 def _tag(d: Decision) -> str:
     k = KINDS[d.type]
     if k.fields:
-        raise PlanError(f"{d.id}: a {d.type} answer (a record) has no column form in the "
-                        "batch yet")
+        record_dtype(d)
+        return "rec"
     return {"money": "dec", "decimal": "dec", "days": "int", "int": "int", "date": "date",
             "bool": "bool", "finding": "str"}[d.type]
 
@@ -447,8 +483,37 @@ def _dtype(tag: str) -> Any:
             "str": pl.Utf8}[tag]
 
 
+def _record_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
+    """A record value (engine.expr.Record): a struct of its fields' columns, unknown
+    where a field is (Record.evaluate), each field cast to its kind's type."""
+    k = KINDS[d.type]
+    fields, unknown, nvs = [], [], []
+    for name, e in v.expr.fields:
+        want = FIELD_TYPES[k.fields[name]]
+        if e is None:
+            if name not in k.nullable:
+                raise PlanError(f"{d.id}: rule {r.id} gives no {name}, which a {d.type} "
+                                "must have")
+            fields.append(pl.lit(None, dtype=want).alias(name))
+            continue
+        if isinstance(e, tuple):
+            items = [_compile(r, f"value's {name}", x.tree, env, d) for x in e]
+            unknown.extend(c.e.is_null() for c in items)
+            nvs.extend(c.nv for c in items)
+            fields.append(pl.concat_list([c.e.cast(pl.Int64) for c in items]).alias(name))
+            continue
+        c = _compile(r, f"value's {name}", e.tree, env, d)
+        unknown.append(c.e.is_null() & ~(c.absent if c.absent is not None else pl.lit(False)))
+        nvs.append(c.nv)
+        fields.append(c.e.cast(want).alias(name))
+    struct = pl.when(any_of(unknown)).then(None).otherwise(pl.struct(fields))
+    return Col(struct, "rec", nv=first_nv(*nvs))
+
+
 def _value_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
-    tag = _tag(d)  # a record's answer is refused here, before its fields are read
+    tag = _tag(d)  # a record kind's unknown field types are refused here
+    if tag == "rec":
+        return _record_col(r, v, env, d)
     col = _compile(r, "value", v.expr.tree, env, d)
     if tag == "dec" and col.t == "int":
         return Col(col.e.cast(DEC), "dec", nv=col.nv)
