@@ -487,7 +487,9 @@ def _record_col(r: Rule, v: Any, env: Env, d: Decision) -> Col:
     """A record value (engine.expr.Record): a struct of its fields' columns, unknown
     where a field is (Record.evaluate), each field cast to its kind's type."""
     k = KINDS[d.type]
-    fields, unknown, nvs = [], [], []
+    fields: list[Any] = []
+    unknown: list[Any] = []
+    nvs: list[Any] = []
     for name, e in v.expr.fields:
         want = FIELD_TYPES[k.fields[name]]
         if e is None:
