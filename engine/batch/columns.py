@@ -148,8 +148,12 @@ def _node(node: ast.AST, env: Env) -> Col:
 def _plain(node: ast.AST, env: Env) -> Col:
     path = _path(node)
     if path is not None:
-        if getattr(node, "statute_param_field", None) is not None:
-            raise Unsupported(f"a field of a record parameter ({path})")
+        pfield = getattr(node, "statute_param_field", None)
+        if pfield is not None:  # `fine.official_min`: a field of a record parameter
+            got = env.params.get(f"{pfield[0]}.{pfield[1]}")
+            if got is None:
+                raise Unsupported(f"a field of a record parameter ({path})")
+            return got
         if getattr(node, "statute_projection", None) is not None:
             raise Unsupported(f"a field of a list of records ({path})")
         t = env.facts.get(path)

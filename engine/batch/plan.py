@@ -194,27 +194,40 @@ def param_env(rb: "Rulebook", d: Decision, day: Any) -> tuple[dict[str, Col], di
     missing: dict[str, Any] = {}
     for name in d.params:
         p = rb.parameters[name]
-        if p.fields is not None:
-            raise PlanError(f"{d.id}: parameter {name} is a record; a record parameter "
-                            "has no column form in the batch yet")
-        kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date"}.get(p.type)
-        if kind is None:
-            raise PlanError(f"{d.id}: parameter {name} of type {p.type}")
-        if p.type == "int" and all(type(pv.value) is int for pv in p.values):
-            kind = "int"  # a whole number stays one (a count of years to add, say)
-        types: dict[str, Any] = {"dec": DEC, "int": pl.Int64, "date": pl.Date}
-        v: Any = pl.lit(None, dtype=types[kind])
+        if p.fields is not None:  # a record: each field its own column, `name.field`
+            for fname, ftype in p.fields.items():
+                values[f"{name}.{fname}"] = _series(d, f"{name}.{fname}", ftype,
+                                                    [(pv.start, pv.value.get(fname))
+                                                     for pv in p.values], day)
+        else:
+            values[name] = _series(d, name, p.type, [(pv.start, pv.value) for pv in p.values],
+                                   day)
         c: Any = pl.lit(None, dtype=pl.Utf8)
         for pv in p.values:  # the last value starting on or before the day (Parameter.at)
-            lit = dec_lit(pv.value) if kind == "dec" else \
-                pl.lit(pv.value, dtype=pl.Int64) if kind == "int" else pl.lit(pv.value)
-            v = pl.when(day >= pl.lit(pv.start)).then(lit).otherwise(v)
             c = pl.when(day >= pl.lit(pv.start)).then(pl.lit(pv.currency, dtype=pl.Utf8)) \
                 .otherwise(c)
-        values[name] = Col(v, kind)
         currencies[name] = c if p.carries_currency else None
         missing[name] = day < pl.lit(p.values[0].start) if p.values else pl.lit(True)
     return values, currencies, missing
+
+
+def _series(d: Decision, name: str, type_: str, values: list[tuple[Any, Any]], day: Any) -> Col:
+    """A parameter's value in force on `day` (Parameter.at): the last starting on or
+    before it, as a when-chain of its values."""
+    kind = {"money": "dec", "decimal": "dec", "int": "dec", "date": "date",
+            "bool": "bool"}.get(type_)
+    if kind is None:
+        raise PlanError(f"{d.id}: parameter {name} of type {type_} has no column form in the "
+                        "batch yet")
+    if type_ == "int" and all(type(v) is int for _, v in values):
+        kind = "int"  # a whole number stays one (a count of years to add, say)
+    types: dict[str, Any] = {"dec": DEC, "int": pl.Int64, "date": pl.Date, "bool": pl.Boolean}
+    v: Any = pl.lit(None, dtype=types[kind])
+    for start, value in values:
+        lit = pl.lit(None, dtype=types[kind]) if value is None else \
+            dec_lit(value) if kind == "dec" else pl.lit(value, dtype=types[kind])
+        v = pl.when(day >= pl.lit(start)).then(lit).otherwise(v)
+    return Col(v, kind)
 
 
 def _compile(rule: Rule, what: str, tree: Any, env: Env, d: Decision) -> Col:

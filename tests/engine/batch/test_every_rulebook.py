@@ -34,7 +34,7 @@ COMPILES = {
     "rules/ru/annual-leave": {
         "annual_leave_days", "first_leave_available_from", "leave_split", "leave_not_granted",
         "compensation_allowed_days", "vacation_pay_deadline", "vacation_pay_timely",
-        "late_payment_interest"},
+        "late_payment_interest", "administrative_fine"},
     "rules/ru/hr-retention": {"retention_period", "destroy_not_before", "retention_status"},
     "rules/ru/sick-leave": {
         "snils_valid", "benefit_percentage", "average_daily_earnings", "daily_benefit",
@@ -107,12 +107,17 @@ def test_which_decisions_compile():
     assert {root: set(compilable(engine.load(root))) for root in ROOTS} == COMPILES
 
 
-def test_a_refused_decision_names_its_construct():
+def test_every_shipped_decision_compiles():
     for root in ROOTS:
-        rb = engine.load(root)
-        for i in set(rb.decisions) - COMPILES.get(root, set()):
-            with pytest.raises(PlanError, match="yet"):
-                compile_plan(rb, [i])
+        assert COMPILES[root] == set(engine.load(root).decisions), root
+
+
+def test_a_refused_decision_names_its_construct():
+    """What has no column form yet (in the engine's own fixtures) is refused at compile
+    time, naming the decision and the construct."""
+    rb = engine.load("tests/fixtures/rulebooks/good/kinds")
+    with pytest.raises(PlanError, match="overtime_ratio.*ROUND_DOWN.*yet"):
+        compile_plan(rb, ["overtime_ratio"])
 
 
 @pytest.mark.parametrize("root", ROOTS)
