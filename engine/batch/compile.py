@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING, Any, Iterable
 import polars as pl
 
 from engine import dates
-from engine.batch.columns import DEC, POLARS_TYPES, Col, Env, Unsupported, column
-from engine.batch.decisions import ON, PERIOD, ROW, event_columns, sum_columns
+from engine.batch.columns import (DEC, LIST_TYPES, OUTSIDE, POLARS_TYPES, STATED, Col, Env,
+                                  Unsupported, column, stated_facts)
+from engine.batch.decisions import FROM, ON, PERIOD, ROW, event_columns, sum_columns
 from engine.batch.plan import PlanError, f
 from engine.expr.limits import MAX_AMOUNT
 from engine.model import NO_DEFAULT
@@ -53,6 +54,7 @@ class Plan:
     order: tuple[str, ...]  # what is decided, in dependency order
     facts: dict[str, str] = field(repr=False)  # fact -> its type in expressions
     nullable: frozenset[str] = field(repr=False)
+    stated: frozenset[str] = field(default=frozenset(), repr=False)  # read by stated()
 
     def run(self, raw: pl.DataFrame, first_row: int = 1, on: _dt.date | None = None,
             period: _dt.date | None = None) -> tuple[pl.DataFrame, list[RowError]]:
@@ -68,7 +70,10 @@ class Plan:
         keep = [ROW] + (["name"] if "name" in raw.columns else [])
         outs = [c for i in self.ids for c in _columns(self.rb, i)]
         errs = [f"{i}.@error" for i in self.order]
-        result = frame.select(*keep, *outs, *errs).collect(engine=ENGINE)
+        # what a no-value answer cites: the citations of the decision it read
+        extra = [c for i in self.order for c in (f"{i}.citations", f"{i}.{FROM}")
+                 if c not in outs]
+        result = frame.select(*keep, *outs, *extra, *errs).collect(engine=ENGINE)
         flagged = result.filter(pl.any_horizontal(errs)) if errs else result.head(0)
         for row in flagged.iter_rows(named=True):
             for i in self.order:
@@ -77,7 +82,8 @@ class Plan:
                                            "evaluation error here; run it with --explain-rows "
                                            f"{row[ROW]} to see it"))
         bad = {e.row for e in errors}
-        result = _decode_citations(self.rb, self.ids, result.drop(errs))
+        result = _decode_citations(self.rb, self.order, result.drop(errs))
+        result = result.select(*keep, *outs)
         if bad:  # a row refused per case has no answers here either
             result = result.with_columns(
                 [pl.when(pl.col(ROW).is_in(sorted(bad))).then(None).otherwise(pl.col(c))
@@ -123,7 +129,14 @@ class Plan:
         else:
             cols[PERIOD] = on_s.dt.month_start().alias(PERIOD)
         for name, fact in self.rb.facts.items():
+            if fact.type == "list" and fact.expr_type in LIST_TYPES:
+                cols[name] = _typed_list(raw, name, fact, errors, cols[ROW])
+                continue
+            if fact.type not in POLARS_TYPES and name not in raw.columns:
+                continue  # a list or record fact no decision asked reads (else refused)
             s = _typed(raw, name, fact, errors, cols[ROW])
+            if name in self.stated:  # what the case wrote, before any default
+                cols[STATED + name] = s.is_not_null().alias(STATED + name)
             if fact.default_from == "on":
                 s = s.fill_null(on_s)
             elif fact.default is not NO_DEFAULT and fact.default is not None:
@@ -162,15 +175,19 @@ def compile_plan(rb: "Rulebook", decisions: Iterable[str] | None = None) -> Plan
     facts = {n: fa.expr_type for n, fa in rb.facts.items()}
     nullable = frozenset(n for n, fa in rb.facts.items()
                          if fa.default is None and fa.default_from is None)
-    plan = Plan(rb, ids, order, facts, nullable)
-    for i in order:  # compile on an empty frame now: a refusal is a compile-time error
-        d = rb.decisions[i]
-        if d.depends:
-            raise PlanError(f"{i}: it reads the decisions {', '.join(d.depends)}; the batch "
-                            "decides decisions on their own facts only, yet")
+    plan = Plan(rb, ids, order, facts, nullable, frozenset(stated_facts(_trees(rb))))
     probe = pl.DataFrame({"on": pl.Series([], dtype=pl.Date)})
     plan.run(probe, 1, None, _dt.date(2000, 1, 1))
     return plan
+
+
+def _trees(rb: "Rulebook") -> Iterable[Any]:
+    """Every expression tree of the rulebook's decisions and constraints."""
+    from engine.batch.decisions import _trees as trees_of
+    for d in rb.decisions.values():
+        yield from trees_of(d)
+    for c in rb.constraints:
+        yield c.expr.tree
 
 
 def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
@@ -183,30 +200,37 @@ def _decode_citations(rb: "Rulebook", ids: tuple[str, ...], result: pl.DataFrame
         table = CiteTable(rb.decisions[i])
         masks = result[name]
         longest: Any = masks.list.len().max() if masks.len() else 0
-        if masks.len() and (longest or 0) <= 1:  # one mask a row: an event
+        if masks.len() and (longest or 0) <= 1 and table.width == 1:  # an event's one mask
             key = masks.list.first()
             distinct = key.unique().to_list()
             lists = [table.decode([k]) if k is not None else None for k in distinct]
             dtype: Any = pl.Int64
         else:
-            key = masks.list.eval(pl.element().cast(pl.Utf8)).list.join(",")
+            key = pl.select(table.key(pl.lit(masks))).to_series()
             distinct = key.unique().to_list()
-            lists = [table.decode([int(x) for x in k.split(",") if x]) if k is not None
-                     else None for k in distinct]
+            lists = [table.decode_key(k) if k is not None else None for k in distinct]
             dtype = pl.Utf8
         lookup = pl.DataFrame({"@key": pl.Series(distinct, dtype=dtype),
                                name: pl.Series(lists, dtype=pl.List(pl.Utf8))})
         decoded = pl.DataFrame({"@key": key}).join(lookup, on="@key", how="left",
                                                    maintain_order="left", nulls_equal=True)
         result = result.with_columns(decoded[name])
+        src = pl.col(f"{i}.{FROM}")
+        if result[f"{i}.{FROM}"].is_not_null().any():  # outside a series: no citations
+            cites: Any = pl.when(src == OUTSIDE).then(pl.lit([], dtype=pl.List(pl.Utf8))) \
+                .otherwise(pl.col(name))
+            for j in rb.decisions[i].depends:
+                cites = pl.when(src == j).then(pl.col(f"{j}.citations")).otherwise(cites)
+            result = result.with_columns(cites.alias(name))
     return result
 
 
 def _columns(rb: "Rulebook", i: str) -> list[str]:
     from engine.kinds import KINDS
     out = [f"{i}.status", f"{i}.value"]
-    if KINDS[rb.decisions[i].type].money:
-        out.extend((f"{i}.amount", f"{i}.currency"))
+    kind = KINDS[rb.decisions[i].type]
+    if kind.money:
+        out.extend((f"{i}.amount", f"{i}.currency") if not kind.fields else (f"{i}.currency",))
     return out + [f"{i}.citations"]
 
 
@@ -225,6 +249,44 @@ def _default(fact: Any) -> Any:
 
 _DECIMAL_RE = r"^-?(0|[1-9][0-9]*)(\.[0-9]+)?$"
 _BIG = int(MAX_AMOUNT)
+
+
+_ITEM_RE = {"list[int]": r"(0|[1-9][0-9]{0,14})", "list[bool]": r"(true|false)"}
+
+
+def _typed_list(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],
+                rows: pl.Series) -> pl.Series:
+    """A list fact's column: a JSON array in a text cell (as JSONL and CSV give it) or a
+    list column (Parquet), of at most `max_items` items of its type; anything else is a
+    row error naming the column."""
+    want = LIST_TYPES[fact.expr_type]
+    n = raw.height
+    if name not in raw.columns:
+        default = fact.default if fact.default is not NO_DEFAULT else None
+        return pl.Series(name, [list(default) if default is not None else None] * n,
+                         dtype=want)
+    s = raw[name]
+    if isinstance(s.dtype, pl.List):
+        out = s.cast(want, strict=False)
+        wrong = s.is_not_null() & (out.is_null() | out.list.eval(pl.element().is_null()
+                                                                 .any()).list.first())
+    else:
+        text = s.cast(pl.Utf8).str.strip_chars()
+        item = _ITEM_RE[fact.expr_type]
+        okay = text.str.contains(rf"^\[\s*({item}(\s*,\s*{item})*)?\s*\]$").fill_null(False)
+        safe = pl.select(pl.when(pl.lit(okay)).then(pl.lit(text)).otherwise(pl.lit("[]"))
+                         .alias(name)).to_series()
+        out = safe.str.json_decode(want)
+        wrong = s.is_not_null() & ~okay
+    if fact.type == "list" and fact.expr_type == "list[int]":
+        wrong = wrong | (s.is_not_null() & (out.list.max() >= _BIG).fill_null(False))
+    wrong = wrong | (s.is_not_null() & (out.list.len() > fact.max_items).fill_null(False))
+    for r, v in zip(rows.filter(wrong), s.filter(wrong)):
+        errors.append(RowError(r, name, f"{v!r} is not a list of at most {fact.max_items} "
+                                        f"items of {fact.of} (a JSON array)"))
+    given = s.is_not_null() & ~wrong
+    return pl.select(pl.when(pl.lit(given)).then(pl.lit(out)).otherwise(None)
+                     .alias(name)).to_series()
 
 
 def _typed(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],

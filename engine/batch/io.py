@@ -149,6 +149,22 @@ def _frame(rows: list[dict[str, Any]]) -> pl.DataFrame:
                          for c in cols})
 
 
+def _texts(frame: pl.DataFrame, csv: bool) -> pl.DataFrame:
+    """`frame` as a text format writes it: decimals as their digits (never floats), a
+    record's struct as a JSON object in a CSV cell, a list `; `-joined there."""
+    cols = []
+    for c, t in frame.schema.items():
+        if isinstance(t, pl.Decimal):
+            cols.append(pl.col(c).cast(pl.Utf8))
+        elif isinstance(t, pl.Struct):
+            e = pl.col(c).struct.with_fields([pl.field(f.name).cast(pl.Utf8) for f in t.fields
+                                              if isinstance(f.dtype, pl.Decimal)])
+            cols.append(e.struct.json_encode() if csv else e)
+        elif csv and isinstance(t, pl.List):
+            cols.append(pl.col(c).list.join("; "))
+    return frame.with_columns(cols) if cols else frame
+
+
 def write_frame(frame: pl.DataFrame, path: str | Path) -> None:
     """Write `frame` to `path` atomically, in the format its extension names."""
     ext = _format(path)
@@ -156,11 +172,9 @@ def write_frame(frame: pl.DataFrame, path: str | Path) -> None:
     if ext == ".parquet":
         frame.write_parquet(buf)
     elif ext == ".csv":
-        lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-        frame.with_columns([pl.col(c).list.join("; ") for c in lists]).write_csv(buf)
+        _texts(frame, True).write_csv(buf)
     else:
-        frame.with_columns([pl.col(c).cast(pl.Utf8) for c, t in frame.schema.items()
-                            if isinstance(t, pl.Decimal)]).write_ndjson(buf)
+        _texts(frame, False).write_ndjson(buf)
     write_atomic(path, buf.getvalue(), durable=True)
 
 
@@ -193,12 +207,9 @@ class ChunkWriter:
             self.fh = open(self.tmp, "wb")
         buf = io.BytesIO()
         if self.ext == ".csv":
-            lists = [c for c, t in frame.schema.items() if isinstance(t, pl.List)]
-            frame.with_columns([pl.col(c).list.join("; ") for c in lists]) \
-                .write_csv(buf, include_header=self.first)
+            _texts(frame, True).write_csv(buf, include_header=self.first)
         else:
-            frame.with_columns([pl.col(c).cast(pl.Utf8) for c, t in frame.schema.items()
-                                if isinstance(t, pl.Decimal)]).write_ndjson(buf)
+            _texts(frame, False).write_ndjson(buf)
         self.fh.write(buf.getvalue())
         self.first = False
 
@@ -239,5 +250,10 @@ def row_facts(facts: Any, row: dict[str, Any]) -> dict[str, Any]:
             v = v == "true"
         elif isinstance(v, str) and kind == "int" and v.strip().isdigit():
             v = int(v.strip())
+        elif isinstance(v, str) and kind == "list":  # a JSON array, as the batch reads it
+            try:
+                v = json.loads(v)
+            except json.JSONDecodeError:
+                pass
         out[name] = v
     return out

@@ -66,11 +66,11 @@ def test_jsonl_case_objects_and_workers_agree(tmp_path):
 def test_a_decision_without_column_form_is_refused_by_name(tmp_path, capsys):
     src = tmp_path / "cases.csv"
     src.write_text("on\n2024-01-01\n")
-    code = main(["batch", "rules/ru/sick-leave", str(src), "--out", str(tmp_path / "o.csv"),
-                 "--decision", "snils_valid", "--workers", "1"])
+    code = main(["batch", "tests/fixtures/rulebooks/good/kinds", str(src), "--out",
+                 str(tmp_path / "o.csv"), "--decision", "overtime_ratio", "--workers", "1"])
     assert code == 1
     err = capsys.readouterr().err
-    assert "snils_valid" in err and "matches()" in err and "no column form" in err
+    assert "overtime_ratio" in err and "ROUND_DOWN" in err and "no column form" in err
 
 
 def test_unknown_format_is_a_clear_error(tmp_path, capsys):
