@@ -13,7 +13,7 @@ from typing import Any, Mapping
 
 from engine.errors import Position
 from engine.expr import Expr
-from engine.render.messages import Message
+from engine.render.messages import N_, Message
 
 __all__ = [
     "NO_DEFAULT", "Fact", "Constraint", "value_json", "value_text", "ParameterValue",
@@ -36,18 +36,18 @@ class Role:
     cited: str  # when a rule of this role is cited in an answer's citations
 
 
-ROLES: dict[str, Role] = {r.name: r for r in (
-    Role("applicable_date", "the date that selects rule versions and parameter values",
+ROLES: dict[str, Role] = {r.name: r for r in (  # `doc` marked: `statute show` translates it
+    Role("applicable_date", N_("the date that selects rule versions and parameter values"),
          "when the date cannot be known (undetermined)"),
-    Role("requires", "a condition: false refuses the decision (or makes a computed one "
-                     "not applicable)", "when it is false"),
-    Role("unless", "an exception: established, it refuses (or makes not applicable)",
+    Role("requires", N_("a condition: false refuses the decision (or makes a computed one "
+                        "not applicable)"), "when it is false"),
+    Role("unless", N_("an exception: established, it refuses (or makes not applicable)"),
          "when it is established"),
-    Role("value", "gives the answer (an amount, days, a date, a finding, ...); `when` says "
-                  "for which cases, `overrides` which rule prevails",
+    Role("value", N_("gives the answer (an amount, days, a date, a finding, ...); `when` "
+                     "says for which cases, `overrides` which rule prevails"),
          "always, when it gave the answer"),
-    Role("adjust", "changes the value given (`value` is the value so far); `order` "
-                   "states which applies first", "when it changed the value"),
+    Role("adjust", N_("changes the value given (`value` is the value so far); `order` "
+                      "states which applies first"), "when it changed the value"),
 )}
 
 

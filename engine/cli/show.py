@@ -9,7 +9,7 @@ title and expression (every dated version), and the decisions it reads. With
 from __future__ import annotations
 
 from engine.cli import i18n
-from engine.render.messages import Message
+from engine.render.messages import N_, Message, Plural, translator
 
 import argparse
 import json
@@ -86,11 +86,13 @@ def tables(rb: Any, decision: str) -> list[dict[str, Any]]:
     return list(out.values())
 
 
-def _print_tables(data: list[dict[str, Any]]) -> None:
+def _print_tables(data: list[dict[str, Any]], lang: str = "en") -> None:
+    _ = translator(lang)
     for t in data:
-        print(f"{t['id']}: {len(t['rows'])} rows keyed by {t['key']}; decides "
-              f"{', '.join(t['decisions'])}")
-        print(" | ".join(["cite", "key", "title", *t["decisions"], "note"]))
+        print(Plural("{table}: {n} row keyed by {key}; decides {ids}",
+                     "{table}: {n} rows keyed by {key}; decides {ids}", len(t["rows"]),
+                     table=t["id"], key=t["key"], ids=", ".join(t["decisions"])).text(lang))
+        print(" | ".join([_("cite"), _("key"), _("title"), *t["decisions"], _("note")]))
         for row in t["rows"]:
             cells = [row["cells"].get(d) or "—" for d in t["decisions"]]
             print(" | ".join([row["cite"], row["key"], row["title"] or "", *cells,
@@ -107,9 +109,12 @@ def _show(args: argparse.Namespace) -> int:
             i18n.say(err)
         return 1
     if args.decision is None:
+        lang = i18n.current()
         for d in rb.decisions.values():
-            print(f"{d.id}  ({d.type}{', entitlement' if d.entitlement else ''}, per {d.per})"
-                  f"  {d.title}")
+            per = translator(lang)(_per(d.per))
+            how = (Message("{type}, entitlement, per {per}", type=d.type, per=per)
+                   if d.entitlement else Message("{type}, per {per}", type=d.type, per=per))
+            print(f"{d.id}  ({how.text(lang)})  {d.title}")
         return 0
     if args.decision not in rb.decisions:
         i18n.say(Message("statute: unknown decision {decision!r}; {id} decides {decisions}",
@@ -125,41 +130,59 @@ def _show(args: argparse.Namespace) -> int:
             json.dump(found, sys.stdout, indent=2, ensure_ascii=False)
             sys.stdout.write("\n")
         else:
-            _print_tables(found)
+            _print_tables(found, i18n.current())
         return 0
     data = describe(rb.decisions[args.decision], rb.root)
     if args.format == "json":
         json.dump(data, sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
         return 0
-    print("\n".join(describe_lines(data)))
+    print("\n".join(describe_lines(data, i18n.current())))
     return 0
 
 
-def describe_lines(data: dict[str, Any]) -> list[str]:
-    """`describe()` as the lines `statute show` prints (the language server's hover too)."""
+def _per(per: str) -> str:
+    return {"event": N_("event"), "month": N_("month")}.get(per, per)
+
+
+def describe_lines(data: dict[str, Any], lang: str = "en") -> list[str]:
+    """`describe()` as the lines `statute show` prints (the language server's hover too),
+    the engine's words in `lang`, the rulebook's as written."""
+    _ = translator(lang)
     out = []
-    kind = data["type"] + (", entitlement: granted or refused" if data["entitlement"]
-                           else ", determined")
-    out.append(f"{data['id']} — {data['title']} ({kind}; per {data['per']})")
-    out.append(f"  applies if: {data['applies_if']}")
+    per = _(_per(data["per"]))
+    if data["entitlement"]:
+        kind = Message("{type}, entitlement: granted or refused; per {per}",
+                       type=data["type"], per=per)
+    else:
+        kind = Message("{type}, determined; per {per}", type=data["type"], per=per)
+    out.append(f"{data['id']} — {data['title']} ({kind.text(lang)})")
+    lines = [Message("applies if: {expression}", expression=data["applies_if"])]
     if data["reads"]:
-        out.append(f"  reads the decisions: {', '.join(data['reads'])}")
+        lines.append(Message("reads the decisions: {ids}", ids=", ".join(data["reads"])))
     if data["values"]:
-        out.append(f"  values: {', '.join(data['values'])}")
+        lines.append(Message("values: {values}", values=", ".join(data["values"])))
+    out.extend("  " + m.text(lang) for m in lines)
     for role, rules in data["rules"].items():
-        out.append(f"\n{role} — {ROLES[role].doc}")
+        out.append(f"\n{role} — {_(ROLES[role].doc)}")
         for r in rules:
-            extra = f" (order {r['order']})" if r["order"] else ""
-            extra += f" (overrides {', '.join(r['overrides'])})" if r["overrides"] else ""
+            extra = ""
+            if r["order"]:
+                extra += " " + Message("(order {n})", n=r["order"]).text(lang)
+            if r["overrides"]:
+                extra += " " + Message("(overrides {ids})",
+                                       ids=", ".join(r["overrides"])).text(lang)
             out.append(f"  [{r['cite']}] {r['id']}{extra}  {r['at']}")
             if r["title"]:
                 out.append(f"      {r['title']}")
             for v in r["versions"]:
                 span = f"{v['from']}..{v['to']}"
                 if not v["in_force"]:
-                    out.append(f"      {span}: not in force")
-                    continue
-                when = f" when {v['when']}" if v["when"] else ""
-                out.append(f"      {span}{when}: {v['expression']}")
+                    out.append(f"      {span}: {_('not in force')}")
+                elif v["when"]:
+                    out.append("      " + Message("{span} when {when}: {expression}", span=span,
+                                                  when=v["when"],
+                                                  expression=v["expression"]).text(lang))
+                else:
+                    out.append(f"      {span}: {v['expression']}")
     return out

@@ -192,3 +192,20 @@ def test_a_results_warnings_can_be_shown_in_a_language_and_its_json_stays_englis
     assert "patikimumas 'medium'" in warning.text("lt")
     shown = json.loads(json.dumps(result.as_dict()))["warnings"]  # what --format json writes
     assert str(warning) in shown and not any("достоверность" in w for w in shown)
+
+
+def test_statute_show_writes_the_engines_words_in_the_rulebooks_language():
+    """`statute show` of a Russian rulebook: the engine's words (kind, 'applies if', the
+    roles' descriptions) in Russian, the rulebook's own (ids, titles, expressions) as
+    written; --lang en switches only the engine's words."""
+    ru = statute("show", RU, "sick_pay_total")
+    assert ru.returncode == 0, ru.stderr
+    assert "применяется, если: given(illness.start_date)" in ru.stdout
+    assert "читает решения: daily_benefit" in ru.stdout
+    assert "дата, по которой выбираются редакции правил" in ru.stdout
+    assert "applies if" not in ru.stdout
+    en = statute("show", RU, "sick_pay_total", "--lang", "en")
+    assert "applies if: given(illness.start_date)" in en.stdout
+    assert "Пособие по временной нетрудоспособности за весь период" in en.stdout
+    listing = statute("show", RU, "--lang", "lt")
+    assert "(money, pagal įvykį)" in listing.stdout
