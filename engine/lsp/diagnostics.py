@@ -18,6 +18,7 @@ from engine.check import Report, check
 from engine.errors import Position, StatuteError
 from engine.lsp.documents import read_text
 from engine.lsp.symbols import NAME
+from engine.render.messages import Message, default_language, in_language
 
 __all__ = ["Problem", "diagnose", "span"]
 
@@ -42,6 +43,7 @@ def diagnose(root: Path, overlay: Mapping[str, str],
     """Every problem `statute check` finds in the rulebook at `root` with the buffers
     `overlay` over its files, by absolute file path; and the check's report."""
     report = check(root, overlay, today=today)
+    lang = _language(root, overlay)
     texts: dict[str, list[str]] = {}
 
     def lines(file: str) -> list[str]:
@@ -53,7 +55,7 @@ def diagnose(root: Path, overlay: Mapping[str, str],
 
     out: dict[str, list[Problem]] = {}
     for e in report.errors:
-        p = _problem(e, root, "error", lines)
+        p = _problem(e, root, "error", lines, lang)
         out.setdefault(p.file, []).append(p)
     rb = report.rulebook
     for w in report.warnings:
@@ -62,7 +64,7 @@ def diagnose(root: Path, overlay: Mapping[str, str],
         param = rb.parameters.get(pid) if rb is not None else None
         at = param.values[-1].position if param is not None and param.values else \
             Position(str(root / "rulebook.yaml"), 1, 1)
-        p = _at(at, "warning", w, lines)
+        p = _at(at, "warning", in_language(w, lang), lines)
         out.setdefault(p.file, []).append(p)
     for n in report.notes:
         m = _NOTE_AT.match(n)
@@ -73,13 +75,22 @@ def diagnose(root: Path, overlay: Mapping[str, str],
     return out, report
 
 
+def _language(root: Path, overlay: Mapping[str, str]) -> str:
+    """The language the rulebook declares (in its buffer, when open): its diagnostics
+    are written in it, as `statute check` writes them."""
+    from engine.cli.i18n import _LANGUAGE_LINE
+    found = _LANGUAGE_LINE.search(read_text(root, "rulebook.yaml", overlay) or "")
+    return default_language(found.group(1) if found else None)
+
+
 def _problem(e: StatuteError, root: Path, severity: str,
-             lines: Callable[[str], list[str]]) -> Problem:
+             lines: Callable[[str], list[str]], lang: str = "en") -> Problem:
     pos = e.position or Position(str(root / "rulebook.yaml"))
     file = pos.file if os.path.isabs(pos.file) else str(root / pos.file)
     if Path(file).is_dir() or not file.endswith(".yaml"):  # a folder's problem: its rulebook
         file = str(root / "rulebook.yaml")
-    message = f"{e.field}: {e.message}" if e.field else e.message
+    said = e.message.text(lang) if isinstance(e.message, Message) else e.message
+    message = f"{e.field}: {said}" if e.field else said
     return _at(Position(file, pos.line, pos.col), severity, message, lines)
 
 

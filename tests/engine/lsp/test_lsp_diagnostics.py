@@ -94,3 +94,23 @@ def test_span_covers_what_begins_at_the_error(line: str, at: str, message: str,
 def test_span_of_an_error_past_the_text_is_the_lines_text() -> None:
     assert span("  rules:", 20) == (2, 8)
     assert span("", 0) == (0, 1)
+
+
+def test_diagnostics_are_written_in_the_language_the_rulebook_declares() -> None:
+    """The same broken buffer of good/minimal: in English as the rulebook declares
+    `language: en`, in Russian once the rulebook.yaml buffer declares `language: ru`
+    (the check's messages come from the catalogs, as `statute check` prints them)."""
+    root = GOOD.absolute()
+    facts = (root / "facts.yaml").read_text(encoding="utf-8").replace("borrower.waiver",
+                                                                      "borrower.waived")
+    book = (root / "rulebook.yaml").read_text(encoding="utf-8")
+    assert "language: en" in book
+    en, _ = diagnose(root, {"facts.yaml": facts}, TODAY)
+    ru, _ = diagnose(root, {"facts.yaml": facts,
+                            "rulebook.yaml": book.replace("language: en", "language: ru")},
+                     TODAY)
+    file = str(root / "articles/art-02.yaml")
+    [e] = [p for p in en[file] if "borrower.waiver" in p.message]
+    [r] = [p for p in ru[file] if "borrower.waiver" in p.message]
+    assert (r.line, r.start, r.end) == (e.line, e.start, e.end)
+    assert r.message != e.message and any("а" <= c <= "я" for c in r.message.lower())
