@@ -110,7 +110,7 @@ class Plan:
         if on_s is None:
             if on is None:
                 raise PlanError("the input has no 'on' column; give --on DATE")
-            on_s = pl.Series(ON, [on] * n, dtype=pl.Date)
+            on_s = _repeat(ON, on, n, pl.Date)
         elif on is not None:
             on_s = on_s.fill_null(on)
         missing_on = on_s.is_null()
@@ -118,7 +118,7 @@ class Plan:
             errors.append(RowError(r, "on", "no evaluation date"))
         cols[ON] = on_s.alias(ON)
         if period is not None:
-            cols[PERIOD] = pl.Series(PERIOD, [period] * n, dtype=pl.Date)
+            cols[PERIOD] = _repeat(PERIOD, period, n, pl.Date)
         elif "period" in raw.columns:
             text = raw["period"].cast(pl.Utf8)
             p = (text + "-01").str.to_date("%Y-%m-%d", strict=False)
@@ -161,6 +161,11 @@ class Plan:
         if "name" in raw.columns:
             frame = frame.with_columns(raw["name"].cast(pl.Utf8).alias("name"))
         return frame, errors
+
+
+def _repeat(name: str, value: Any, n: int, dtype: Any) -> pl.Series:
+    """`n` times `value` as a column, built by Polars (a Python list of n items is slow)."""
+    return pl.repeat(value, n, dtype=dtype, eager=True).alias(name)
 
 
 def compile_plan(rb: "Rulebook", decisions: Iterable[str] | None = None) -> Plan:
@@ -296,7 +301,7 @@ def _typed(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],
     want = POLARS_TYPES.get(fact.type)
     n = raw.height
     if name not in raw.columns:
-        return pl.Series(name, [None] * n, dtype=want or pl.Utf8)
+        return _repeat(name, None, n, want or pl.Utf8)
     if want is None:
         raise PlanError(f"fact {name} is a {fact.type}; the batch reads scalar facts only, yet")
     s = raw[name]
@@ -311,21 +316,21 @@ def _typed(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],
             out = s
         else:
             text = s.cast(pl.Utf8)
-            out = pl.Series(name, [None] * n, dtype=pl.Boolean)
+            out = _repeat(name, None, n, pl.Boolean)
             out = pl.select(pl.when(text == "true").then(True).when(text == "false").then(False)
                             .otherwise(None).alias(name)).to_series() if n else out
         wrong = given & out.is_null()
         why = "is not true or false"
     elif fact.type == "int":
         out = s.cast(pl.Int64, strict=False) if not dt.is_float() else \
-            pl.Series(name, [None] * n, dtype=pl.Int64)
+            _repeat(name, None, n, pl.Int64)
         if dt == pl.Utf8 or dt == pl.String:
             out = s.str.strip_chars().cast(pl.Int64, strict=False)
         wrong = given & (out.is_null() | (out < 0) | (out >= _BIG))
         why = f"is not a whole number from 0 to {_BIG - 1}"
     elif fact.type in ("money", "decimal"):
         if dt.is_float():
-            out = pl.Series(name, [None] * n, dtype=DEC)
+            out = _repeat(name, None, n, DEC)
             why = "is a float; pass money as a string or a decimal, never a float"
         else:
             text = s.cast(pl.Utf8).str.strip_chars()
@@ -347,7 +352,7 @@ def _typed(raw: pl.DataFrame, name: str, fact: Any, errors: list[RowError],
             wrong = given & ~out.is_in(sorted(fact.values))
             why = f"is not one of {', '.join(sorted(fact.values))}"
         else:
-            wrong = pl.Series([False] * n)
+            wrong = _repeat("", False, n, pl.Boolean)
             why = ""
     if wrong.any():
         for r, v in zip(rows.filter(wrong), s.filter(wrong)):
