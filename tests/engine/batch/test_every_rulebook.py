@@ -130,18 +130,23 @@ def test_shipped_examples_match_per_case(root):
     agree(rb, plan, ids, rows)
 
 
-@pytest.mark.parametrize("root", ROOTS)
-def test_generated_population_matches_per_case(root):
+def _agrees_on_populations(root: str, size: int) -> None:
+    """Generated populations of `root` (up to `size` rows, as many draws) decided alike."""
     rb, ids, plan = _plan(root)
     if plan is None:
         pytest.skip("no decision of this rulebook compiles yet")
 
-    @settings(deadline=None, max_examples=min(settings().max_examples, 25))
-    @given(population(rb, root, max_size=25), st.just(None))
+    @settings(deadline=None, max_examples=min(settings().max_examples, size))
+    @given(population(rb, root, max_size=size), st.just(None))
     def check(rows, _):
-        rows = [{k: v for k, v in r.items() if not isinstance(v, list)} for r in rows]
-        agree(rb, plan, ids, rows)
+        agree(rb, plan, ids, [{k: v for k, v in r.items() if not isinstance(v, list)}
+                              for r in rows])
     check()
+
+
+@pytest.mark.parametrize("root", ROOTS)
+def test_generated_population_matches_per_case(root):
+    _agrees_on_populations(root, 25)
 
 
 def test_snils_forms_and_check_numbers_match_per_case():
@@ -171,16 +176,7 @@ FIXTURES = sorted(os.path.dirname(p) for p in
 def test_fixture_rulebooks_match_per_case(root):
     """The synthetic rulebooks of the engine's own tests (every kind of answer, decisions
     reading decisions, sums by day): what compiles agrees with the per-case path too."""
-    rb, ids, plan = _plan(root)
-    if plan is None:
-        pytest.skip("no decision of this rulebook compiles yet")
-
-    @settings(deadline=None, max_examples=min(settings().max_examples, 20))
-    @given(population(rb, root, max_size=20), st.just(None))
-    def check(rows, _):
-        agree(rb, plan, ids, [{k: v for k, v in r.items() if not isinstance(v, list)}
-                              for r in rows])
-    check()
+    _agrees_on_populations(root, 20)
 
 
 def test_reading_a_decision_with_no_value_takes_the_declared_status():
