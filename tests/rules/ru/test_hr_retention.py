@@ -183,7 +183,8 @@ def test_the_table_view_prints_all_59_rows():
                           "retention_period", "--table"], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("personnel_list: 59 rows keyed by document.kind")
+    # the engine's words in the rulebook's language (ru: 59 takes the genitive plural)
+    assert lines[0].startswith("personnel_list: 59 строк с ключом document.kind")
     assert lines[2].startswith("ст. 431 | registry_federal_civil_service_positions")
     assert lines[-1].startswith("ст. 463 п. «к» | register_service_passports")
     assert len(lines) == 61
