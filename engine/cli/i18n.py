@@ -18,8 +18,8 @@ from typing import Iterator, Sequence, TextIO
 
 from engine.render.messages import LANGUAGES, N_, default_language, plural, translator
 
-__all__ = ["language", "current", "use", "say", "argparse_in", "add_lang_options",
-           "translate_parser", "ARGPARSE"]
+__all__ = ["language", "declared_language", "current", "use", "say", "argparse_in",
+           "add_lang_options", "translate_parser", "ARGPARSE"]
 
 _current = "en"
 
@@ -62,6 +62,12 @@ def language(argv: Sequence[str]) -> str:
     return "en"
 
 
+def declared_language(text: str) -> str | None:
+    """The `language:` a rulebook.yaml's text declares, read without parsing the YAML."""
+    found = _LANGUAGE_LINE.search(text)
+    return found.group(1) if found else None
+
+
 def _declared(arg: str) -> str | None:
     """The `language:` of the rulebook `arg` is (or lies in), None when it is none."""
     try:
@@ -70,8 +76,7 @@ def _declared(arg: str) -> str | None:
             book = folder / "rulebook.yaml"
             if book.is_file():
                 with book.open(encoding="utf-8", errors="replace") as fh:
-                    found = _LANGUAGE_LINE.search(fh.read(65536))
-                return found.group(1) if found else None
+                    return declared_language(fh.read(65536))
     except (OSError, ValueError):  # a name the file system refuses is no rulebook
         pass
     return None

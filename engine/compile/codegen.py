@@ -519,7 +519,8 @@ def _rules_on(w: _Writer, rb: "Rulebook", d: Decision) -> None:
         if param.verified_through is not None:
             through = w.ref(param.verified_through, "VT")
             w.line(k, f"if day > {through}:")
-            w.line(k + 1, f"W.add({par}.stale_warning)")
+            # the warning built once, here: it is a Message, and this runs per segment
+            w.line(k + 1, f"W.add({w.ref(param.stale_warning, 'SW')})")
         if w.traced:
             w.line(k, f"R[{name!r}] = pv{i}")
     for name in d.series:  # read at dates the rules compute: at(name, date)

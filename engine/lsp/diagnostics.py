@@ -78,9 +78,8 @@ def diagnose(root: Path, overlay: Mapping[str, str],
 def _language(root: Path, overlay: Mapping[str, str]) -> str:
     """The language the rulebook declares (in its buffer, when open): its diagnostics
     are written in it, as `statute check` writes them."""
-    from engine.cli.i18n import _LANGUAGE_LINE
-    found = _LANGUAGE_LINE.search(read_text(root, "rulebook.yaml", overlay) or "")
-    return default_language(found.group(1) if found else None)
+    from engine.cli.i18n import declared_language
+    return default_language(declared_language(read_text(root, "rulebook.yaml", overlay) or ""))
 
 
 def _problem(e: StatuteError, root: Path, severity: str,
